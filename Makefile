@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# The two commands a newcomer needs: `make run` and `make test`.
+
+BUILD      ?= build
+BUILD_ASAN ?= build-asan
+BUILD_FUZZ ?= build-fuzz
+FUZZ_SECONDS ?= 10
+
+.PHONY: all setup build build-asan build-fuzz run test unit unit-asan \
+	traffic e2e fuzz fuzz-smoke bench bench-smoke clean
+
+all: build
+
+setup:
+	@sh scripts/setup.sh
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD)
+
+build: setup $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+$(BUILD_ASAN)/build.ninja:
+	meson setup $(BUILD_ASAN) -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dbuildtype=debug
+
+build-asan: setup $(BUILD_ASAN)/build.ninja
+	ninja -C $(BUILD_ASAN)
+
+$(BUILD_FUZZ)/build.ninja:
+	CC=clang meson setup $(BUILD_FUZZ) -Dfuzz=true -Dtests=false \
+		-Db_sanitize=address,undefined -Db_lundef=false \
+		-Dc_args=-fsanitize=fuzzer-no-link
+
+build-fuzz: setup $(BUILD_FUZZ)/build.ninja
+	ninja -C $(BUILD_FUZZ)
+
+# Replay the bundled sample capture through the real dataplane.
+run: build
+	tools/pcap-replay/pcap-replay -c conf/sample.yaml \
+		-r conf/sample.pcap -w $(BUILD)/sample-out.pcap
+
+unit: build
+	meson test -C $(BUILD) --print-errorlogs --num-processes 2
+
+unit-asan: build-asan
+	meson test -C $(BUILD_ASAN) --print-errorlogs --num-processes 2
+
+traffic: build
+	sh tests/traffic/run.sh $(BUILD)
+
+e2e: build
+	sh tests/e2e/run.sh $(BUILD)
+
+fuzz-smoke: build-fuzz
+	sh tests/fuzz/run.sh $(BUILD_FUZZ) 5
+
+fuzz: build-fuzz
+	sh tests/fuzz/run.sh $(BUILD_FUZZ) $(FUZZ_SECONDS)0
+
+bench-smoke: build
+	sh bench/run.sh $(BUILD) --smoke
+
+bench: build
+	sh bench/run.sh $(BUILD)
+
+# Everything `make test` runs, with one summary line at the end.
+test: setup
+	sh tests/run-all.sh
+
+clean:
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ)

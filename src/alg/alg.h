@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 cgnat authors
+ */
+
+#ifndef ALG_H
+#define ALG_H
+
+/**
+ * @file
+ * The ALG stage: per-protocol payload inspection and rewrite after NAT
+ * translation, and the shared pinhole (expectation) table. The only header
+ * other modules include from src/alg/. It uses the NAT only through nat.h.
+ *
+ * The NAT marks a session with an ALG id at creation (from the tenant's ALG
+ * policy and the destination port); the pipeline hands every translated
+ * packet of such a session to alg_process(), and every out2in packet the NAT
+ * could not match to alg_expect_match().
+ */
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
+
+#include "cgn_common.h"
+#include "cgn_config.h"
+#include "nat/nat.h"
+
+struct alg_ctx;
+
+/** Per-ALG counters, per tenant, summed over workers on read. */
+#define ALG_COUNTERS(X) \
+	X(PARSED, "parsed") \
+	X(REWRITTEN, "rewritten") \
+	X(MALFORMED, "malformed") \
+	X(UNTRUSTED, "untrusted") \
+	X(PINHOLE_OPENED, "pinholes_opened") \
+	X(PINHOLE_USED, "pinholes_used") \
+	X(PINHOLE_EXPIRED, "pinholes_expired") \
+	X(PINHOLE_REFUSED, "pinholes_refused") \
+	X(SKIPPED, "skipped")
+
+enum alg_counter {
+#define ALG_CNT_ENUM(e, s) ALG_CNT_##e,
+	ALG_COUNTERS(ALG_CNT_ENUM)
+#undef ALG_CNT_ENUM
+	ALG_CNT_MAX
+};
+
+const char *alg_counter_name(enum alg_counter c);
+
+struct alg_worker;
+
+struct alg_ctx *alg_create(const struct cgn_config *conf, struct nat_ctx *nat,
+			   struct rte_rcu_qsbr *qs,
+			   const struct cgn_clock *clock);
+void alg_destroy(struct alg_ctx *ctx);
+
+/** Per-worker ALG state (scratch buffers, counters). NULL with rte_errno. */
+struct alg_worker *alg_worker_create(struct alg_ctx *ctx,
+				     struct nat_worker *nw, unsigned int lcore);
+void alg_worker_free(struct alg_worker *aw);
+
+/**
+ * Inspect and rewrite one translated packet of a session with an ALG.
+ * The packet starts at the IPv4 header. May change its length; keeps every
+ * checksum valid. Never drops: a packet it cannot trust passes unmodified.
+ */
+void alg_process(struct alg_worker *aw, struct rte_mbuf *m,
+		 const struct nat_result *res);
+
+/**
+ * Match an out2in packet the NAT had no session for against the pinholes.
+ * On a match the child session is created and returned (the caller then
+ * translates the packet with nat_translate); NULL when nothing matches.
+ */
+struct nat_session *alg_expect_match(struct alg_worker *aw,
+				     struct rte_mbuf *m);
+
+/** Expire pinholes; control lcore. @return number removed. */
+unsigned int alg_sweep(struct alg_ctx *ctx, unsigned int budget);
+
+/** Replay driver: the external endpoint of a pinhole toward an inside endpoint. */
+int alg_lookup_external(const struct alg_ctx *ctx, uint8_t proto,
+			const struct nat_endpoint *in,
+			const struct nat_endpoint *rem,
+			struct nat_endpoint *ext);
+
+/** Counter of one ALG for one tenant, summed over workers. */
+uint64_t alg_counter_get(const struct alg_ctx *ctx, unsigned int tenant,
+			 enum cgn_alg_id alg, enum alg_counter c);
+
+/** Pinholes in the table now. */
+unsigned int alg_pinhole_count(const struct alg_ctx *ctx);
+
+#endif /* ALG_H */

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 cgnat authors
+ */
+
+#ifndef CGN_COMMON_H
+#define CGN_COMMON_H
+
+/**
+ * @file
+ * What every module shares: the clock, the drop reasons and the per-lcore
+ * counters. Nothing here depends on a particular module.
+ */
+
+#include <stdint.h>
+
+#include <rte_common.h>
+
+/**
+ * Drop (and "not acted on") reasons, one list so the enum and the names
+ * never drift apart. X(enum suffix, telemetry name).
+ */
+#define CGN_DROP_REASONS(X) \
+	X(RUNT, "runt") \
+	X(BAD_L2, "bad_l2") \
+	X(VLAN_MISMATCH, "vlan_mismatch") \
+	X(NOT_IPV4, "not_ipv4") \
+	X(ARP_IGNORED, "arp_ignored") \
+	X(BAD_IP_HEADER, "bad_ip_header") \
+	X(BAD_IP_CHECKSUM, "bad_ip_checksum") \
+	X(BAD_IP_LENGTH, "bad_ip_length") \
+	X(IP_OPTIONS, "ip_options") \
+	X(TTL_EXPIRED, "ttl_expired") \
+	X(BAD_L4_HEADER, "bad_l4_header") \
+	X(UNSUPPORTED_PROTO, "unsupported_proto") \
+	X(NOT_SUBSCRIBER, "not_subscriber") \
+	X(NOT_FOR_US, "not_for_us") \
+	X(NO_SESSION, "no_session") \
+	X(FILTERED, "filtered") \
+	X(SESSION_TABLE_FULL, "session_table_full") \
+	X(SUBSCRIBER_LIMIT, "subscriber_session_limit") \
+	X(SUBSCRIBER_TABLE_FULL, "subscriber_table_full") \
+	X(PORTS_EXHAUSTED, "ports_exhausted") \
+	X(POOL_EXHAUSTED, "pool_exhausted") \
+	X(ICMP_ERROR_NO_SESSION, "icmp_error_no_session") \
+	X(ICMP_UNSUPPORTED, "icmp_unsupported") \
+	X(FRAGMENT_NO_STATE, "fragment_no_state") \
+	X(FRAGMENT_TABLE_FULL, "fragment_table_full") \
+	X(FRAGMENT_OVERLAP, "fragment_overlap") \
+	X(FRAGMENT_TIMEOUT, "fragment_timeout") \
+	X(NO_ROUTE, "no_route") \
+	X(ARP_PENDING, "arp_pending") \
+	X(TX_FULL, "tx_full") \
+	X(NO_MBUF, "no_mbuf") \
+	X(MTU_EXCEEDED, "mtu_exceeded")
+
+enum cgn_drop {
+#define CGN_DROP_ENUM(e, s) CGN_DROP_##e,
+	CGN_DROP_REASONS(CGN_DROP_ENUM)
+#undef CGN_DROP_ENUM
+	CGN_DROP_MAX
+};
+
+/** Name of a drop reason, as shown in telemetry and summaries. */
+const char *cgn_drop_name(enum cgn_drop reason);
+
+/**
+ * Time for the dataplane. The control lcore advances it from the TSC; the
+ * replay driver sets it from capture timestamps so tests are deterministic.
+ * Readers take a plain load: a value a few microseconds old is fine.
+ */
+struct cgn_clock {
+	volatile uint64_t now_ms;
+};
+
+static inline uint32_t
+cgn_clock_sec(const struct cgn_clock *c)
+{
+	return (uint32_t)(c->now_ms / 1000);
+}
+
+#endif /* CGN_COMMON_H */

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 cgnat authors
+ */
+
+#ifndef CGN_CONFIG_H
+#define CGN_CONFIG_H
+
+/**
+ * @file
+ * The configuration model: what the YAML file describes, after parsing and
+ * validation. Every later stage (ports, NAT, ALG) reads only this struct.
+ * All addresses and ports are stored in host byte order.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CGN_NAME_MAX 32
+#define CGN_DEVICE_MAX 256
+#define CGN_MAX_EAL_ARGS 64
+#define CGN_MAX_IFACES 8
+#define CGN_MAX_POOLS 16
+#define CGN_MAX_POOL_PREFIXES 16
+#define CGN_MAX_TENANTS 64
+#define CGN_MAX_TENANT_PREFIXES 64
+#define CGN_MAX_ALG_POLICIES 32
+#define CGN_MAX_ALG_PORTS 8
+
+/** An IPv4 prefix, host byte order; addr has no bits set past len. */
+struct cgn_prefix {
+	uint32_t addr;
+	uint8_t len;
+};
+
+enum cgn_if_role {
+	CGN_IF_INSIDE = 0,
+	CGN_IF_OUTSIDE = 1,
+};
+#define CGN_IF_ROLES 2
+
+struct cgn_iface_conf {
+	char name[CGN_NAME_MAX];
+	enum cgn_if_role role;
+	char device[CGN_DEVICE_MAX];	/**< PCI address or vdev spec */
+	uint32_t addr;			/**< own address */
+	uint8_t prefix_len;
+	uint32_t gateway;		/**< 0 when none */
+	uint16_t vlan;			/**< 0 when untagged */
+	bool has_gateway_mac;
+	uint8_t gateway_mac[6];		/**< static next-hop MAC */
+	uint16_t mtu;			/**< default 1500 */
+	uint16_t rx_queues;		/**< 0: one per worker where possible */
+};
+
+enum cgn_map_mode {
+	CGN_MAP_DYNAMIC = 0,		/**< port blocks allocated on demand */
+	CGN_MAP_DETERMINISTIC,		/**< RFC 7422 */
+};
+
+struct cgn_pool_conf {
+	char name[CGN_NAME_MAX];
+	struct cgn_prefix prefixes[CGN_MAX_POOL_PREFIXES];
+	unsigned int nb_prefixes;
+	uint16_t port_min;		/**< default 1024 */
+	uint16_t port_max;		/**< default 65535 */
+	uint16_t block_size;		/**< ports per block, default 256 */
+	enum cgn_map_mode mode;
+};
+
+enum cgn_mapping {
+	CGN_MAPPING_EIM = 0,		/**< endpoint-independent mapping */
+	CGN_MAPPING_APDM,		/**< address and port dependent */
+};
+
+enum cgn_filtering {
+	CGN_FILTER_EIF = 0,		/**< endpoint-independent */
+	CGN_FILTER_ADF,			/**< address dependent */
+	CGN_FILTER_APDF,		/**< address and port dependent */
+};
+
+/** NAT behaviour knobs; global defaults, overridable per tenant. */
+struct cgn_nat_behaviour {
+	enum cgn_mapping mapping;
+	enum cgn_filtering tcp_filtering;	/**< default APDF */
+	enum cgn_filtering udp_filtering;	/**< default EIF */
+	bool udp_inbound_refresh;		/**< default false */
+	bool icmp_unreachable_on_limit;		/**< default false */
+	uint32_t tcp_established_timeout;	/**< s, default 7440 */
+	uint32_t tcp_transitory_timeout;	/**< s, default 240 */
+	uint32_t tcp_time_wait_timeout;		/**< s, default 240 */
+	uint32_t udp_timeout;			/**< s, default 300 */
+	uint32_t icmp_timeout;			/**< s, default 60 */
+	uint32_t max_sessions_per_subscriber;	/**< default 4096 */
+	uint32_t max_port_blocks;		/**< per subscriber, default 4 */
+};
+
+enum cgn_alg_id {
+	CGN_ALG_FTP = 0,
+	CGN_ALG_TFTP,
+	CGN_ALG_SIP,
+	CGN_ALG_RTSP,
+	CGN_ALG_PPTP,
+	CGN_ALG_IKE,
+	CGN_ALG_COUNT
+};
+
+struct cgn_alg_conf {
+	bool enabled;
+	uint16_t ports[CGN_MAX_ALG_PORTS];	/**< default: the ALG's own */
+	unsigned int nb_ports;
+	uint32_t pinhole_timeout;		/**< s, default 30 */
+	uint32_t max_pinholes_per_session;	/**< default 8 */
+	uint32_t max_pinholes_per_subscriber;	/**< default 64 */
+};
+
+struct cgn_alg_policy_conf {
+	char name[CGN_NAME_MAX];
+	struct cgn_alg_conf alg[CGN_ALG_COUNT];
+};
+
+struct cgn_tenant_conf {
+	char name[CGN_NAME_MAX];
+	struct cgn_prefix subscribers[CGN_MAX_TENANT_PREFIXES];
+	unsigned int nb_subscribers;
+	unsigned int pool;			/**< index into cgn_config.pools */
+	int alg_policy;				/**< index, -1: all ALGs off */
+	struct cgn_nat_behaviour nat;		/**< resolved (global + own) */
+};
+
+struct cgn_logging_conf {
+	uint32_t ipfix_collector;	/**< 0: off */
+	uint16_t ipfix_port;		/**< default 4739 */
+	uint32_t ipfix_domain;		/**< observation domain id */
+	bool syslog;			/**< port-block events to syslog */
+	bool per_session;		/**< also log each session */
+};
+
+struct cgn_config {
+	char path[256];			/**< file it was read from */
+
+	/* dataplane */
+	unsigned int workers;		/**< worker lcores, default 1 */
+	char *eal_argv[CGN_MAX_EAL_ARGS];
+	unsigned int eal_argc;
+	unsigned int mbufs;		/**< mempool size, default 16383 */
+	unsigned int burst;		/**< default 32 */
+
+	/* nat (global) */
+	uint32_t max_sessions;		/**< default 1048576 */
+	uint32_t max_subscribers;	/**< default 65536 */
+	uint32_t max_fragments;		/**< tracked datagrams, default 4096 */
+	uint32_t fragment_timeout;	/**< s, default 2 */
+	uint32_t port_reuse_delay;	/**< s, default 120 */
+	uint16_t mss_clamp;		/**< 0: off */
+	struct cgn_nat_behaviour nat;	/**< defaults for every tenant */
+	uint32_t max_pinholes;		/**< total, default 65536 */
+
+	struct cgn_iface_conf ifaces[CGN_MAX_IFACES];
+	unsigned int nb_ifaces;
+	struct cgn_pool_conf pools[CGN_MAX_POOLS];
+	unsigned int nb_pools;
+	struct cgn_tenant_conf tenants[CGN_MAX_TENANTS];
+	unsigned int nb_tenants;
+	struct cgn_alg_policy_conf alg_policies[CGN_MAX_ALG_POLICIES];
+	unsigned int nb_alg_policies;
+	struct cgn_logging_conf logging;
+};
+
+/**
+ * Read, parse and validate a configuration file.
+ *
+ * Each problem is written to @p err as one line
+ * "FILE:LINE:COL: key.path: what is wrong"; every problem found is reported,
+ * not only the first.
+ *
+ * @return a new config (free with cgn_config_free), or NULL when the file
+ *   could not be read or has at least one error.
+ */
+struct cgn_config *cgn_config_load(const char *path, FILE *err);
+
+/** Same as cgn_config_load() on an in-memory document (tests, fuzzing). */
+struct cgn_config *cgn_config_load_string(const char *name, const char *text,
+					  size_t len, FILE *err);
+
+void cgn_config_free(struct cgn_config *conf);
+
+/** Tenant index owning an inside address, or -1. */
+int cgn_config_tenant_of(const struct cgn_config *conf, uint32_t addr);
+
+/** Parse "a.b.c.d/len" (host order result); 0 on success, -EINVAL else. */
+int cgn_parse_prefix(const char *s, struct cgn_prefix *p);
+
+/** Parse "a.b.c.d" strictly (no leading zeros, each octet <= 255). */
+int cgn_parse_ipv4(const char *s, uint32_t *addr);
+
+/** Name of an ALG ("ftp", "tftp", ...). */
+const char *cgn_alg_name(enum cgn_alg_id id);
+
+#endif /* CGN_CONFIG_H */

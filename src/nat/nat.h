@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 cgnat authors
+ */
+
+#ifndef NAT_H
+#define NAT_H
+
+/**
+ * @file
+ * The NAT44 CGN core: shared session, mapping and subscriber tables, port
+ * block allocation and packet translation. This is the only header other
+ * modules include from src/nat/. It never includes anything from src/alg/.
+ *
+ * Packets handed to the NAT start at the IPv4 header (the pipeline has
+ * stripped L2), have a validated IPv4 header (version, IHL, checksum, total
+ * length trimmed to the mbuf), and m->l3_len set to the IPv4 header length.
+ *
+ * Threads: any worker may call the burst functions for any flow. Workers
+ * must report quiescent states (nat_worker_quiescent) once per loop; the
+ * control lcore (or the replay driver) calls nat_sweep.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
+
+#include "cgn_common.h"
+#include "cgn_config.h"
+
+struct nat_ctx;
+
+enum nat_dir {
+	NAT_DIR_IN2OUT = 0,	/**< arrived on an inside interface */
+	NAT_DIR_OUT2IN = 1,	/**< arrived on an outside interface */
+};
+
+/** An endpoint, host byte order. For ICMP queries port is the identifier. */
+struct nat_endpoint {
+	uint32_t addr;
+	uint16_t port;
+};
+
+/** TCP state bits (set with atomic OR, only on SYN/FIN/RST segments). */
+#define NAT_TCP_SYN_IN	0x01	/**< SYN seen inside->outside */
+#define NAT_TCP_SYN_OUT	0x02	/**< SYN seen outside->inside */
+#define NAT_TCP_FIN_IN	0x04
+#define NAT_TCP_FIN_OUT	0x08
+#define NAT_TCP_RST	0x10
+#define NAT_TCP_ESTABLISHED 0x20 /**< both SYNs seen, then an ACK */
+
+#define NAT_SESSION_ALG_NONE 0xff
+
+/**
+ * One translated flow. One record, two hash keys (inside and outside 5-tuple)
+ * pointing at it. Written once at creation except the fields marked "live".
+ * Other modules read it; only the NAT writes it (alg_state is the ALG's).
+ */
+struct nat_session {
+	uint32_t int_addr;	/**< subscriber's private address */
+	uint32_t ext_addr;	/**< public pool address */
+	uint32_t rem_addr;	/**< remote (as seen outside) */
+	uint16_t int_port;
+	uint16_t ext_port;
+	uint16_t rem_port;	/**< 0 for ICMP */
+	uint8_t proto;		/**< IPPROTO_TCP/UDP/ICMP */
+	uint8_t alg;		/**< enum cgn_alg_id or NAT_SESSION_ALG_NONE */
+	uint16_t ck_ip;		/**< in2out IP checksum delta (RFC 1624) */
+	uint16_t ck_l4;		/**< in2out L4 checksum delta, ports included */
+	uint8_t tenant;		/**< index into cgn_config.tenants */
+	volatile uint8_t tcp_state;	/**< live: NAT_TCP_* bits */
+	uint8_t flags;		/**< NAT_SESS_F_* */
+	uint8_t pad0;
+	volatile uint32_t last_seen;	/**< live: seconds, clock of the ctx */
+	uint32_t parent;	/**< session index of ALG parent or UINT32_MAX */
+	void *alg_state;	/**< owned by the ALG stage, NULL if none */
+	uint32_t mapping;	/**< mapping index */
+	uint32_t subscriber;	/**< subscriber index */
+} __rte_cache_aligned;
+
+#define NAT_SESS_F_CHILD	0x01	/**< created from an ALG pinhole */
+#define NAT_SESS_F_DYING	0x02	/**< unlinked, waiting for RCU */
+
+/** Result of translating one packet. */
+enum nat_verdict {
+	NAT_FWD_OUTSIDE = 0,	/**< send on the outside interface */
+	NAT_FWD_INSIDE,		/**< send on the inside interface (out2in, hairpin) */
+	NAT_NO_MATCH,		/**< out2in: no session, no mapping admits it; ask the ALG pinholes */
+	NAT_DROP,		/**< drop; reason in nat_result.drop */
+};
+
+struct nat_result {
+	struct nat_session *sess;	/**< session used, NULL when dropped */
+	uint8_t verdict;		/**< enum nat_verdict */
+	uint8_t drop;			/**< enum cgn_drop when NAT_DROP */
+	uint8_t new_session;		/**< this packet created the session */
+	uint8_t dir;			/**< direction the session was used in */
+};
+
+/** Per-worker NAT state; one per worker lcore, never shared. */
+struct nat_worker {
+	struct nat_ctx *ctx;
+	unsigned int qsbr_id;		/**< thread id in the QSBR variable */
+	uint64_t rng;			/**< xorshift state for port choice */
+	uint64_t *drops;		/**< the lcore's cgn_drop counters */
+	uint64_t sessions_created;
+	uint64_t translated[2];		/**< per enum nat_dir */
+	/* Opaque scratch used by the burst functions. */
+	void *priv;
+};
+
+/** Table and pool occupancy, summed; for summaries and telemetry. */
+struct nat_stats {
+	uint64_t sessions;		/**< live now */
+	uint64_t sessions_created;	/**< since start */
+	uint64_t sessions_expired;
+	uint64_t mappings;
+	uint64_t subscribers;
+	uint64_t port_blocks;		/**< allocated now */
+	uint64_t port_blocks_total;	/**< capacity */
+	uint64_t max_sessions;
+	size_t memory_bytes;		/**< tables and records */
+};
+
+/**
+ * Build the NAT from a validated config.
+ * @param qs  the QSBR variable the workers report to (shared with the ALG).
+ * @return the context, or NULL with rte_errno set.
+ */
+struct nat_ctx *nat_create(const struct cgn_config *conf,
+			   struct rte_rcu_qsbr *qs, const struct cgn_clock *clock);
+void nat_destroy(struct nat_ctx *ctx);
+
+/** Initialise a worker's NAT state; qsbr_id must be registered already. */
+int nat_worker_init(struct nat_ctx *ctx, struct nat_worker *w,
+		    unsigned int qsbr_id, uint64_t *drops, uint64_t seed);
+
+/**
+ * Translate a burst arriving from one direction. For each packet, res[i]
+ * says what to do next; translated packets are modified in place (addresses,
+ * ports, ICMP identifiers, embedded headers of ICMP errors, checksums).
+ * Packets with NAT_DROP are not freed here: the caller frees them.
+ * @return n.
+ */
+uint16_t nat_process_burst(struct nat_worker *w, enum nat_dir dir,
+			   struct rte_mbuf **pkts, uint16_t n,
+			   struct nat_result *res);
+
+/** Translate one packet through a known session (after an ALG created it). */
+void nat_translate(struct nat_worker *w, struct nat_session *s,
+		   enum nat_dir dir, struct rte_mbuf *m, struct nat_result *res);
+
+/** True when addr is one of the NAT's public pool addresses. */
+bool nat_is_pool_addr(const struct nat_ctx *ctx, uint32_t addr);
+
+/**
+ * Expire idle and closed sessions, at most @p budget records examined,
+ * resuming where the last call stopped. Control lcore only.
+ * @return number of sessions removed.
+ */
+unsigned int nat_sweep(struct nat_ctx *ctx, unsigned int budget);
+
+void nat_get_stats(const struct nat_ctx *ctx, struct nat_stats *st);
+
+/* ---- the narrow API for the ALG stage and the replay driver ---- */
+
+struct nat_session *nat_session_get(const struct nat_ctx *ctx, uint32_t idx);
+uint32_t nat_session_index(const struct nat_ctx *ctx,
+			   const struct nat_session *s);
+
+/** Current time of the NAT clock, seconds. */
+uint32_t nat_now(const struct nat_ctx *ctx);
+
+/**
+ * Reserve an external port on the parent's subscriber address, from its port
+ * blocks (allocating a block if allowed), for a flow the ALG expects. The
+ * port stays reserved until nat_port_release() or a child takes it over.
+ * @return 0 and *ext_port, or a negative errno (-ENOSPC when out of ports).
+ */
+int nat_port_reserve(struct nat_worker *w, const struct nat_session *parent,
+		     uint8_t proto, uint16_t preferred, uint16_t *ext_port);
+void nat_port_release(struct nat_ctx *ctx, const struct nat_session *parent,
+		      uint8_t proto, uint16_t ext_port);
+
+/**
+ * Create a session for an expected flow, child of @p parent (same subscriber
+ * and tenant). @p in is the inside endpoint, @p ext the external endpoint
+ * (the parent's mapping, or a port from nat_port_reserve), @p rem the remote.
+ * @return the session, or NULL with *drop set.
+ */
+struct nat_session *nat_session_create_child(struct nat_worker *w,
+					     const struct nat_session *parent,
+					     uint8_t proto,
+					     const struct nat_endpoint *in,
+					     const struct nat_endpoint *ext,
+					     const struct nat_endpoint *rem,
+					     enum cgn_drop *drop);
+
+/**
+ * Find the external endpoint the NAT would present for an inside endpoint
+ * talking to @p rem: the session's, else the endpoint-independent mapping's.
+ * Used by the replay driver. @return 0, or -ENOENT.
+ */
+int nat_lookup_external(const struct nat_ctx *ctx, uint8_t proto,
+			const struct nat_endpoint *in,
+			const struct nat_endpoint *rem,
+			struct nat_endpoint *ext);
+
+/** Call fn on every live session (control lcore or tests only). */
+void nat_session_foreach(const struct nat_ctx *ctx,
+			 void (*fn)(const struct nat_session *s, void *arg),
+			 void *arg);
+
+/**
+ * Register a callback run (control lcore) when a session is removed, so the
+ * ALG can free alg_state and the pinholes the session owns.
+ */
+void nat_set_session_free_cb(struct nat_ctx *ctx,
+			     void (*cb)(struct nat_session *s, void *arg),
+			     void *arg);
+
+#endif /* NAT_H */
