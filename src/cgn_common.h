@@ -22,6 +22,7 @@
 #define CGN_DROP_REASONS(X) \
 	X(RUNT, "runt") \
 	X(BAD_L2, "bad_l2") \
+	X(NOT_OUR_MAC, "not_our_mac") \
 	X(VLAN_MISMATCH, "vlan_mismatch") \
 	X(NOT_IPV4, "not_ipv4") \
 	X(ARP_IGNORED, "arp_ignored") \

@@ -1,3 +1,194 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright(c) 2026 cgnat authors
  */
+
+/*
+ * The control lcore: advances the clock, sweeps expired sessions and
+ * pinholes a slice at a time (so traffic never pauses), and reports
+ * statistics summed over the workers' private counters.
+ */
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_log.h>
+
+#include "alg/alg.h"
+#include "cgn_app.h"
+#include "nat/nat.h"
+#include "pipeline/pl.h"
+
+/* The control loop wakes every millisecond. */
+#define CTL_TICK_US 1000
+/* Examine the whole session table about once per second. */
+#define CTL_SWEEPS_PER_SEC 1000
+
+void
+cgn_stats_sum(const struct cgn_app *app, struct cgn_stats *st)
+{
+	unsigned int w, i;
+
+	memset(st, 0, sizeof(*st));
+	for (w = 0; w < app->nb_workers; w++) {
+		const struct pl_worker *pw = app->workers[w];
+
+		if (pw == NULL)
+			continue;
+		for (i = 0; i < CGN_DROP_MAX; i++)
+			st->drops[i] += pw->drops[i];
+		for (i = 0; i < app->nb_ports; i++) {
+			const struct pl_if_stats *s = &pw->ifs[i];
+			struct pl_if_stats *d = &st->ifs[i];
+
+			d->rx_pkts += s->rx_pkts;
+			d->rx_bytes += s->rx_bytes;
+			d->tx_pkts += s->tx_pkts;
+			d->tx_bytes += s->tx_bytes;
+			d->arp_in += s->arp_in;
+			d->arp_replies += s->arp_replies;
+			d->arp_requests += s->arp_requests;
+			d->icmp_echo_replies += s->icmp_echo_replies;
+			d->icmp_errors_sent += s->icmp_errors_sent;
+		}
+	}
+	nat_get_stats(app->nat, &st->nat);
+}
+
+int
+cgn_ctl_run(struct cgn_app *app)
+{
+	uint64_t ms_div = app->tsc_hz / 1000;
+	unsigned int budget;
+
+	budget = app->conf->max_sessions / CTL_SWEEPS_PER_SEC + 1;
+	printf("cgnat running: %u workers, %u interfaces; Ctrl-C to stop\n",
+	       app->nb_workers, app->nb_ports);
+	fflush(stdout);
+	while (!app->quit) {
+		app->clock.now_ms = rte_get_tsc_cycles() / ms_div;
+		nat_sweep(app->nat, budget);
+		alg_sweep(app->alg, budget);
+		rte_delay_us_sleep(CTL_TICK_US);
+	}
+	return 0;
+}
+
+static void
+print_alg_text(const struct cgn_app *app, FILE *out)
+{
+	unsigned int t, a, c;
+	uint64_t v[ALG_CNT_MAX], any;
+
+	for (t = 0; t < app->conf->nb_tenants; t++) {
+		for (a = 0; a < CGN_ALG_COUNT; a++) {
+			any = 0;
+			for (c = 0; c < ALG_CNT_MAX; c++) {
+				v[c] = alg_counter_get(app->alg, t, a, c);
+				any |= v[c];
+			}
+			if (any == 0)
+				continue;
+			fprintf(out, "  %s/%s:", app->conf->tenants[t].name,
+				cgn_alg_name(a));
+			for (c = 0; c < ALG_CNT_MAX; c++)
+				if (v[c] != 0)
+					fprintf(out, " %s=%" PRIu64,
+						alg_counter_name(c), v[c]);
+			fputc('\n', out);
+		}
+	}
+}
+
+static void
+print_text(const struct cgn_app *app, const struct cgn_stats *st, FILE *out)
+{
+	unsigned int i;
+
+	fprintf(out, "%-12s %-8s %12s %12s %14s %14s\n", "interface", "role",
+		"rx_packets", "tx_packets", "rx_bytes", "tx_bytes");
+	for (i = 0; i < app->nb_ports; i++)
+		fprintf(out, "%-12s %-8s %12" PRIu64 " %12" PRIu64
+			" %14" PRIu64 " %14" PRIu64 "\n",
+			app->ports[i].conf->name,
+			app->ports[i].conf->role == CGN_IF_INSIDE ?
+			"inside" : "outside",
+			st->ifs[i].rx_pkts, st->ifs[i].tx_pkts,
+			st->ifs[i].rx_bytes, st->ifs[i].tx_bytes);
+	fprintf(out, "sessions: created %" PRIu64 ", live %" PRIu64
+		", expired %" PRIu64 "; mappings %" PRIu64
+		"; subscribers %" PRIu64 "; port blocks %" PRIu64 "/%" PRIu64
+		"; pinholes %u\n",
+		st->nat.sessions_created, st->nat.sessions,
+		st->nat.sessions_expired, st->nat.mappings,
+		st->nat.subscribers, st->nat.port_blocks,
+		st->nat.port_blocks_total, alg_pinhole_count(app->alg));
+	fprintf(out, "drops:");
+	for (i = 0; i < CGN_DROP_MAX; i++)
+		if (st->drops[i] != 0)
+			fprintf(out, " %s=%" PRIu64, cgn_drop_name(i),
+				st->drops[i]);
+	fprintf(out, "\nalg:\n");
+	print_alg_text(app, out);
+}
+
+static void
+print_json(const struct cgn_app *app, const struct cgn_stats *st, FILE *out)
+{
+	unsigned int i, t, a, c;
+	const char *sep = "";
+
+	fprintf(out, "{\"interfaces\": [");
+	for (i = 0; i < app->nb_ports; i++)
+		fprintf(out, "%s{\"name\": \"%s\", \"role\": \"%s\", "
+			"\"rx_packets\": %" PRIu64 ", \"tx_packets\": %" PRIu64
+			", \"rx_bytes\": %" PRIu64 ", \"tx_bytes\": %" PRIu64 "}",
+			i ? ", " : "", app->ports[i].conf->name,
+			app->ports[i].conf->role == CGN_IF_INSIDE ?
+			"inside" : "outside",
+			st->ifs[i].rx_pkts, st->ifs[i].tx_pkts,
+			st->ifs[i].rx_bytes, st->ifs[i].tx_bytes);
+	fprintf(out, "], \"sessions\": {\"created\": %" PRIu64
+		", \"live\": %" PRIu64 ", \"expired\": %" PRIu64
+		", \"mappings\": %" PRIu64 ", \"subscribers\": %" PRIu64
+		", \"port_blocks\": %" PRIu64 ", \"pinholes\": %u}, \"drops\": {",
+		st->nat.sessions_created, st->nat.sessions,
+		st->nat.sessions_expired, st->nat.mappings,
+		st->nat.subscribers, st->nat.port_blocks,
+		alg_pinhole_count(app->alg));
+	for (i = 0; i < CGN_DROP_MAX; i++) {
+		if (st->drops[i] == 0)
+			continue;
+		fprintf(out, "%s\"%s\": %" PRIu64, sep, cgn_drop_name(i),
+			st->drops[i]);
+		sep = ", ";
+	}
+	fprintf(out, "}, \"alg\": {");
+	sep = "";
+	for (t = 0; t < app->conf->nb_tenants; t++)
+		for (a = 0; a < CGN_ALG_COUNT; a++) {
+			fprintf(out, "%s\"%s/%s\": {", sep,
+				app->conf->tenants[t].name, cgn_alg_name(a));
+			for (c = 0; c < ALG_CNT_MAX; c++)
+				fprintf(out, "%s\"%s\": %" PRIu64,
+					c ? ", " : "", alg_counter_name(c),
+					alg_counter_get(app->alg, t, a, c));
+			fputc('}', out);
+			sep = ", ";
+		}
+	fprintf(out, "}}\n");
+}
+
+void
+cgn_ctl_print_stats(struct cgn_app *app, FILE *out, bool json)
+{
+	struct cgn_stats st;
+
+	cgn_stats_sum(app, &st);
+	if (json)
+		print_json(app, &st, out);
+	else
+		print_text(app, &st, out);
+	fflush(out);
+}

@@ -1,3 +1,232 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright(c) 2026 cgnat authors
  */
+
+/*
+ * Ports: bind each configured interface to an ethdev (a PCI address or any
+ * vdev spec), give every worker its own TX queue and, where the device has
+ * several, its own RX queue with RSS spreading flows. In replay mode every
+ * interface is a pair of rings the replay driver feeds and drains.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_bus.h>
+#include <rte_dev.h>
+#include <rte_ethdev.h>
+#include <rte_eth_ring.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_mbuf.h>
+
+#include "cgn_app.h"
+
+RTE_LOG_REGISTER_SUFFIX(port_logtype, port, NOTICE);
+#define PORT_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, port_logtype, "port: " fmt "\n", ##__VA_ARGS__)
+
+#define PORT_RX_DESC 1024
+#define PORT_TX_DESC 1024
+#define PORT_RING_SIZE 1024
+
+/* The ethdev name of a device spec: everything before the first comma. */
+static void
+dev_name(const char *spec, char *name, size_t len)
+{
+	size_t n = strcspn(spec, ",");
+
+	if (n >= len)
+		n = len - 1;
+	memcpy(name, spec, n);
+	name[n] = '\0';
+}
+
+/*
+ * af_packet gives one queue pair unless told otherwise; ask for one per
+ * worker so that every worker polls its own fanout socket.
+ */
+static void
+dev_spec(const char *conf_spec, unsigned int workers, char *spec, size_t len)
+{
+	if (strncmp(conf_spec, "net_af_packet", 13) == 0 &&
+	    strstr(conf_spec, "qpairs=") == NULL && workers > 1)
+		snprintf(spec, len, "%s,qpairs=%u", conf_spec, workers);
+	else
+		snprintf(spec, len, "%s", conf_spec);
+}
+
+static int
+port_probe(const struct cgn_iface_conf *ic, unsigned int workers,
+	   uint16_t *port_id)
+{
+	char spec[CGN_DEVICE_MAX + 32];
+	char name[CGN_DEVICE_MAX];
+	int ret;
+
+	dev_name(ic->device, name, sizeof(name));
+	if (rte_eth_dev_get_port_by_name(name, port_id) == 0)
+		return 0;	/* probed by EAL already (PCI or --vdev) */
+	dev_spec(ic->device, workers, spec, sizeof(spec));
+	ret = rte_dev_probe(spec);
+	if (ret < 0) {
+		fprintf(stderr, "interface %s: cannot probe device \"%s\": %s\n",
+			ic->name, spec, rte_strerror(-ret));
+		return ret;
+	}
+	if (rte_eth_dev_get_port_by_name(name, port_id) != 0) {
+		fprintf(stderr, "interface %s: device \"%s\" is not an ethdev\n",
+			ic->name, name);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static int
+port_replay_rings(struct cgn_port *p, unsigned int idx, uint16_t *port_id)
+{
+	char name[RTE_RING_NAMESIZE];
+	int id;
+
+	snprintf(name, sizeof(name), "replay_rx%u", idx);
+	p->rx_ring = rte_ring_create(name, PORT_RING_SIZE, (int)rte_socket_id(),
+				     RING_F_SP_ENQ | RING_F_SC_DEQ);
+	snprintf(name, sizeof(name), "replay_tx%u", idx);
+	p->tx_ring = rte_ring_create(name, PORT_RING_SIZE, (int)rte_socket_id(),
+				     RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (p->rx_ring == NULL || p->tx_ring == NULL)
+		return -rte_errno;
+	snprintf(name, sizeof(name), "replay%u", idx);
+	id = rte_eth_from_rings(name, &p->rx_ring, 1, &p->tx_ring, 1,
+				rte_socket_id());
+	if (id < 0)
+		return -rte_errno;
+	*port_id = (uint16_t)id;
+	return 0;
+}
+
+static int
+port_configure(struct cgn_app *app, struct cgn_port *p)
+{
+	struct rte_eth_conf econf = { 0 };
+	struct rte_eth_dev_info info;
+	uint16_t nb_rxd = PORT_RX_DESC, nb_txd = PORT_TX_DESC;
+	unsigned int workers = app->nb_workers;
+	int socket = rte_eth_dev_socket_id(p->port_id);
+	uint16_t q;
+	int ret;
+
+	if (socket < 0)
+		socket = (int)rte_socket_id();
+	ret = rte_eth_dev_info_get(p->port_id, &info);
+	if (ret != 0)
+		return ret;
+	if (info.max_tx_queues < workers) {
+		fprintf(stderr,
+			"interface %s: device has %u TX queues, %u workers need one each "
+			"(lower dataplane.workers or give the device more queues)\n",
+			p->conf->name, info.max_tx_queues, workers);
+		return -EINVAL;
+	}
+	p->nb_txq = (uint16_t)workers;
+	p->nb_rxq = (uint16_t)RTE_MIN(workers, (unsigned int)info.max_rx_queues);
+	if (p->conf->rx_queues != 0)
+		p->nb_rxq = (uint16_t)RTE_MIN(p->nb_rxq, p->conf->rx_queues);
+	if (p->nb_rxq > 1 && info.flow_type_rss_offloads != 0) {
+		econf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		econf.rx_adv_conf.rss_conf.rss_hf =
+			RTE_ETH_RSS_IP & info.flow_type_rss_offloads;
+	}
+	ret = rte_eth_dev_configure(p->port_id, p->nb_rxq, p->nb_txq, &econf);
+	if (ret < 0)
+		return ret;
+	ret = rte_eth_dev_adjust_nb_rx_tx_desc(p->port_id, &nb_rxd, &nb_txd);
+	if (ret < 0)
+		return ret;
+	for (q = 0; q < p->nb_rxq; q++) {
+		ret = rte_eth_rx_queue_setup(p->port_id, q, nb_rxd, socket,
+					     NULL, app->pool);
+		if (ret < 0)
+			return ret;
+	}
+	for (q = 0; q < p->nb_txq; q++) {
+		ret = rte_eth_tx_queue_setup(p->port_id, q, nb_txd, socket,
+					     NULL);
+		if (ret < 0)
+			return ret;
+	}
+	if (rte_eth_macaddr_get(p->port_id, &p->mac) != 0 ||
+	    rte_is_zero_ether_addr(&p->mac)) {
+		/* Ring ports have no address of their own: a local one. */
+		rte_eth_random_addr(p->mac.addr_bytes);
+	}
+	return 0;
+}
+
+int
+cgn_ports_init(struct cgn_app *app)
+{
+	const struct cgn_config *conf = app->conf;
+	unsigned int i;
+	int ret;
+
+	app->pool = rte_pktmbuf_pool_create("cgn_mbufs", conf->mbufs,
+					    RTE_MIN(256U, conf->mbufs / 2), 0,
+					    RTE_MBUF_DEFAULT_BUF_SIZE,
+					    (int)rte_socket_id());
+	if (app->pool == NULL) {
+		fprintf(stderr, "cannot create the mbuf pool (%u mbufs): %s\n",
+			conf->mbufs, rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	for (i = 0; i < conf->nb_ifaces; i++) {
+		struct cgn_port *p = &app->ports[i];
+
+		p->conf = &conf->ifaces[i];
+		if (app->replay)
+			ret = port_replay_rings(p, i, &p->port_id);
+		else
+			ret = port_probe(p->conf, app->nb_workers, &p->port_id);
+		if (ret < 0)
+			return ret;
+		ret = port_configure(app, p);
+		if (ret < 0) {
+			fprintf(stderr, "interface %s: cannot configure port %u: %s\n",
+				p->conf->name, p->port_id, rte_strerror(-ret));
+			return ret;
+		}
+		PORT_LOG(INFO, "%s: port %u, %u rx / %u tx queues",
+			 p->conf->name, p->port_id, p->nb_rxq, p->nb_txq);
+	}
+	app->nb_ports = conf->nb_ifaces;
+	return 0;
+}
+
+int
+cgn_ports_start(struct cgn_app *app)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < app->nb_ports; i++) {
+		ret = rte_eth_dev_start(app->ports[i].port_id);
+		if (ret < 0) {
+			fprintf(stderr, "interface %s: cannot start: %s\n",
+				app->ports[i].conf->name, rte_strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
+
+void
+cgn_ports_stop(struct cgn_app *app)
+{
+	unsigned int i;
+
+	for (i = 0; i < app->nb_ports; i++) {
+		rte_eth_dev_stop(app->ports[i].port_id);
+		rte_eth_dev_close(app->ports[i].port_id);
+	}
+}

@@ -1,3 +1,388 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright(c) 2026 cgnat authors
  */
+
+/*
+ * The worker loop: RX burst per port, classify, NAT, ALG, route, buffered
+ * TX. Run to completion; no locks, no allocation, no system calls.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_log.h>
+#include <rte_malloc.h>
+
+#include "alg/alg.h"
+#include "nat/nat.h"
+#include "pl.h"
+
+RTE_LOG_REGISTER_DEFAULT(pl_logtype, NOTICE);
+#define PL_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, pl_logtype, "pipeline: " fmt "\n", ##__VA_ARGS__)
+
+/* Buffered TX is flushed at least this often when traffic is light. */
+#define PL_FLUSH_US 100
+
+struct pl_worker *
+pl_worker_create(struct pl_ctx *ctx, unsigned int id, unsigned int lcore,
+		 struct nat_worker *nw, struct alg_worker *aw)
+{
+	struct pl_worker *w;
+
+	w = rte_zmalloc_socket("pl_worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
+			       rte_lcore_to_socket_id(lcore));
+	if (w == NULL)
+		return NULL;
+	w->id = id;
+	w->lcore = lcore;
+	w->ctx = ctx;
+	w->nw = nw;
+	w->aw = aw;
+	return w;
+}
+
+void
+pl_worker_free(struct pl_worker *w)
+{
+	rte_free(w);
+}
+
+static void
+pl_flush_one(struct pl_worker *w, unsigned int ifidx)
+{
+	struct pl_txbuf *tb = &w->tx[ifidx];
+	const struct pl_iface *ifp = &w->ctx->ifaces[ifidx];
+	uint16_t sent, i;
+
+	if (tb->n == 0)
+		return;
+	sent = rte_eth_tx_burst(ifp->port_id, w->id, tb->pkts, tb->n);
+	w->ifs[ifidx].tx_pkts += sent;
+	for (i = 0; i < sent; i++)
+		w->ifs[ifidx].tx_bytes += tb->pkts[i]->pkt_len;
+	for (i = sent; i < tb->n; i++)
+		pl_drop(w, tb->pkts[i], CGN_DROP_TX_FULL);
+	tb->n = 0;
+}
+
+void
+pl_flush(struct pl_worker *w)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->ctx->nb_ifaces; i++)
+		pl_flush_one(w, i);
+}
+
+void
+pl_tx(struct pl_worker *w, unsigned int ifidx, struct rte_mbuf *m)
+{
+	struct pl_txbuf *tb = &w->tx[ifidx];
+
+	tb->pkts[tb->n++] = m;
+	if (tb->n >= w->ctx->burst)
+		pl_flush_one(w, ifidx);
+}
+
+int
+pl_route(const struct pl_ctx *ctx, uint8_t role, uint32_t dst,
+	 uint32_t *nexthop)
+{
+	const struct pl_iface *ifp;
+	int fallback = -1;
+	unsigned int i;
+
+	for (i = 0; i < ctx->nb_ifaces; i++) {
+		ifp = &ctx->ifaces[i];
+		if (ifp->role != role)
+			continue;
+		if ((dst & ifp->mask) == (ifp->addr & ifp->mask)) {
+			*nexthop = dst;
+			return i;
+		}
+		if (fallback < 0 && ifp->gateway != 0)
+			fallback = i;
+	}
+	if (fallback < 0)
+		return -ENETUNREACH;
+	*nexthop = ctx->ifaces[fallback].gateway;
+	return fallback;
+}
+
+/* Send a translated packet toward its destination, on the side given. */
+static void
+pl_forward(struct pl_worker *w, struct rte_mbuf *m, uint8_t role)
+{
+	const struct rte_ipv4_hdr *ip =
+		rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
+	uint32_t nexthop;
+	int ifidx;
+
+	ifidx = pl_route(w->ctx, role, rte_be_to_cpu_32(ip->dst_addr),
+			 &nexthop);
+	if (ifidx < 0) {
+		pl_drop(w, m, CGN_DROP_NO_ROUTE);
+		return;
+	}
+	if (m->pkt_len > w->ctx->ifaces[ifidx].mtu) {
+		/* DF handling and fragmentation are left to the NAT issue. */
+		pl_drop(w, m, CGN_DROP_MTU_EXCEEDED);
+		return;
+	}
+	pl_l2_output(w, &w->ctx->ifaces[ifidx], m, nexthop);
+}
+
+/*
+ * IPv4 sanity checks that every later stage relies on. On success the
+ * mbuf starts at the IPv4 header, is trimmed to the datagram and has
+ * l3_len set.
+ */
+static int
+pl_ipv4_check(struct rte_mbuf *m, unsigned int l2_len, enum cgn_drop *why)
+{
+	struct rte_ipv4_hdr *ip;
+	unsigned int ihl, tot;
+
+	if (rte_pktmbuf_adj(m, l2_len) == NULL ||
+	    rte_pktmbuf_data_len(m) < sizeof(*ip)) {
+		*why = CGN_DROP_BAD_IP_HEADER;
+		return -EINVAL;
+	}
+	ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	ihl = (ip->version_ihl & 0x0f) * 4;
+	tot = rte_be_to_cpu_16(ip->total_length);
+	if ((ip->version_ihl >> 4) != 4 || ihl < sizeof(*ip) ||
+	    rte_pktmbuf_data_len(m) < ihl) {
+		*why = CGN_DROP_BAD_IP_HEADER;
+		return -EINVAL;
+	}
+	if (tot < ihl || tot > m->pkt_len) {
+		*why = CGN_DROP_BAD_IP_LENGTH;
+		return -EINVAL;
+	}
+	if (rte_ipv4_cksum(ip) != 0 && ip->hdr_checksum != 0xffff) {
+		/* rte_ipv4_cksum over a valid header yields 0 or 0xffff */
+		*why = CGN_DROP_BAD_IP_CHECKSUM;
+		return -EINVAL;
+	}
+	if (m->pkt_len > tot)
+		rte_pktmbuf_trim(m, m->pkt_len - tot);
+	m->l2_len = 0;
+	m->l3_len = ihl;
+	return 0;
+}
+
+static bool
+pl_is_own_addr(const struct pl_ctx *ctx, uint32_t dst)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctx->nb_ifaces; i++)
+		if (ctx->ifaces[i].addr == dst)
+			return true;
+	return false;
+}
+
+/* Decrement TTL with an incremental checksum update (RFC 1624). */
+static void
+pl_ttl_dec(struct rte_ipv4_hdr *ip)
+{
+	uint32_t sum;
+
+	ip->time_to_live--;
+	sum = (uint32_t)rte_be_to_cpu_16(ip->hdr_checksum) + 0x0100;
+	sum = (sum & 0xffff) + (sum >> 16);
+	ip->hdr_checksum = rte_cpu_to_be_16((uint16_t)sum);
+}
+
+/*
+ * L2 demux of one frame. Returns true when the packet is IPv4 for the NAT
+ * (then it starts at the IPv4 header); otherwise it was consumed.
+ */
+static bool
+pl_classify(struct pl_worker *w, const struct pl_iface *ifp,
+	    struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eth;
+	const struct rte_vlan_hdr *vh;
+	struct rte_ipv4_hdr *ip;
+	unsigned int l2_len = sizeof(*eth);
+	enum cgn_drop why;
+	uint16_t type, vlan = 0;
+	uint32_t dst;
+
+	if (rte_pktmbuf_data_len(m) < sizeof(*eth)) {
+		pl_drop(w, m, CGN_DROP_RUNT);
+		return false;
+	}
+	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	/* A promiscuous port sees other hosts' unicast: not ours to route. */
+	if (rte_is_unicast_ether_addr(&eth->dst_addr) &&
+	    !rte_is_same_ether_addr(&eth->dst_addr, &ifp->mac)) {
+		pl_drop(w, m, CGN_DROP_NOT_OUR_MAC);
+		return false;
+	}
+	type = rte_be_to_cpu_16(eth->ether_type);
+	if (type == RTE_ETHER_TYPE_VLAN) {
+		if (rte_pktmbuf_data_len(m) < l2_len + sizeof(*vh)) {
+			pl_drop(w, m, CGN_DROP_BAD_L2);
+			return false;
+		}
+		vh = (const struct rte_vlan_hdr *)(eth + 1);
+		vlan = rte_be_to_cpu_16(vh->vlan_tci) & 0x0fff;
+		type = rte_be_to_cpu_16(vh->eth_proto);
+		l2_len += sizeof(*vh);
+	}
+	if (vlan != ifp->vlan) {
+		pl_drop(w, m, CGN_DROP_VLAN_MISMATCH);
+		return false;
+	}
+	if (type == RTE_ETHER_TYPE_ARP) {
+		pl_arp_input(w, ifp, m, l2_len);
+		return false;
+	}
+	if (type != RTE_ETHER_TYPE_IPV4) {
+		pl_drop(w, m, CGN_DROP_NOT_IPV4);
+		return false;
+	}
+	if (pl_ipv4_check(m, l2_len, &why) < 0) {
+		pl_drop(w, m, why);
+		return false;
+	}
+	ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	dst = rte_be_to_cpu_32(ip->dst_addr);
+	if (pl_is_own_addr(w->ctx, dst)) {
+		pl_local_input(w, ifp, m);
+		return false;
+	}
+	if (ifp->role == CGN_IF_OUTSIDE && !nat_is_pool_addr(w->ctx->nat, dst)) {
+		pl_drop(w, m, CGN_DROP_NOT_FOR_US);
+		return false;
+	}
+	if (ip->time_to_live <= 1) {
+		w->drops[CGN_DROP_TTL_EXPIRED]++;
+		pl_icmp_error(w, ifp, m, PL_ICMP_TIME_EXCEEDED, 0,
+			      ifp->addr);
+		return false;
+	}
+	pl_ttl_dec(ip);
+	return true;
+}
+
+/* After the NAT: pinholes for unmatched out2in packets, ALG, forwarding. */
+static void
+pl_post_nat(struct pl_worker *w, const struct pl_iface *ifp,
+	    struct rte_mbuf *m, struct nat_result *res)
+{
+	struct nat_session *s;
+
+	if (res->verdict == NAT_NO_MATCH) {
+		s = alg_expect_match(w->aw, m);
+		if (s == NULL) {
+			pl_drop(w, m, res->drop == CGN_DROP_FILTERED ?
+				CGN_DROP_FILTERED : CGN_DROP_NO_SESSION);
+			return;
+		}
+		nat_translate(w->nw, s, NAT_DIR_OUT2IN, m, res);
+	}
+	switch (res->verdict) {
+	case NAT_FWD_OUTSIDE:
+	case NAT_FWD_INSIDE:
+		if (res->sess != NULL && res->sess->alg != NAT_SESSION_ALG_NONE)
+			alg_process(w->aw, m, res);
+		pl_forward(w, m, res->verdict == NAT_FWD_OUTSIDE ?
+			   CGN_IF_OUTSIDE : CGN_IF_INSIDE);
+		break;
+	case NAT_DROP:
+		/* The NAT counted the reason already. */
+		if (res->send_unreach)
+			pl_icmp_error(w, ifp, m, PL_ICMP_DEST_UNREACH,
+				      PL_ICMP_CODE_ADMIN_PROHIBITED,
+				      ifp->addr);
+		else
+			rte_pktmbuf_free(m);
+		break;
+	default:
+		pl_drop(w, m, CGN_DROP_NO_SESSION);
+		break;
+	}
+}
+
+void
+pl_process_burst(struct pl_worker *w, unsigned int ifidx,
+		 struct rte_mbuf **pkts, uint16_t n)
+{
+	const struct pl_iface *ifp = &w->ctx->ifaces[ifidx];
+	struct nat_result res[PL_MAX_BURST];
+	struct rte_mbuf *vec[PL_MAX_BURST];
+	struct pl_if_stats *st = &w->ifs[ifidx];
+	uint16_t i, nv = 0;
+
+	for (i = 0; i < n; i++) {
+		st->rx_pkts++;
+		st->rx_bytes += pkts[i]->pkt_len;
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	}
+	for (i = 0; i < n; i++)
+		if (pl_classify(w, ifp, pkts[i]))
+			vec[nv++] = pkts[i];
+	if (nv == 0)
+		return;
+	nat_process_burst(w->nw, ifp->role == CGN_IF_INSIDE ?
+			  NAT_DIR_IN2OUT : NAT_DIR_OUT2IN, vec, nv, res);
+	for (i = 0; i < nv; i++)
+		pl_post_nat(w, ifp, vec[i], &res[i]);
+}
+
+static void
+pl_poll(struct pl_worker *w)
+{
+	struct rte_mbuf *pkts[PL_MAX_BURST];
+	const struct pl_ctx *ctx = w->ctx;
+	unsigned int i;
+	uint64_t now;
+	uint16_t n, total = 0;
+
+	for (i = 0; i < ctx->nb_ifaces; i++) {
+		if (w->id >= ctx->ifaces[i].nb_rxq)
+			continue;
+		n = rte_eth_rx_burst(ctx->ifaces[i].port_id, w->id, pkts,
+				     ctx->burst);
+		if (n == 0)
+			continue;
+		pl_process_burst(w, i, pkts, n);
+		total += n;
+	}
+	now = rte_rdtsc();
+	if (ctx->replay || total == 0 || now >= w->next_flush_tsc) {
+		pl_flush(w);
+		w->next_flush_tsc = now + ctx->tsc_hz / 1000000 * PL_FLUSH_US;
+	}
+	/* Single writer: a release store, no read-modify-write needed. */
+	if (total != 0)
+		__atomic_store_n(&w->rx_done, w->rx_done + total,
+				 __ATOMIC_RELEASE);
+}
+
+int
+pl_worker_main(void *arg)
+{
+	struct pl_worker *w = arg;
+	struct pl_ctx *ctx = w->ctx;
+
+	PL_LOG(INFO, "worker %u on lcore %u", w->id, w->lcore);
+	rte_rcu_qsbr_thread_online(ctx->qs, w->id);
+	while (!*ctx->quit) {
+		pl_poll(w);
+		rte_rcu_qsbr_quiescent(ctx->qs, w->id);
+		w->loops++;
+	}
+	pl_flush(w);
+	rte_rcu_qsbr_thread_offline(ctx->qs, w->id);
+	return 0;
+}

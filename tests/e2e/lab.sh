@@ -1,0 +1,73 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# The end-to-end lab: three network namespaces joined by veth pairs.
+#
+#   cgn-sub (subscriber)          cgn-rtr (cgnat, af_packet)         cgn-inet (internet)
+#   veth-sub-h 100.64.0.10/10 --- veth-sub  [inside]
+#                                 veth-inet [outside] --- veth-inet-h 198.51.100.254/24
+#                                                         lo: 192.0.2.80 (servers)
+#
+# The router namespace's veths have no addresses: the kernel there neither
+# answers ARP nor routes; only cgnat does. Offloads are off so af_packet sees
+# real frames with complete checksums.
+#
+# Usage: lab.sh up | down | exec NS CMD...
+set -eu
+
+NS_SUB=cgn-sub
+NS_RTR=cgn-rtr
+NS_INET=cgn-inet
+
+offloads_off() {
+	ip netns exec "$1" ethtool -K "$2" tx off rx off tso off gso off gro off \
+		>/dev/null 2>&1 || true
+}
+
+down() {
+	for ns in $NS_SUB $NS_RTR $NS_INET; do
+		ip netns del "$ns" 2>/dev/null || true
+	done
+}
+
+up() {
+	down
+	for ns in $NS_SUB $NS_RTR $NS_INET; do
+		ip netns add "$ns"
+		ip -n "$ns" link set lo up
+	done
+	ip link add veth-sub-h netns $NS_SUB type veth peer name veth-sub netns $NS_RTR
+	ip link add veth-inet-h netns $NS_INET type veth peer name veth-inet netns $NS_RTR
+	for pair in "$NS_SUB veth-sub-h" "$NS_RTR veth-sub" "$NS_RTR veth-inet" \
+		"$NS_INET veth-inet-h"; do
+		# shellcheck disable=SC2086
+		set -- $pair
+		offloads_off "$1" "$2"
+		ip -n "$1" link set "$2" up
+	done
+	# The router's kernel must stay out of the way.
+	ip netns exec $NS_RTR sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	ip netns exec $NS_SUB sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	ip netns exec $NS_INET sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+
+	ip -n $NS_SUB addr add 100.64.0.10/10 dev veth-sub-h
+	ip -n $NS_SUB route add default via 100.64.0.1
+
+	ip -n $NS_INET addr add 198.51.100.254/24 dev veth-inet-h
+	ip -n $NS_INET addr add 192.0.2.80/32 dev lo
+	ip -n $NS_INET route add 203.0.113.0/28 via 198.51.100.1
+}
+
+case "${1:-}" in
+up) up ;;
+down) down ;;
+exec)
+	shift
+	ns=$1
+	shift
+	exec ip netns exec "$ns" "$@"
+	;;
+*)
+	echo "usage: $0 up|down|exec NS CMD..." >&2
+	exit 1
+	;;
+esac

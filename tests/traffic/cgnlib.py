@@ -1,0 +1,142 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 cgnat authors
+"""Helpers for traffic tests: build captures with scapy, replay them
+through the real cgnat binary (tools/pcap-replay) and read what it sent."""
+
+import json
+import os
+import subprocess
+import tempfile
+
+from scapy.all import Ether, IP, TCP, UDP, ICMP, Raw, rdpcap, wrpcap  # noqa: F401
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
+REPLAY = os.path.join(ROOT, "tools", "pcap-replay", "pcap-replay")
+BUILD = os.environ.get("CGNAT_BUILD", os.path.join(ROOT, "build"))
+CGNAT = os.path.join(BUILD, "cgnat")
+
+SUB_MAC = "02:00:00:00:aa:01"
+GW_MAC = "02:00:00:00:bb:01"
+
+BASE_CONFIG = """
+dataplane:
+  workers: 1
+  eal: ["--no-huge", "-m", "512", "--no-pci", "--no-shconf"]
+  mbufs: 4095
+interfaces:
+  - name: sub
+    role: inside
+    device: "net_null0"
+    address: 100.64.0.1/10
+  - name: inet
+    role: outside
+    device: "net_null1"
+    address: 198.51.100.1/24
+    gateway: 198.51.100.254
+pools:
+  - name: public
+    prefixes: [{pool}]
+    ports: {ports}
+    block_size: {block_size}
+nat:
+  max_sessions: {max_sessions}
+  max_subscribers: 1024
+  allow_short_timeouts: true
+{nat_extra}
+tenants:
+  - name: residential
+    subscribers: [100.64.0.0/16]
+    pool: public
+    alg_policy: standard
+{tenant_extra}
+alg_policies:
+  - name: standard
+    ftp: {{enabled: {ftp}, ports: [{ftp_ports}]}}
+    tftp: {{enabled: {tftp}}}
+"""
+
+
+def config(**kw):
+    """Text of a config; keyword arguments override the defaults."""
+    args = dict(pool="203.0.113.0/28", ports="1024-65535", block_size=256,
+                max_sessions=65536, nat_extra="", tenant_extra="",
+                ftp="true", ftp_ports="21", tftp="true")
+    args.update(kw)
+    return BASE_CONFIG.format(**args)
+
+
+class Frames:
+    """A capture under construction, with increasing timestamps."""
+
+    def __init__(self, t0=1764000000.0, step=0.001):
+        self.t = t0
+        self.step = step
+        self.pkts = []
+
+    def add(self, l3, at=None):
+        self.t = at if at is not None else self.t + self.step
+        p = Ether(src=SUB_MAC, dst=GW_MAC) / l3
+        p.time = self.t
+        self.pkts.append(p)
+        return p
+
+    def wait(self, seconds):
+        self.t += seconds
+
+
+class Result:
+    def __init__(self, out, summary, stdout):
+        self.out = out          # list of scapy packets cgnat transmitted
+        self.summary = summary  # parsed --json summary
+        self.stdout = stdout
+
+    def drops(self, reason):
+        return self.summary["dataplane"]["drops"].get(reason, 0)
+
+    def ip(self, **match):
+        """Output packets whose IP fields equal the given values."""
+        res = []
+        for p in self.out:
+            if IP in p and all(getattr(p[IP], k) == v for k, v in match.items()):
+                res.append(p)
+        return res
+
+
+def replay(frames, conf=None, expect=None):
+    """Replay frames (a Frames or a pcap path) with conf; return a Result."""
+    tmp = tempfile.mkdtemp(prefix="cgn-traffic-")
+    cpath = os.path.join(tmp, "cgnat.yaml")
+    with open(cpath, "w") as f:
+        f.write(conf if conf is not None else config())
+    if isinstance(frames, Frames):
+        ipath = os.path.join(tmp, "in.pcap")
+        wrpcap(ipath, frames.pkts)
+    else:
+        ipath = frames
+    opath = os.path.join(tmp, "out.pcap")
+    cmd = [REPLAY, "-c", cpath, "-r", ipath, "-w", opath, "--json",
+           "--cgnat", CGNAT]
+    if expect:
+        cmd += ["--expect", expect]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    if p.returncode not in (0, 2):
+        raise AssertionError("pcap-replay failed (%d): %s\n%s" % (
+            p.returncode, p.stdout, p.stderr))
+    summary = json.loads(p.stdout[p.stdout.index("{"):p.stdout.rindex("}") + 1])
+    out = list(rdpcap(opath)) if os.path.getsize(opath) > 24 else []
+    return Result(out, summary, p.stdout)
+
+
+def checksums_ok(p):
+    """True when every checksum in p is what a receiver would compute."""
+    r = p.__class__(bytes(p))
+    for layer in (IP, TCP, UDP, ICMP):
+        if layer in r and r[layer].chksum is not None:
+            c = r.copy()
+            del c[layer].chksum
+            fresh = c.__class__(bytes(c))[layer].chksum
+            if layer is UDP and r[layer].chksum == 0:
+                continue
+            if fresh != r[layer].chksum:
+                return False
+    return True
