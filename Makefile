@@ -4,7 +4,7 @@
 BUILD      ?= build
 BUILD_ASAN ?= build-asan
 BUILD_FUZZ ?= build-fuzz
-FUZZ_SECONDS ?= 10
+FUZZ_SECONDS ?= 300
 
 .PHONY: all setup build build-asan build-fuzz run test unit unit-asan \
 	traffic e2e fuzz fuzz-smoke bench bench-smoke clean
@@ -56,7 +56,7 @@ fuzz-smoke: build-fuzz
 	sh tests/fuzz/run.sh $(BUILD_FUZZ) 5
 
 fuzz: build-fuzz
-	sh tests/fuzz/run.sh $(BUILD_FUZZ) $(FUZZ_SECONDS)0
+	sh tests/fuzz/run.sh $(BUILD_FUZZ) $(FUZZ_SECONDS)
 
 bench-smoke: build
 	sh bench/run.sh $(BUILD) --smoke

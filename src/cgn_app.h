@@ -69,6 +69,12 @@ struct cgn_app {
 	unsigned int mbufs_baseline;	/**< free mbufs before traffic */
 };
 
+/* app.c */
+/** Build every table, port and worker state; EAL must be up. */
+int cgn_app_init(struct cgn_app *app);
+/** Free what cgn_app_init built (also after a partial failure). */
+void cgn_app_fini(struct cgn_app *app);
+
 /* ports.c */
 int cgn_ports_init(struct cgn_app *app);
 int cgn_ports_start(struct cgn_app *app);

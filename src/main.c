@@ -179,113 +179,6 @@ on_signal(int sig)
 		g_app->quit = true;
 }
 
-static struct rte_rcu_qsbr *
-qsbr_create(unsigned int workers)
-{
-	size_t sz = rte_rcu_qsbr_get_memsize(workers);
-	struct rte_rcu_qsbr *qs;
-
-	qs = rte_zmalloc("cgn_qsbr", sz, RTE_CACHE_LINE_SIZE);
-	if (qs == NULL)
-		return NULL;
-	if (rte_rcu_qsbr_init(qs, workers) != 0) {
-		rte_free(qs);
-		return NULL;
-	}
-	return qs;
-}
-
-static int
-pl_ctx_init(struct cgn_app *app)
-{
-	struct pl_ctx *pl;
-	unsigned int i;
-
-	pl = rte_zmalloc("cgn_pl", sizeof(*pl), RTE_CACHE_LINE_SIZE);
-	if (pl == NULL)
-		return -ENOMEM;
-	app->pl = pl;
-	pl->nat = app->nat;
-	pl->alg = app->alg;
-	pl->qs = app->qs;
-	pl->clock = &app->clock;
-	pl->burst = app->conf->burst;
-	pl->tsc_hz = app->tsc_hz;
-	pl->replay = app->replay;
-	pl->quit = &app->quit;
-	pl->pool = app->pool;
-	pl->first_outside = -1;
-	for (i = 0; i < app->nb_ports; i++) {
-		const struct cgn_iface_conf *ic = app->ports[i].conf;
-		struct pl_iface *ifp = &pl->ifaces[i];
-
-		ifp->port_id = app->ports[i].port_id;
-		ifp->idx = (uint8_t)i;
-		ifp->role = (uint8_t)ic->role;
-		ifp->vlan = ic->vlan;
-		ifp->mtu = ic->mtu;
-		ifp->addr = ic->addr;
-		ifp->mask = ic->prefix_len == 0 ? 0 :
-			~0U << (32 - ic->prefix_len);
-		ifp->gateway = ic->gateway;
-		ifp->mac = app->ports[i].mac;
-		ifp->has_static_mac = ic->has_gateway_mac;
-		memcpy(ifp->static_mac.addr_bytes, ic->gateway_mac,
-		       RTE_ETHER_ADDR_LEN);
-		ifp->nb_rxq = app->ports[i].nb_rxq;
-		if (ic->role == CGN_IF_OUTSIDE && pl->first_outside < 0)
-			pl->first_outside = (int)i;
-	}
-	pl->nb_ifaces = app->nb_ports;
-	return pl_neigh_create(pl, 4096);
-}
-
-static int
-workers_init(struct cgn_app *app)
-{
-	unsigned int lcore, i = 0;
-	struct nat_worker *nw;
-	struct alg_worker *aw;
-
-	RTE_LCORE_FOREACH_WORKER(lcore) {
-		if (i == app->nb_workers)
-			break;
-		nw = rte_zmalloc("cgn_nat_worker", sizeof(*nw),
-				 RTE_CACHE_LINE_SIZE);
-		if (nw == NULL)
-			return -ENOMEM;
-		app->workers[i] = pl_worker_create(app->pl, i, lcore, nw, NULL);
-		if (app->workers[i] == NULL)
-			return -ENOMEM;
-		if (nat_worker_init(app->nat, nw, i, app->workers[i]->drops,
-				    rte_rdtsc() ^ ((uint64_t)i << 32)) < 0)
-			return -EINVAL;
-		aw = alg_worker_create(app->alg, nw, lcore);
-		if (aw == NULL)
-			return -ENOMEM;
-		app->workers[i]->aw = aw;
-		app->worker_lcores[i] = lcore;
-		if (rte_rcu_qsbr_thread_register(app->qs, i) != 0)
-			return -EINVAL;
-		i++;
-	}
-	return i == app->nb_workers ? 0 : -ENODEV;
-}
-
-static void
-workers_free(struct cgn_app *app)
-{
-	unsigned int i;
-
-	for (i = 0; i < app->nb_workers; i++) {
-		if (app->workers[i] == NULL)
-			continue;
-		alg_worker_free(app->workers[i]->aw);
-		rte_free(app->workers[i]->nw);
-		pl_worker_free(app->workers[i]);
-	}
-}
-
 static int
 workers_launch(struct cgn_app *app)
 {
@@ -311,41 +204,15 @@ check_mbufs(const struct cgn_app *app)
 	return in_use == 0 ? 0 : -EBUSY;
 }
 
+
 static int
 app_run(struct cgn_app *app)
 {
 	int ret;
 
-	app->qs = qsbr_create(app->nb_workers);
-	if (app->qs == NULL)
-		return -ENOMEM;
-	app->clock.now_ms = rte_get_tsc_cycles() / (app->tsc_hz / 1000);
-	app->nat = nat_create(app->conf, app->qs, &app->clock);
-	if (app->nat == NULL) {
-		fprintf(stderr, "cannot create the NAT tables: %s\n",
-			rte_strerror(rte_errno));
-		return -rte_errno;
-	}
-	app->alg = alg_create(app->conf, app->nat, app->qs, &app->clock);
-	if (app->alg == NULL) {
-		fprintf(stderr, "cannot create the ALG stage: %s\n",
-			rte_strerror(rte_errno));
-		return -rte_errno;
-	}
-	ret = cgn_ports_init(app);
+	ret = cgn_app_init(app);
 	if (ret < 0)
 		return ret;
-	ret = pl_ctx_init(app);
-	if (ret < 0)
-		return ret;
-	if (app->replay)
-		cgn_replay_prepare(app);
-	ret = workers_init(app);
-	if (ret < 0) {
-		fprintf(stderr, "cannot set up %u workers: %s\n",
-			app->nb_workers, rte_strerror(-ret));
-		return ret;
-	}
 	if (!app->replay)
 		cgn_tel_register(app);
 	ret = cgn_ports_start(app);
@@ -366,20 +233,6 @@ app_run(struct cgn_app *app)
 	if (check_mbufs(app) < 0 && ret == 0)
 		ret = -EBUSY;
 	return ret;
-}
-
-static void
-app_free(struct cgn_app *app)
-{
-	workers_free(app);
-	if (app->pl != NULL) {
-		pl_neigh_destroy(app->pl);
-		rte_free(app->pl);
-	}
-	alg_destroy(app->alg);
-	nat_destroy(app->nat);
-	rte_free(app->qs);
-	rte_mempool_free(app->pool);
 }
 
 int
@@ -439,13 +292,12 @@ main(int argc, char **argv)
 		ret = -EINVAL;
 		goto out;
 	}
-	app.tsc_hz = rte_get_tsc_hz();
 	g_app = &app;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	ret = app_run(&app);
 out:
-	app_free(&app);
+	cgn_app_fini(&app);
 	cgn_config_free(app.conf);
 	rte_eal_cleanup();
 	return ret == 0 ? 0 : 1;
