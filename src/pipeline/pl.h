@@ -112,6 +112,9 @@ void pl_neigh_learn(struct pl_ctx *ctx, unsigned int ifidx, uint32_t ip,
 /** Resolve; 0 and *mac, or -ENOENT (and an ARP request may be due). */
 int pl_neigh_lookup(struct pl_ctx *ctx, unsigned int ifidx, uint32_t ip,
 		    struct rte_ether_addr *mac);
+/** Ask for ip's MAC now (rate limited), e.g. a gateway at start. */
+void pl_neigh_solicit(struct pl_worker *w, const struct pl_iface *ifp,
+		      uint32_t ip);
 /** Handle an ARP frame (data at Ethernet header); consumes or frees m. */
 void pl_arp_input(struct pl_worker *w, const struct pl_iface *ifp,
 		  struct rte_mbuf *m, unsigned int l2_len);

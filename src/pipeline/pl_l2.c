@@ -272,6 +272,16 @@ pl_arp_input(struct pl_worker *w, const struct pl_iface *ifp,
 }
 
 void
+pl_neigh_solicit(struct pl_worker *w, const struct pl_iface *ifp, uint32_t ip)
+{
+	struct rte_ether_addr mac;
+
+	if (ifp->has_default_mac || pl_neigh_lookup(w->ctx, ifp->idx, ip, &mac) == 0)
+		return;
+	arp_request(w, ifp, w->ctx->pool, ip);
+}
+
+void
 pl_l2_output(struct pl_worker *w, const struct pl_iface *ifp,
 	     struct rte_mbuf *m, uint32_t nexthop)
 {

@@ -369,6 +369,23 @@ pl_poll(struct pl_worker *w)
 				 __ATOMIC_RELEASE);
 }
 
+/* Resolve gateways before the first packet needs them. */
+static void
+pl_resolve_gateways(struct pl_worker *w)
+{
+	const struct pl_iface *ifp;
+	unsigned int i;
+
+	if (w->id != 0)
+		return;
+	for (i = 0; i < w->ctx->nb_ifaces; i++) {
+		ifp = &w->ctx->ifaces[i];
+		if (ifp->gateway != 0 && !ifp->has_static_mac)
+			pl_neigh_solicit(w, ifp, ifp->gateway);
+	}
+	pl_flush(w);
+}
+
 int
 pl_worker_main(void *arg)
 {
@@ -377,6 +394,7 @@ pl_worker_main(void *arg)
 
 	PL_LOG(INFO, "worker %u on lcore %u", w->id, w->lcore);
 	rte_rcu_qsbr_thread_online(ctx->qs, w->id);
+	pl_resolve_gateways(w);
 	while (!*ctx->quit) {
 		pl_poll(w);
 		rte_rcu_qsbr_quiescent(ctx->qs, w->id);

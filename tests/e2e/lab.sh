@@ -11,7 +11,7 @@
 # answers ARP nor routes; only cgnat does. Offloads are off so af_packet sees
 # real frames with complete checksums.
 #
-# Usage: lab.sh up | down | exec NS CMD...
+# Usage: lab.sh up | up-linux | down | exec NS CMD...
 set -eu
 
 NS_SUB=cgn-sub
@@ -57,8 +57,40 @@ up() {
 	ip -n $NS_INET route add 203.0.113.0/28 via 198.51.100.1
 }
 
+# The reference peer: Linux's own NAT in the router namespace, nftables
+# with the ftp and tftp conntrack helpers, translating to 203.0.113.1.
+up_linux() {
+	up
+	ip -n $NS_RTR addr add 100.64.0.1/10 dev veth-sub
+	ip -n $NS_RTR addr add 198.51.100.1/24 dev veth-inet
+	ip -n $NS_RTR addr add 203.0.113.1/32 dev lo
+	ip -n $NS_RTR route add default via 198.51.100.254
+	ip netns exec $NS_RTR sysctl -qw net.ipv4.ip_forward=1
+	ip netns exec $NS_RTR nft -f - <<'NFT'
+table ip cgnref {
+	ct helper ftp-std { type "ftp" protocol tcp; }
+	ct helper tftp-std { type "tftp" protocol udp; }
+	chain prerouting {
+		type filter hook prerouting priority filter;
+		iifname "veth-sub" tcp dport 21 ct helper set "ftp-std"
+		iifname "veth-sub" udp dport 69 ct helper set "tftp-std"
+	}
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		ct state established,related accept
+		iifname "veth-sub" oifname "veth-inet" accept
+	}
+	chain postrouting {
+		type nat hook postrouting priority srcnat;
+		oifname "veth-inet" ip saddr 100.64.0.0/10 snat to 203.0.113.1
+	}
+}
+NFT
+}
+
 case "${1:-}" in
 up) up ;;
+up-linux) up_linux ;;
 down) down ;;
 exec)
 	shift
@@ -67,7 +99,7 @@ exec)
 	exec ip netns exec "$ns" "$@"
 	;;
 *)
-	echo "usage: $0 up|down|exec NS CMD..." >&2
+	echo "usage: $0 up|up-linux|down|exec NS CMD..." >&2
 	exit 1
 	;;
 esac

@@ -1,0 +1,130 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 cgnat authors
+"""The e2e lab from Python: namespaces up, cgnat (or Linux's NAT, the
+reference peer) in the router namespace, helpers to run programs."""
+
+import ipaddress
+import os
+import signal
+import subprocess
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.realpath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+BUILD = os.environ.get("CGNAT_BUILD", os.path.join(ROOT, "build"))
+LAB = os.path.join(HERE, "lab.sh")
+POOL = ipaddress.ip_network("203.0.113.0/28")
+
+CONFIG = """
+dataplane:
+  workers: {workers}
+  eal: ["--no-huge", "-m", "512", "--no-pci", "--file-prefix=cgnlab",
+        "--log-level=lib.*:error"]
+  mbufs: 8191
+interfaces:
+  - name: sub
+    role: inside
+    device: "net_af_packet0,iface=veth-sub"
+    address: 100.64.0.1/10
+  - name: inet
+    role: outside
+    device: "net_af_packet1,iface=veth-inet"
+    address: 198.51.100.1/24
+    gateway: 198.51.100.254
+{nat_extra}
+pools:
+  - name: public
+    prefixes: [203.0.113.0/28]
+    ports: 1024-65535
+    block_size: 256
+tenants:
+  - name: residential
+    subscribers: [100.64.0.0/16]
+    pool: public
+    alg_policy: standard
+alg_policies:
+  - name: standard
+    ftp: {{enabled: true, ports: [21]}}
+    tftp: {{enabled: true}}
+"""
+
+
+def ns(name, *cmd, **kw):
+    return subprocess.run(["ip", "netns", "exec", name] + list(cmd), **kw)
+
+
+class Lab:
+    def __init__(self, workers=1, mode="cgnat", nat_extra=""):
+        self.mode = mode
+        self.tmp = tempfile.mkdtemp(prefix="cgn-e2e-")
+        self.conf = os.path.join(self.tmp, "lab.yaml")
+        with open(self.conf, "w") as f:
+            f.write(CONFIG.format(workers=workers, nat_extra=nat_extra))
+        self.log = open(os.path.join(self.tmp, "cgnat.log"), "w+")
+        self.proc = None
+        self.bg = []
+
+    def start(self):
+        if self.mode == "linux":
+            subprocess.run([LAB, "up-linux"], check=True)
+            return
+        subprocess.run([LAB, "up"], check=True)
+        self.proc = subprocess.Popen(
+            ["ip", "netns", "exec", "cgn-rtr", os.path.join(BUILD, "cgnat"),
+             "-c", self.conf], stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError("cgnat exited: " + self.output())
+            if "cgnat running" in self.output():
+                return
+            time.sleep(0.2)
+        raise AssertionError("cgnat did not start: " + self.output())
+
+    def output(self):
+        self.log.flush()
+        with open(self.log.name) as f:
+            return f.read()
+
+    def background(self, nsname, *cmd):
+        p = subprocess.Popen(["ip", "netns", "exec", nsname] + list(cmd),
+                             stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+        self.bg.append(p)
+        return p
+
+    def stop(self):
+        """SIGTERM cgnat; return its exit code and final output."""
+        rc = None
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                rc = self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                rc = self.proc.wait()
+        elif self.proc is not None:
+            rc = self.proc.returncode
+        self.proc = None
+        return rc, self.output()
+
+    def teardown(self):
+        for p in self.bg:
+            p.kill()
+            p.wait()
+        self.stop()
+        subprocess.run([LAB, "down"])
+
+
+def wait_port(nsname, addr, port, timeout=10):
+    code = ("import socket,sys,time\n"
+            "d=time.time()+%d\n"
+            "while time.time()<d:\n"
+            "  try:\n"
+            "    socket.create_connection(('%s',%d),1).close();sys.exit(0)\n"
+            "  except OSError: time.sleep(0.1)\n"
+            "sys.exit(1)\n") % (timeout, addr, port)
+    ns(nsname, "/usr/bin/python3", "-c", code, check=True)
+
+

@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 cgnat authors
+"""Real FTP and TFTP clients and servers through the NAT: cgnat, and Linux's
+own NAT (nftables with the ftp and tftp conntrack helpers) as the reference
+peer, in the same lab. Files must arrive byte-identical. The summary at the
+end of the run shows both side by side (conftest.py)."""
+
+import hashlib
+import os
+import tempfile
+import time
+
+import pytest
+
+from labutil import Lab, ns, wait_port
+
+# UDP filtering is address-and-port-dependent here so that TFTP's reply
+# from a new server port gets in only through the pinhole the ALG opened.
+NAT_EXTRA = """nat:
+  filtering: {udp: address-and-port-dependent, tcp: address-and-port-dependent}
+"""
+
+
+@pytest.fixture(scope="module", params=["cgnat", "linux"])
+def alab(request):
+    lab = Lab(mode=request.param, nat_extra=NAT_EXTRA)
+    try:
+        lab.start()
+        lab.files = tempfile.mkdtemp(prefix="cgn-srv-")
+        os.chmod(lab.files, 0o777)
+        lab.blob = os.urandom(2 * 1024 * 1024 + 333)
+        with open(os.path.join(lab.files, "blob.bin"), "wb") as f:
+            f.write(lab.blob)
+        os.chmod(os.path.join(lab.files, "blob.bin"), 0o666)
+        lab.background("cgn-inet", "/usr/bin/python3", "-m", "pyftpdlib",
+                       "-i", "192.0.2.80", "-p", "21", "-d", lab.files, "-w")
+        lab.background("cgn-inet", "/usr/sbin/in.tftpd", "-L", "-c", "-s",
+                       lab.files, "-a", "192.0.2.80:69", "-u", "root")
+        wait_port("cgn-inet", "192.0.2.80", 21)
+        time.sleep(0.3)
+        yield lab
+    finally:
+        lab.teardown()
+
+
+def sha(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def curl_ftp(lab, *args):
+    return ns("cgn-sub", "curl", "-sS", "--max-time", "60", *args,
+              capture_output=True, text=True)
+
+
+FTP_MODES = {
+    "active-eprt": ["--ftp-port", "-"],
+    "active-port": ["--ftp-port", "-", "--disable-eprt"],
+    "passive-epsv": [],
+    "passive-pasv": ["--disable-epsv"],
+}
+
+
+@pytest.mark.parametrize("mode", sorted(FTP_MODES))
+def test_ftp_download(alab, mode):
+    out = os.path.join(alab.tmp, "dl-" + mode)
+    r = curl_ftp(alab, *FTP_MODES[mode], "-o", out,
+                 "ftp://192.0.2.80/blob.bin")
+    assert r.returncode == 0, r.stderr
+    with open(out, "rb") as f:
+        assert sha(f.read()) == sha(alab.blob)
+
+
+@pytest.mark.parametrize("mode", sorted(FTP_MODES))
+def test_ftp_upload(alab, mode):
+    src = os.path.join(alab.tmp, "up-" + mode)
+    data = os.urandom(512 * 1024 + 7)
+    with open(src, "wb") as f:
+        f.write(data)
+    r = curl_ftp(alab, *FTP_MODES[mode], "-T", src,
+                 "ftp://192.0.2.80/up-%s-%s" % (alab.mode, mode))
+    assert r.returncode == 0, r.stderr
+    with open(os.path.join(alab.files, "up-%s-%s" % (alab.mode, mode)),
+              "rb") as f:
+        assert sha(f.read()) == sha(data)
+
+
+def test_tftp_get(alab):
+    out = os.path.join(alab.tmp, "tftp-get")
+    r = ns("cgn-sub", "timeout", "60", "tftp", "-m", "binary", "192.0.2.80",
+           "-c", "get", "blob.bin", out, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    with open(out, "rb") as f:
+        assert sha(f.read()) == sha(alab.blob)
+
+
+def test_tftp_put(alab):
+    name = "tftp-put-%s" % alab.mode
+    src = os.path.join(alab.tmp, name)
+    data = os.urandom(300 * 1024 + 5)
+    with open(src, "wb") as f:
+        f.write(data)
+    r = ns("cgn-sub", "timeout", "60", "tftp", "-m", "binary", "192.0.2.80",
+           "-c", "put", src, name, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    with open(os.path.join(alab.files, name), "rb") as f:
+        assert sha(f.read()) == sha(data)
