@@ -101,8 +101,10 @@ workers_init(struct cgn_app *app)
 		app->workers[i] = pl_worker_create(app->pl, i, lcore, nw, NULL);
 		if (app->workers[i] == NULL)
 			return -ENOMEM;
+		/* Replay must give the same ports every run: a fixed seed. */
 		if (nat_worker_init(app->nat, nw, i, app->workers[i]->drops,
-				    rte_rdtsc() ^ ((uint64_t)i << 32)) < 0)
+				    (app->replay ? 0x9e3779b97f4a7c15ULL :
+				     rte_rdtsc()) ^ ((uint64_t)(i + 1) << 32)) < 0)
 			return -EINVAL;
 		aw = alg_worker_create(app->alg, nw, lcore);
 		if (aw == NULL)

@@ -107,7 +107,7 @@ port_replay_rings(struct cgn_port *p, unsigned int idx, uint16_t *port_id)
 }
 
 static int
-port_configure(struct cgn_app *app, struct cgn_port *p)
+port_configure(struct cgn_app *app, struct cgn_port *p, unsigned int idx)
 {
 	struct rte_eth_conf econf = { 0 };
 	struct rte_eth_dev_info info;
@@ -156,9 +156,14 @@ port_configure(struct cgn_app *app, struct cgn_port *p)
 		if (ret < 0)
 			return ret;
 	}
-	if (rte_eth_macaddr_get(p->port_id, &p->mac) != 0 ||
-	    rte_is_zero_ether_addr(&p->mac)) {
-		/* Ring ports have no address of their own: a local one. */
+	if (app->replay) {
+		/* Fixed, locally administered: replay output must not vary. */
+		struct rte_ether_addr mac = {
+			.addr_bytes = { 0x02, 0, 0, 0, 0x01, (uint8_t)idx } };
+
+		p->mac = mac;
+	} else if (rte_eth_macaddr_get(p->port_id, &p->mac) != 0 ||
+		   rte_is_zero_ether_addr(&p->mac)) {
 		rte_eth_random_addr(p->mac.addr_bytes);
 	}
 	return 0;
@@ -190,7 +195,7 @@ cgn_ports_init(struct cgn_app *app)
 			ret = port_probe(p->conf, app->nb_workers, &p->port_id);
 		if (ret < 0)
 			return ret;
-		ret = port_configure(app, p);
+		ret = port_configure(app, p, i);
 		if (ret < 0) {
 			fprintf(stderr, "interface %s: cannot configure port %u: %s\n",
 				p->conf->name, p->port_id, rte_strerror(-ret));

@@ -19,7 +19,7 @@ POOL = ipaddress.ip_network("203.0.113.0/28")
 CONFIG = """
 dataplane:
   workers: {workers}
-  eal: ["--no-huge", "-m", "512", "--no-pci", "--file-prefix=cgnlab",
+  eal: ["--no-huge", "-m", "1024", "--no-pci", "--file-prefix=cgnlab",
         "--log-level=lib.*:error"]
   mbufs: 8191
 interfaces:
@@ -32,6 +32,8 @@ interfaces:
     device: "net_af_packet1,iface=veth-inet"
     address: 198.51.100.1/24
     gateway: 198.51.100.254
+nat:
+  max_sessions: 131072
 {nat_extra}
 pools:
   - name: public

@@ -6,6 +6,8 @@ peer, in the same lab. Files must arrive byte-identical. The summary at the
 end of the run shows both side by side (conftest.py)."""
 
 import hashlib
+import json
+import subprocess
 import os
 import tempfile
 import time
@@ -16,8 +18,7 @@ from labutil import Lab, ns, wait_port
 
 # UDP filtering is address-and-port-dependent here so that TFTP's reply
 # from a new server port gets in only through the pinhole the ALG opened.
-NAT_EXTRA = """nat:
-  filtering: {udp: address-and-port-dependent, tcp: address-and-port-dependent}
+NAT_EXTRA = """  filtering: {udp: address-and-port-dependent, tcp: address-and-port-dependent}
 """
 
 
@@ -104,3 +105,20 @@ def test_tftp_put(alab):
     assert r.returncode == 0, r.stdout + r.stderr
     with open(os.path.join(alab.files, name), "rb") as f:
         assert sha(f.read()) == sha(data)
+
+
+def test_alg_counters_show_the_work(alab):
+    """cgnat only: the transfers above went through pinholes the ALGs
+    opened (counted per tenant and ALG in telemetry)."""
+    if alab.mode != "cgnat":
+        pytest.skip("telemetry is cgnat's")
+    r = subprocess.run(["dpdk-telemetry.py", "-f", "cgnlab"],
+                       input="/cgnat/alg,residential\n", capture_output=True,
+                       text=True, timeout=30)
+    data = json.loads(r.stdout[r.stdout.index("{"):r.stdout.rindex("}") + 1])
+    alg = data["/cgnat/alg"]
+    # Four active transfers (two EPRT, two PORT) rewritten and used.
+    assert alg["residential/ftp"]["rewritten"] >= 4, alg
+    assert alg["residential/ftp"]["pinholes_used"] >= 4, alg
+    # Two TFTP transfers, each let in by a pinhole.
+    assert alg["residential/tftp"]["pinholes_used"] >= 2, alg
