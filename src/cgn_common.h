@@ -30,6 +30,7 @@
 	X(BAD_IP_CHECKSUM, "bad_ip_checksum") \
 	X(BAD_IP_LENGTH, "bad_ip_length") \
 	X(IP_OPTIONS, "ip_options") \
+	X(NOT_UNICAST, "multicast_or_broadcast") \
 	X(TTL_EXPIRED, "ttl_expired") \
 	X(BAD_L4_HEADER, "bad_l4_header") \
 	X(UNSUPPORTED_PROTO, "unsupported_proto") \

@@ -188,6 +188,13 @@ pl_is_own_addr(const struct pl_ctx *ctx, uint32_t dst)
 	return false;
 }
 
+static bool
+pl_is_multicast_or_bcast(const struct pl_iface *ifp, uint32_t dst)
+{
+	return (dst >> 28) == 0xe || dst == UINT32_MAX ||
+		(ifp->mask != UINT32_MAX && dst == (ifp->addr | ~ifp->mask));
+}
+
 /* Decrement TTL with an incremental checksum update (RFC 1624). */
 static void
 pl_ttl_dec(struct rte_ipv4_hdr *ip)
@@ -258,6 +265,11 @@ pl_classify(struct pl_worker *w, const struct pl_iface *ifp,
 	dst = rte_be_to_cpu_32(ip->dst_addr);
 	if (pl_is_own_addr(w->ctx, dst)) {
 		pl_local_input(w, ifp, m);
+		return false;
+	}
+	/* A NAT forwards unicast only; never answer these with ICMP either. */
+	if (pl_is_multicast_or_bcast(ifp, dst)) {
+		pl_drop(w, m, CGN_DROP_NOT_UNICAST);
 		return false;
 	}
 	if (ifp->role == CGN_IF_OUTSIDE && !nat_is_pool_addr(w->ctx->nat, dst)) {
