@@ -15,9 +15,10 @@ import pytest
 from labutil import Lab, ns, wait_port, POOL
 
 
-@pytest.fixture(scope="module")
-def lab():
-    lab = Lab()
+@pytest.fixture(scope="module", params=[1, 2], ids=["1worker", "2workers"])
+def lab(request):
+    """cgnat with one worker, then with two (RSS/fanout across queues)."""
+    lab = Lab(workers=request.param)
     try:
         lab.start()
         yield lab

@@ -107,3 +107,18 @@ def test_outside_traffic_not_for_pool_is_dropped():
     f.add(IP(src="192.0.2.1", dst="192.0.2.2") / UDP(sport=1, dport=2))
     r = replay(f)
     assert r.out == [] and r.drops("not_for_us") == 1
+
+
+def test_vlan_tagged_interfaces():
+    conf = config().replace(
+        "address: 100.64.0.1/10", "address: 100.64.0.1/10\n    vlan: 100")
+    conf = conf.replace(
+        "address: 198.51.100.1/24", "address: 198.51.100.1/24\n    vlan: 200")
+    f = Frames()
+    f.add(IP(src="100.64.0.10", dst="192.0.2.80") / UDP(sport=5000, dport=53) / Raw(b"q"))
+    # Replay tags frames with the interface's VLAN; a wrong tag is refused.
+    r = replay(f, conf)
+    out = [p for p in r.out if UDP in p]
+    assert len(out) == 1
+    assert Dot1Q in out[0] and out[0][Dot1Q].vlan == 200
+    assert out[0][IP].src.startswith(POOL)
