@@ -154,6 +154,7 @@ struct cgn_config {
 	uint32_t fragment_timeout;	/**< s, default 2 */
 	uint32_t port_reuse_delay;	/**< s, default 120 */
 	uint16_t mss_clamp;		/**< 0: off */
+	bool allow_short_timeouts;	/**< below RFC minimums (labs only) */
 	struct cgn_nat_behaviour nat;	/**< defaults for every tenant */
 	uint32_t max_pinholes;		/**< total, default 65536 */
 
