@@ -17,6 +17,7 @@
  * could not match to alg_expect_match().
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_mbuf.h>
@@ -51,6 +52,12 @@ const char *alg_counter_name(enum alg_counter c);
 
 struct alg_worker;
 
+/**
+ * Build the stage: pinhole table (conf->max_pinholes), per-session state
+ * pool, per-tenant policies. Registers the session free callback with the
+ * NAT, which must call it after the grace period with no NAT lock held.
+ * @return the context, or NULL with rte_errno set.
+ */
 struct alg_ctx *alg_create(const struct cgn_config *conf, struct nat_ctx *nat,
 			   struct rte_rcu_qsbr *qs,
 			   const struct cgn_clock *clock);
@@ -77,10 +84,18 @@ void alg_process(struct alg_worker *aw, struct rte_mbuf *m,
 struct nat_session *alg_expect_match(struct alg_worker *aw,
 				     struct rte_mbuf *m);
 
-/** Expire pinholes; control lcore. @return number removed. */
+/**
+ * Expire pinholes (at most @p budget entries examined, resuming where the
+ * last call stopped) and reclaim what the workers retired; control lcore.
+ * @return number expired.
+ */
 unsigned int alg_sweep(struct alg_ctx *ctx, unsigned int budget);
 
-/** Replay driver: the external endpoint of a pinhole toward an inside endpoint. */
+/**
+ * Replay driver: the external endpoint of a live pinhole toward inside
+ * endpoint @p in from @p rem (address only). A scan: not for the fast path.
+ * @return 0, or -ENOENT.
+ */
 int alg_lookup_external(const struct alg_ctx *ctx, uint8_t proto,
 			const struct nat_endpoint *in,
 			const struct nat_endpoint *rem,
@@ -92,5 +107,20 @@ uint64_t alg_counter_get(const struct alg_ctx *ctx, unsigned int tenant,
 
 /** Pinholes in the table now. */
 unsigned int alg_pinhole_count(const struct alg_ctx *ctx);
+
+/* ---- the descriptor table, read-only (config defaults, telemetry) ---- */
+
+/** Name of an ALG ("ftp", "tftp", ...), "unknown" when out of range. */
+const char *alg_name(enum cgn_alg_id id);
+
+/**
+ * Default ports of an ALG (what "ports" means when the policy omits it).
+ * Writes at most @p max to @p ports. @return how many the ALG has.
+ */
+unsigned int alg_default_ports(enum cgn_alg_id id, uint16_t *ports,
+			       unsigned int max);
+
+/** True when the stage implements the ALG; others pass untouched. */
+bool alg_implemented(enum cgn_alg_id id);
 
 #endif /* ALG_H */

@@ -1,0 +1,515 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 cgnat authors
+ */
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "alg_priv.h"
+
+RTE_LOG_REGISTER(alg_logtype, cgnat.alg, NOTICE);
+RTE_LOG_REGISTER(alg_ftp_logtype, cgnat.alg.ftp, NOTICE);
+RTE_LOG_REGISTER(alg_tftp_logtype, cgnat.alg.tftp, NOTICE);
+
+#define ALG_DEFAULT_MTU 1500
+#define ALG_DEFAULT_MAX_PER_SUB 64
+#define ALG_DEFAULT_PINHOLES 65536
+
+static const char *const alg_counter_names[ALG_CNT_MAX] = {
+#define ALG_CNT_NAME(e, s) [ALG_CNT_##e] = s,
+	ALG_COUNTERS(ALG_CNT_NAME)
+#undef ALG_CNT_NAME
+};
+
+/* Distinguishes the names of the DPDK objects of several contexts (tests). */
+static uint32_t alg_instances;
+
+const char *
+alg_counter_name(enum alg_counter c)
+{
+	if ((unsigned int)c >= ALG_CNT_MAX)
+		return "unknown";
+	return alg_counter_names[c];
+}
+
+static uint32_t
+or_default(uint32_t v, uint32_t def)
+{
+	return v != 0 ? v : def;
+}
+
+static void
+alg_resolve_policies(struct alg_ctx *ctx, const struct cgn_config *conf)
+{
+	const struct cgn_alg_conf *ac;
+	const struct alg_desc *d;
+	struct alg_pol *p;
+	unsigned int t, a;
+	int pi;
+
+	ctx->nb_tenants = RTE_MIN(conf->nb_tenants, (unsigned int)CGN_MAX_TENANTS);
+	for (t = 0; t < ctx->nb_tenants; t++) {
+		pi = conf->tenants[t].alg_policy;
+		if (pi < 0 || (unsigned int)pi >= conf->nb_alg_policies)
+			continue;	/* all off */
+		for (a = 0; a < CGN_ALG_COUNT; a++) {
+			ac = &conf->alg_policies[pi].alg[a];
+			d = alg_desc_get(a);
+			p = &ctx->pol[t][a];
+			p->enabled = ac->enabled && d->implemented;
+			if (ac->nb_ports > 0) {
+				p->nb_ports = (uint8_t)RTE_MIN(ac->nb_ports,
+					(unsigned int)CGN_MAX_ALG_PORTS);
+				memcpy(p->ports, ac->ports,
+				       p->nb_ports * sizeof(p->ports[0]));
+			} else {
+				p->nb_ports = d->nb_ports;
+				memcpy(p->ports, d->ports,
+				       d->nb_ports * sizeof(d->ports[0]));
+			}
+			p->timeout = or_default(ac->pinhole_timeout,
+						d->exp.timeout);
+			p->max_per_session = or_default(
+				ac->max_pinholes_per_session,
+				d->exp.max_per_session);
+			p->max_per_sub = or_default(
+				ac->max_pinholes_per_subscriber,
+				ALG_DEFAULT_MAX_PER_SUB);
+		}
+	}
+}
+
+static uint16_t
+alg_min_mtu(const struct cgn_config *conf)
+{
+	uint16_t mtu = 0;
+	unsigned int i;
+
+	for (i = 0; i < conf->nb_ifaces; i++) {
+		uint16_t m = or_default(conf->ifaces[i].mtu, ALG_DEFAULT_MTU);
+
+		if (mtu == 0 || m < mtu)
+			mtu = m;
+	}
+	return mtu != 0 ? mtu : ALG_DEFAULT_MTU;
+}
+
+/* Grace period over: the state can go back to the pool. */
+static void
+alg_state_dq_free(void *p, void *e, unsigned int n)
+{
+	struct alg_ctx *ctx = p;
+	void *const *objs = e;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		rte_mempool_put(ctx->state_pool, objs[i]);
+}
+
+static void alg_session_free(struct nat_session *s, void *arg);
+
+struct alg_ctx *
+alg_create(const struct cgn_config *conf, struct nat_ctx *nat,
+	   struct rte_rcu_qsbr *qs, const struct cgn_clock *clock)
+{
+	char nm[RTE_MEMPOOL_NAMESIZE];
+	struct rte_rcu_qsbr_dq_parameters dqp = {
+		.name = nm,
+		.esize = sizeof(void *),
+		.trigger_reclaim_limit = 32,
+		.max_reclaim_size = 64,
+		.free_fn = alg_state_dq_free,
+		.v = qs,
+	};
+	struct alg_ctx *ctx;
+	uint32_t cap, nb_states;
+	int err = EINVAL;
+
+	if (conf == NULL || qs == NULL || clock == NULL)
+		goto fail;
+	err = ENOMEM;
+	ctx = rte_zmalloc("alg_ctx", sizeof(*ctx), RTE_CACHE_LINE_SIZE);
+	if (ctx == NULL)
+		goto fail;
+	ctx->nat = nat;
+	ctx->qs = qs;
+	ctx->clock = clock;
+	ctx->id = __atomic_fetch_add(&alg_instances, 1, __ATOMIC_RELAXED);
+	ctx->mtu = alg_min_mtu(conf);
+	rte_spinlock_init(&ctx->wlock);
+	alg_resolve_policies(ctx, conf);
+
+	ctx->ctl = rte_zmalloc("alg_ctl", sizeof(*ctx->ctl), 0);
+	ctx->retired = rte_zmalloc("alg_ret", sizeof(*ctx->retired), 0);
+	if (ctx->ctl == NULL || ctx->retired == NULL)
+		goto free_ctx;
+
+	cap = or_default(conf->max_pinholes, ALG_DEFAULT_PINHOLES);
+	snprintf(nm, sizeof(nm), "alg%u_x", ctx->id);
+	ctx->exp = exp_table_create(nm, cap, conf->max_subscribers, qs);
+	if (ctx->exp == NULL) {
+		err = rte_errno;
+		goto free_ctx;
+	}
+	/*
+	 * Sessions that hold ALG state at once: a quarter of the pinhole
+	 * budget (each control session normally opens several pinholes).
+	 */
+	nb_states = RTE_MAX(cap / 4, 64u);
+	snprintf(nm, sizeof(nm), "alg%u_s", ctx->id);
+	ctx->state_pool = rte_mempool_create(nm, nb_states,
+					     sizeof(struct alg_sess), 0, 0,
+					     NULL, NULL, NULL, NULL,
+					     SOCKET_ID_ANY, 0);
+	if (ctx->state_pool == NULL) {
+		err = rte_errno;
+		goto free_ctx;
+	}
+	snprintf(nm, sizeof(nm), "alg%u_q", ctx->id);
+	dqp.size = nb_states;
+	dqp.p = ctx;
+	ctx->state_dq = rte_rcu_qsbr_dq_create(&dqp);
+	if (ctx->state_dq == NULL) {
+		err = rte_errno;
+		goto free_ctx;
+	}
+	if (nat != NULL)
+		nat_set_session_free_cb(nat, alg_session_free, ctx);
+	ALG_LOG(INFO, alg_logtype, "%u pinholes, %u ALG sessions, mtu %u",
+		cap, nb_states, ctx->mtu);
+	return ctx;
+
+free_ctx:
+	ALG_LOG(ERR, alg_logtype, "cannot create the ALG stage: %s",
+		rte_strerror(err));
+	alg_destroy(ctx);
+fail:
+	rte_errno = err;
+	return NULL;
+}
+
+void
+alg_destroy(struct alg_ctx *ctx)
+{
+	if (ctx == NULL)
+		return;
+	if (ctx->nat != NULL && ctx->state_dq != NULL)
+		nat_set_session_free_cb(ctx->nat, NULL, NULL);
+	if (ctx->state_dq != NULL)
+		rte_rcu_qsbr_dq_delete(ctx->state_dq);
+	rte_mempool_free(ctx->state_pool);
+	exp_table_free(ctx->exp);
+	rte_free(ctx->retired);
+	rte_free(ctx->ctl);
+	rte_free(ctx);
+}
+
+struct alg_worker *
+alg_worker_create(struct alg_ctx *ctx, struct nat_worker *nw,
+		  unsigned int lcore)
+{
+	int socket = lcore < RTE_MAX_LCORE ? (int)rte_lcore_to_socket_id(lcore)
+					   : SOCKET_ID_ANY;
+	struct alg_worker *aw;
+	unsigned int i;
+
+	if (ctx == NULL) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	aw = rte_zmalloc_socket("alg_worker", sizeof(*aw), RTE_CACHE_LINE_SIZE,
+				socket);
+	if (aw == NULL)
+		goto nomem;
+	aw->cnt = rte_zmalloc_socket("alg_cnt", sizeof(*aw->cnt),
+				     RTE_CACHE_LINE_SIZE, socket);
+	if (aw->cnt == NULL)
+		goto nomem;
+	aw->ctx = ctx;
+	aw->nw = nw;
+	aw->lcore = lcore;
+	rte_spinlock_lock(&ctx->wlock);
+	for (i = 0; i < RTE_MAX_LCORE && ctx->workers[i] != NULL; i++)
+		;
+	if (i < RTE_MAX_LCORE)
+		ctx->workers[i] = aw;
+	rte_spinlock_unlock(&ctx->wlock);
+	if (i == RTE_MAX_LCORE) {
+		rte_free(aw->cnt);
+		rte_free(aw);
+		rte_errno = ENOSPC;
+		return NULL;
+	}
+	aw->slot = i;
+	return aw;
+
+nomem:
+	if (aw != NULL)
+		rte_free(aw->cnt);
+	rte_free(aw);
+	rte_errno = ENOMEM;
+	return NULL;
+}
+
+void
+alg_worker_free(struct alg_worker *aw)
+{
+	struct alg_ctx *ctx;
+	uint64_t *dst, *src;
+	size_t i;
+
+	if (aw == NULL)
+		return;
+	ctx = aw->ctx;
+	/* Keep its counts: telemetry totals must not go backwards. */
+	rte_spinlock_lock(&ctx->wlock);
+	ctx->workers[aw->slot] = NULL;
+	dst = &ctx->retired->c[0][0][0];
+	src = &aw->cnt->c[0][0][0];
+	for (i = 0; i < sizeof(*aw->cnt) / sizeof(uint64_t); i++)
+		dst[i] += src[i];
+	rte_spinlock_unlock(&ctx->wlock);
+	rte_free(aw->cnt);
+	rte_free(aw);
+}
+
+uint64_t
+alg_counter_get(const struct alg_ctx *ctx, unsigned int tenant,
+		enum cgn_alg_id alg, enum alg_counter c)
+{
+	const struct alg_worker *aw;
+	uint64_t sum;
+	unsigned int i;
+
+	if (ctx == NULL || tenant >= CGN_MAX_TENANTS ||
+	    (unsigned int)alg >= CGN_ALG_COUNT ||
+	    (unsigned int)c >= ALG_CNT_MAX)
+		return 0;
+	sum = ctx->ctl->c[tenant][alg][c] + ctx->retired->c[tenant][alg][c];
+	for (i = 0; i < RTE_MAX_LCORE; i++) {
+		aw = __atomic_load_n(&ctx->workers[i], __ATOMIC_ACQUIRE);
+		if (aw != NULL)
+			sum += aw->cnt->c[tenant][alg][c];
+	}
+	return sum;
+}
+
+unsigned int
+alg_pinhole_count(const struct alg_ctx *ctx)
+{
+	return ctx != NULL ? exp_count(ctx->exp) : 0;
+}
+
+struct alg_sess *
+alg_sess_get(struct alg_worker *aw, struct nat_session *s)
+{
+	struct alg_ctx *ctx = aw->ctx;
+	void *obj, *cur = NULL;
+	struct alg_sess *st;
+
+	st = __atomic_load_n(&s->alg_state, __ATOMIC_ACQUIRE);
+	if (st != NULL)
+		return st;
+	if ((s->flags & NAT_SESS_F_DYING) ||
+	    rte_mempool_get(ctx->state_pool, &obj) != 0)
+		return NULL;
+	st = obj;
+	st->cookie = __atomic_add_fetch(&ctx->cookie_gen, 1, __ATOMIC_RELAXED);
+	st->sess = ctx->nat != NULL ? nat_session_index(ctx->nat, s) : 0;
+	st->alg = s->alg;
+	st->dead = 0;
+	rte_spinlock_init(&st->lock);
+	exp_owner_init(&st->owner);
+	memset(&st->u, 0, alg_desc_get(s->alg)->state_size);
+	/* Both directions may race to create it: one wins. */
+	if (!__atomic_compare_exchange_n(&s->alg_state, &cur, st, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		rte_mempool_put(ctx->state_pool, st);
+		return cur;
+	}
+	return st;
+}
+
+void
+alg_process(struct alg_worker *aw, struct rte_mbuf *m,
+	    const struct nat_result *res)
+{
+	struct nat_session *s = res->sess;
+	struct alg_pkt pkt;
+
+	if (s == NULL || s->alg >= CGN_ALG_COUNT ||
+	    (s->flags & NAT_SESS_F_CHILD) || s->tenant >= aw->ctx->nb_tenants ||
+	    !alg_policy(aw->ctx, s)->enabled)
+		return;
+	if (alg_pkt_parse(m, &pkt) < 0)
+		return;
+
+	switch ((enum cgn_alg_id)s->alg) {
+	case CGN_ALG_FTP:
+		if (pkt.proto == IPPROTO_TCP)
+			alg_tcp_packet(aw, s, &pkt, (enum nat_dir)res->dir);
+		break;
+	case CGN_ALG_TFTP:
+		if (pkt.proto == IPPROTO_UDP)
+			alg_tftp_packet(aw, s, &pkt, (enum nat_dir)res->dir);
+		break;
+	case CGN_ALG_SIP:
+	case CGN_ALG_RTSP:
+	case CGN_ALG_PPTP:
+	case CGN_ALG_IKE:
+	case CGN_ALG_COUNT:
+		break;	/* not implemented yet: pass */
+	}
+}
+
+struct nat_session *
+alg_expect_match(struct alg_worker *aw, struct rte_mbuf *m)
+{
+	struct alg_ctx *ctx = aw->ctx;
+	struct nat_endpoint in, ext, rem;
+	struct nat_session *parent, *child;
+	struct alg_sess *st;
+	struct exp_entry *e;
+	enum cgn_drop drop;
+	uint8_t tenant, alg;
+	struct alg_pkt pkt;
+	uint32_t idx;
+	bool oneshot;
+
+	if (ctx->nat == NULL || alg_pkt_parse(m, &pkt) < 0)
+		return NULL;
+	/* A TCP data connection may only start with a SYN. */
+	if (pkt.proto == IPPROTO_TCP &&
+	    (pkt.tcp->tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG |
+				   RTE_TCP_RST_FLAG)) != RTE_TCP_SYN_FLAG)
+		return NULL;
+	rem.addr = rte_be_to_cpu_32(pkt.ip->src_addr);
+	ext.addr = rte_be_to_cpu_32(pkt.ip->dst_addr);
+	rem.port = rte_be_to_cpu_16(pkt.tcp->src_port);
+	ext.port = rte_be_to_cpu_16(pkt.tcp->dst_port);
+	if (exp_lookup(ctx->exp, pkt.proto, ext.addr, ext.port, rem.addr,
+		       rem.port, &idx) < 0)
+		return NULL;
+	e = exp_get(ctx->exp, idx);
+	if ((int32_t)(alg_now(ctx) - e->expire) >= 0)
+		return NULL;	/* the sweep removes it */
+	/* The parent must be the very session that opened it. */
+	parent = nat_session_get(ctx->nat, e->parent);
+	st = parent != NULL ? __atomic_load_n(&parent->alg_state,
+					      __ATOMIC_ACQUIRE) : NULL;
+	if (st == NULL || st->cookie != e->cookie ||
+	    (parent->flags & NAT_SESS_F_DYING))
+		return NULL;
+	oneshot = e->flags & EXP_F_ONESHOT;
+	if (oneshot && !exp_claim(e))
+		return NULL;
+
+	/* Read before the entry may be retired. */
+	tenant = e->tenant;
+	alg = e->alg;
+	in.addr = e->in_addr;
+	in.port = e->in_port;
+	child = nat_session_create_child(aw->nw, parent, pkt.proto, &in, &ext,
+					 &rem, &drop);
+	if (oneshot) {
+		alg_pinhole_unlink(ctx, st, idx);
+		/* On success the child owns the reserved port. */
+		if (child == NULL)
+			alg_pinhole_release(ctx, parent, e);
+		exp_retire(ctx->exp, idx);
+	}
+	if (child != NULL)
+		alg_count(aw->cnt, tenant, alg, ALG_CNT_PINHOLE_USED);
+	else
+		ALG_LOG(DEBUG, alg_logtype, "child session refused (drop %u)",
+			(unsigned int)drop);
+	return child;
+}
+
+/* Parent going away: its pinholes go with it, and what they reserved. */
+struct free_arg {
+	struct alg_ctx *ctx;
+	const struct nat_session *parent;
+};
+
+static void
+alg_flush_cb(struct exp_entry *e, void *arg)
+{
+	struct free_arg *fa = arg;
+
+	alg_pinhole_release(fa->ctx, fa->parent, e);
+}
+
+static void
+alg_session_free(struct nat_session *s, void *arg)
+{
+	struct alg_ctx *ctx = arg;
+	struct free_arg fa = { .ctx = ctx, .parent = s };
+	struct alg_sess *st = s->alg_state;
+
+	if (st == NULL)
+		return;
+	rte_spinlock_lock(&st->lock);
+	st->dead = 1;
+	exp_flush_owner(ctx->exp, &st->owner, alg_flush_cb, &fa);
+	rte_spinlock_unlock(&st->lock);
+	__atomic_store_n(&s->alg_state, NULL, __ATOMIC_RELEASE);
+	/* Sized for every state object, so this cannot fail. */
+	if (rte_rcu_qsbr_dq_enqueue(ctx->state_dq, &st) != 0)
+		ALG_LOG(ERR, alg_logtype, "ALG state leaked: %s",
+			rte_strerror(rte_errno));
+}
+
+static void
+alg_sweep_cb(struct exp_table *t, uint32_t idx, void *arg)
+{
+	struct alg_ctx *ctx = arg;
+	struct exp_entry *e = exp_get(t, idx);
+	struct nat_session *parent;
+	struct alg_sess *st;
+
+	parent = ctx->nat != NULL ? nat_session_get(ctx->nat, e->parent) : NULL;
+	st = parent != NULL ? parent->alg_state : NULL;
+	if (st != NULL && st->cookie == e->cookie) {
+		alg_pinhole_unlink(ctx, st, idx);
+		alg_pinhole_release(ctx, parent, e);
+	}
+	alg_count(ctx->ctl, e->tenant, e->alg, ALG_CNT_PINHOLE_EXPIRED);
+	exp_retire(t, idx);
+}
+
+unsigned int
+alg_sweep(struct alg_ctx *ctx, unsigned int budget)
+{
+	unsigned int n;
+
+	if (ctx == NULL)
+		return 0;
+	n = exp_sweep(ctx->exp, alg_now(ctx), budget, alg_sweep_cb, ctx);
+	rte_rcu_qsbr_dq_reclaim(ctx->state_dq, 64, NULL, NULL, NULL);
+	return n;
+}
+
+int
+alg_lookup_external(const struct alg_ctx *ctx, uint8_t proto,
+		    const struct nat_endpoint *in,
+		    const struct nat_endpoint *rem, struct nat_endpoint *ext)
+{
+	const struct exp_entry *e;
+	uint32_t idx;
+
+	if (ctx == NULL ||
+	    exp_find_inside(ctx->exp, proto, in->addr, in->port, rem->addr,
+			    &idx) < 0)
+		return -ENOENT;
+	e = exp_get(ctx->exp, idx);
+	ext->addr = e->key.ext_addr;
+	ext->port = e->key.ext_port;
+	return 0;
+}

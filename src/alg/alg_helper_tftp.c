@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 cgnat authors
+ */
+
+/*
+ * TFTP: a read or write request from an inside client to the server port
+ * opens a pinhole on the client's own mapping for the server's answer,
+ * which comes from a new server port (RFC 1350, section 4). Nothing is
+ * rewritten: the request carries no address.
+ */
+
+#include <netinet/in.h>
+
+#include "alg_priv.h"
+#include "alg_tftp_priv.h"
+
+#define ALG_TFTP_MIN_CLIENT_PORT 1024
+
+void
+alg_tftp_packet(struct alg_worker *aw, struct nat_session *s,
+		struct alg_pkt *pkt, enum nat_dir dir)
+{
+	struct alg_pin_req rq = {
+		.proto = IPPROTO_UDP,
+		.reserve = false,
+		.in = { .addr = s->int_addr, .port = s->int_port },
+		.ext = { .addr = s->ext_addr, .port = s->ext_port },
+		.rem = { .addr = s->rem_addr, .port = 0 },
+	};
+	struct alg_tftp_msg msg;
+	struct nat_endpoint ext;
+	struct alg_sess *st;
+	const uint8_t *pl;
+	struct exp_entry *e;
+	uint32_t idx;
+	int r;
+
+	/* Only the client's request counts; the server answers elsewhere. */
+	if (dir != NAT_DIR_IN2OUT)
+		return;
+	if (pkt->pl_len > sizeof(aw->pl)) {
+		alg_wcount(aw, s, ALG_CNT_MALFORMED);
+		return;
+	}
+	pl = alg_pkt_payload(pkt, aw->pl);
+	if (pl == NULL)
+		return;
+	r = alg_tftp_parse(pl, pkt->pl_len, &msg);
+	if (r == ALG_PARSE_NONE)
+		return;
+	if (r != ALG_PARSE_OK) {
+		alg_wcount(aw, s, ALG_CNT_MALFORMED);
+		return;
+	}
+	alg_wcount(aw, s, ALG_CNT_PARSED);
+	if (s->int_port < ALG_TFTP_MIN_CLIENT_PORT) {
+		alg_wcount(aw, s, ALG_CNT_UNTRUSTED);
+		return;
+	}
+	st = alg_sess_get(aw, s);
+	if (st == NULL) {
+		alg_wcount(aw, s, ALG_CNT_SKIPPED);
+		return;
+	}
+	rte_spinlock_lock(&st->lock);
+	if (alg_pinhole_open(aw, s, st, &rq, &ext, &idx) == -EEXIST) {
+		/* A retransmitted request: keep the pinhole open longer. */
+		e = exp_get(aw->ctx->exp, idx);
+		if (e->cookie == st->cookie)
+			e->expire = alg_now(aw->ctx) +
+				    alg_policy(aw->ctx, s)->timeout;
+	}
+	rte_spinlock_unlock(&st->lock);
+}

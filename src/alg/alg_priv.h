@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 cgnat authors
+ */
+
+#ifndef ALG_PRIV_H
+#define ALG_PRIV_H
+
+/**
+ * @file
+ * What the files of the ALG stage share: the descriptor table, the
+ * context, the per-worker state, the per-session ALG state, counters and
+ * the pinhole helpers. Not for other modules.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_log.h>
+#include <rte_mempool.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_spinlock.h>
+
+#include "alg.h"
+#include "alg_pkt_priv.h"
+#include "alg_stream_priv.h"
+#include "exp_priv.h"
+
+extern int alg_logtype;
+extern int alg_ftp_logtype;
+extern int alg_tftp_logtype;
+
+/* Packet-triggered messages are DEBUG only (no rate limit needed). */
+#define ALG_LOG(lvl, type, fmt, ...) \
+	rte_log(RTE_LOG_##lvl, type, "%s: " fmt "\n", __func__, ##__VA_ARGS__)
+
+#define ALG_TP_TCP 0x01
+#define ALG_TP_UDP 0x02
+#define ALG_DESC_MAX_PORTS 2
+
+/** Expectation policy of an ALG: defaults the tenant policy may override. */
+struct alg_exp_policy {
+	uint16_t max_per_session;
+	uint16_t timeout;		/**< s */
+	bool oneshot;
+};
+
+/** One ALG, as data. Indexed by enum cgn_alg_id. */
+struct alg_desc {
+	const char *name;
+	uint8_t transports;		/**< ALG_TP_* */
+	uint8_t nb_ports;
+	uint16_t ports[ALG_DESC_MAX_PORTS];
+	uint16_t state_size;		/**< private state in struct alg_sess */
+	bool implemented;		/**< else sessions pass untouched */
+	struct alg_exp_policy exp;
+};
+
+const struct alg_desc *alg_desc_get(unsigned int id);
+
+/** FTP private state: the two directions of the control connection. */
+struct alg_ftp_state {
+	struct alg_tcp_dir dir[2];	/**< indexed by enum nat_dir */
+};
+
+/**
+ * nat_session.alg_state. Allocated from a pool on the first packet that
+ * needs it; freed (after a grace period) when the session dies. The lock
+ * serialises the two directions of a control connection, which may run on
+ * different workers; control connections are rare, so it is cheap.
+ */
+struct alg_sess {
+	rte_spinlock_t lock;
+	uint32_t cookie;		/**< generation, checked by pinholes */
+	uint32_t sess;			/**< session index */
+	uint8_t alg;
+	uint8_t dead;			/**< parent gone (under lock) */
+	struct exp_owner owner;		/**< this session's pinholes */
+	union {
+		struct alg_ftp_state ftp;
+	} u;
+};
+
+/** Policy of one ALG for one tenant, resolved from the config. */
+struct alg_pol {
+	bool enabled;
+	uint8_t nb_ports;
+	uint16_t ports[CGN_MAX_ALG_PORTS];	/**< the service's ports */
+	uint32_t timeout;
+	uint32_t max_per_session;
+	uint32_t max_per_sub;
+};
+
+/** True when @p port is one of the policy's service ports. */
+static inline bool
+alg_pol_port(const struct alg_pol *p, uint16_t port)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nb_ports; i++)
+		if (p->ports[i] == port)
+			return true;
+	return false;
+}
+
+struct alg_counters {
+	uint64_t c[CGN_MAX_TENANTS][CGN_ALG_COUNT][ALG_CNT_MAX];
+};
+
+struct alg_ctx {
+	struct nat_ctx *nat;
+	struct rte_rcu_qsbr *qs;
+	const struct cgn_clock *clock;
+	struct exp_table *exp;
+	struct rte_mempool *state_pool;
+	struct rte_rcu_qsbr_dq *state_dq;
+	uint32_t cookie_gen;		/* atomic */
+	uint16_t mtu;			/* smallest outside/inside MTU */
+	unsigned int nb_tenants;
+	unsigned int id;
+	struct alg_pol pol[CGN_MAX_TENANTS][CGN_ALG_COUNT];
+	rte_spinlock_t wlock;		/* worker registration */
+	struct alg_worker *workers[RTE_MAX_LCORE];
+	struct alg_counters *ctl;	/* control lcore (sweep) */
+	struct alg_counters *retired;	/* folded from freed workers */
+};
+
+struct alg_worker {
+	struct alg_ctx *ctx;
+	struct nat_worker *nw;
+	unsigned int lcore;
+	unsigned int slot;
+	struct alg_counters *cnt;
+	uint8_t pl[ALG_SEG_PAYLOAD_MAX];	/* non-contiguous payload */
+	uint8_t work[ALG_SEG_WORK_SIZE];
+	uint8_t out[ALG_SEG_OUT_SIZE];
+	uint8_t line[ALG_RW_TEXT_MAX];		/* rewriter output */
+} __rte_cache_aligned;
+
+static inline void
+alg_count(struct alg_counters *cnt, unsigned int tenant, unsigned int alg,
+	  enum alg_counter c)
+{
+	if (tenant < CGN_MAX_TENANTS && alg < CGN_ALG_COUNT)
+		cnt->c[tenant][alg][c]++;
+}
+
+static inline void
+alg_wcount(struct alg_worker *aw, const struct nat_session *s,
+	   enum alg_counter c)
+{
+	alg_count(aw->cnt, s->tenant, s->alg, c);
+}
+
+static inline const struct alg_pol *
+alg_policy(const struct alg_ctx *ctx, const struct nat_session *s)
+{
+	return &ctx->pol[s->tenant][s->alg];
+}
+
+static inline uint32_t
+alg_now(const struct alg_ctx *ctx)
+{
+	return cgn_clock_sec(ctx->clock);
+}
+
+/** The session's ALG state, allocated on first use; NULL if none left. */
+struct alg_sess *alg_sess_get(struct alg_worker *aw, struct nat_session *s);
+
+/** What to open: the stage fills it from a parsed, trusted message. */
+struct alg_pin_req {
+	uint8_t proto;
+	bool reserve;			/**< take a new external port */
+	struct nat_endpoint in;		/**< inside endpoint to admit to */
+	struct nat_endpoint ext;	/**< used when !reserve */
+	struct nat_endpoint rem;	/**< remote; port 0: any */
+};
+
+/**
+ * Open a pinhole for session @p s (caller holds st->lock). Counts
+ * PINHOLE_OPENED or PINHOLE_REFUSED.
+ * @return 0 with *ext and *idx, -EEXIST (*idx: the live pinhole with the
+ *   same key, not counted), or another negative errno.
+ */
+int alg_pinhole_open(struct alg_worker *aw, const struct nat_session *s,
+		     struct alg_sess *st, const struct alg_pin_req *rq,
+		     struct nat_endpoint *ext, uint32_t *idx);
+
+/** Take a pinhole its caller won (claim, kill) out of st's list. */
+void alg_pinhole_unlink(struct alg_ctx *ctx, struct alg_sess *st,
+			uint32_t idx);
+
+/** Undo alg_pinhole_open (the message could not be rewritten). */
+void alg_pinhole_close(struct alg_worker *aw, const struct nat_session *s,
+		       struct alg_sess *st, uint32_t idx);
+
+/** Release what a pinhole holds (its reserved port); parent given. */
+void alg_pinhole_release(struct alg_ctx *ctx, const struct nat_session *parent,
+			 const struct exp_entry *e);
+
+/** TCP text ALGs: run one segment through the stream and the ALG. */
+void alg_tcp_packet(struct alg_worker *aw, struct nat_session *s,
+		    struct alg_pkt *pkt, enum nat_dir dir);
+
+/** FTP: act on one line of the control stream. */
+void alg_ftp_line(struct alg_worker *aw, struct nat_session *s,
+		  struct alg_sess *st, struct alg_seg *sg,
+		  const struct alg_line *ln, enum nat_dir dir);
+
+/** TFTP: act on one datagram of a session to the server port. */
+void alg_tftp_packet(struct alg_worker *aw, struct nat_session *s,
+		     struct alg_pkt *pkt, enum nat_dir dir);
+
+#endif /* ALG_PRIV_H */

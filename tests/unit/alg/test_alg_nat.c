@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 cgnat authors
+ */
+
+/*
+ * The ALG stage against the real NAT (nat_create with a hand-built
+ * config), driven the way the pipeline drives it: nat_process_burst, then
+ * alg_process for sessions with an ALG, alg_expect_match + nat_translate
+ * for NAT_NO_MATCH. FTP active mode and TFTP, end to end.
+ */
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <rte_ip.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_tcp.h>
+#include <rte_udp.h>
+
+#include "alg/alg.h"
+#include "alg/alg_ftp_priv.h"
+#include "alg_test_util.h"
+
+#define CLI IP4(10, 0, 0, 5)
+#define SRV IP4(203, 0, 113, 9)
+#define POOL IP4(198, 51, 100, 0)
+
+struct env {
+	struct cgn_config conf;
+	struct cgn_clock clock;
+	struct rte_rcu_qsbr *qs;
+	struct nat_ctx *nat;
+	struct alg_ctx *alg;
+	struct nat_worker nw;
+	struct alg_worker *aw;
+	uint64_t drops[CGN_DROP_MAX];
+};
+
+static void
+behaviour(struct cgn_nat_behaviour *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->mapping = CGN_MAPPING_EIM;
+	/* APDF both ways: only a pinhole admits the expected flows. */
+	b->tcp_filtering = CGN_FILTER_APDF;
+	b->udp_filtering = CGN_FILTER_APDF;
+	b->tcp_established_timeout = 7440;
+	b->tcp_transitory_timeout = 240;
+	b->tcp_time_wait_timeout = 240;
+	b->udp_timeout = 300;
+	b->icmp_timeout = 60;
+	b->max_sessions_per_subscriber = 4096;
+	b->max_port_blocks = 4;
+}
+
+static int
+env_up(void **state)
+{
+	struct env *e = calloc(1, sizeof(*e));
+	struct cgn_config *c;
+
+	if (e == NULL || alg_test_eal_init() < 0 || alg_test_pool() == NULL)
+		return -1;
+	c = &e->conf;
+	alg_test_config(c, 64, 8, 64);
+	c->workers = 1;
+	c->max_sessions = 1024;
+	c->max_subscribers = 64;
+	c->max_fragments = 64;
+	c->fragment_timeout = 2;
+	c->port_reuse_delay = 120;
+	behaviour(&c->nat);
+	c->nb_pools = 1;
+	snprintf(c->pools[0].name, CGN_NAME_MAX, "pub");
+	c->pools[0].nb_prefixes = 1;
+	c->pools[0].prefixes[0].addr = POOL;
+	c->pools[0].prefixes[0].len = 30;
+	c->pools[0].port_min = 1024;
+	c->pools[0].port_max = 65535;
+	c->pools[0].block_size = 256;
+	c->pools[0].mode = CGN_MAP_DYNAMIC;
+	snprintf(c->tenants[0].name, CGN_NAME_MAX, "t0");
+	c->tenants[0].pool = 0;
+	c->tenants[0].nat = c->nat;
+
+	e->clock.now_ms = 1000000;
+	e->qs = alg_test_qsbr();
+	e->nat = nat_create(c, e->qs, &e->clock);
+	if (e->qs == NULL || e->nat == NULL ||
+	    nat_worker_init(e->nat, &e->nw, 0, e->drops, 42) != 0)
+		return -1;
+	e->alg = alg_create(c, e->nat, e->qs, &e->clock);
+	e->aw = e->alg != NULL ? alg_worker_create(e->alg, &e->nw, 0) : NULL;
+	if (e->aw == NULL)
+		return -1;
+	*state = e;
+	return 0;
+}
+
+static int
+env_down(void **state)
+{
+	struct env *e = *state;
+
+	alg_worker_free(e->aw);
+	alg_destroy(e->alg);
+	nat_worker_fini(&e->nw);
+	nat_destroy(e->nat);
+	rte_free(e->qs);
+	free(e);
+	return 0;
+}
+
+/* What the pipeline does with one packet; returns the verdict. */
+static int
+pipeline(struct env *e, enum nat_dir dir, struct rte_mbuf *m,
+	 struct nat_result *res)
+{
+	struct nat_session *child;
+
+	nat_process_burst(&e->nw, dir, &m, 1, res);
+	if (res->verdict == NAT_NO_MATCH && dir == NAT_DIR_OUT2IN) {
+		child = alg_expect_match(e->aw, m);
+		if (child == NULL)
+			return NAT_NO_MATCH;
+		nat_translate(&e->nw, child, dir, m, res);
+	}
+	if ((res->verdict == NAT_FWD_OUTSIDE ||
+	     res->verdict == NAT_FWD_INSIDE) && res->sess != NULL &&
+	    res->sess->alg != NAT_SESSION_ALG_NONE)
+		alg_process(e->aw, m, res);
+	if (res->verdict == NAT_FWD_OUTSIDE || res->verdict == NAT_FWD_INSIDE)
+		assert_true(alg_test_pkt_valid(m));
+	return res->verdict;
+}
+
+struct hdr {
+	uint32_t src, dst;
+	uint16_t sport, dport;
+};
+
+static void
+read_hdr(struct rte_mbuf *m, struct hdr *h)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	struct rte_udp_hdr *l4 = (struct rte_udp_hdr *)(ip + 1);
+
+	h->src = rte_be_to_cpu_32(ip->src_addr);
+	h->dst = rte_be_to_cpu_32(ip->dst_addr);
+	h->sport = rte_be_to_cpu_16(l4->src_port);
+	h->dport = rte_be_to_cpu_16(l4->dst_port);
+}
+
+static struct rte_mbuf *
+tcp(uint32_t s, uint16_t sp, uint32_t d, uint16_t dp, uint32_t seq,
+    uint32_t ack, uint8_t fl, const char *txt)
+{
+	struct rte_mbuf *m = alg_test_tcp(s, sp, d, dp, seq, ack, fl, txt,
+					  (uint16_t)strlen(txt), -1);
+
+	assert_non_null(m);
+	return m;
+}
+
+static void
+test_ftp_active_end_to_end(void **state)
+{
+	static const char port_in[] = "PORT 10,0,0,5,156,65\r\n";
+	struct env *e = *state;
+	struct nat_result res;
+	struct alg_ftp_msg msg;
+	struct hdr ext, h;
+	struct rte_mbuf *m;
+	const uint8_t *pl;
+	uint16_t len;
+	uint32_t cs = 100, ss = 9000;
+	int32_t delta;
+
+	/* Control connection: SYN, SYN-ACK, ACK. */
+	m = tcp(CLI, 40000, SRV, 21, cs, 0, RTE_TCP_SYN_FLAG, "");
+	assert_int_equal(pipeline(e, NAT_DIR_IN2OUT, m, &res),
+			 NAT_FWD_OUTSIDE);
+	assert_int_equal(res.sess->alg, CGN_ALG_FTP);
+	read_hdr(m, &ext);
+	rte_pktmbuf_free(m);
+	m = tcp(SRV, 21, ext.src, ext.sport, ss, cs + 1,
+		RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, "");
+	assert_int_equal(pipeline(e, NAT_DIR_OUT2IN, m, &res), NAT_FWD_INSIDE);
+	rte_pktmbuf_free(m);
+	cs++;
+	ss++;
+
+	/* PORT: the NAT's external endpoint replaces the private one. */
+	m = tcp(CLI, 40000, SRV, 21, cs, ss, RTE_TCP_ACK_FLAG, port_in);
+	assert_int_equal(pipeline(e, NAT_DIR_IN2OUT, m, &res),
+			 NAT_FWD_OUTSIDE);
+	pl = alg_test_payload(m, &len);
+	assert_int_equal(alg_ftp_parse_cmd(pl, len, &msg), ALG_PARSE_OK);
+	assert_int_equal(msg.addr, ext.src);
+	assert_true(msg.port >= 1024);
+	delta = (int32_t)(len - (sizeof(port_in) - 1));
+	rte_pktmbuf_free(m);
+	cs += sizeof(port_in) - 1;
+	assert_int_equal(alg_pinhole_count(e->alg), 1);
+
+	/* The server's reply acknowledges the rewritten length. */
+	m = tcp(SRV, 21, ext.src, ext.sport, ss, cs + delta, RTE_TCP_ACK_FLAG,
+		"200 PORT command successful.\r\n");
+	assert_int_equal(pipeline(e, NAT_DIR_OUT2IN, m, &res), NAT_FWD_INSIDE);
+	assert_int_equal(alg_test_ack(m), cs);
+	rte_pktmbuf_free(m);
+
+	/* Active data: server port 20 to the pinhole, then back. */
+	m = tcp(SRV, 20, ext.src, msg.port, 5000, 0, RTE_TCP_SYN_FLAG, "");
+	assert_int_equal(pipeline(e, NAT_DIR_OUT2IN, m, &res), NAT_FWD_INSIDE);
+	read_hdr(m, &h);
+	assert_int_equal(h.dst, CLI);
+	assert_int_equal(h.dport, 40001);
+	rte_pktmbuf_free(m);
+	assert_int_equal(alg_pinhole_count(e->alg), 0);
+	m = tcp(CLI, 40001, SRV, 20, 7000, 5001,
+		RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, "");
+	assert_int_equal(pipeline(e, NAT_DIR_IN2OUT, m, &res),
+			 NAT_FWD_OUTSIDE);
+	read_hdr(m, &h);
+	assert_int_equal(h.src, ext.src);
+	assert_int_equal(h.sport, msg.port);
+	rte_pktmbuf_free(m);
+	/* A second connection to the used pinhole is not admitted. */
+	m = tcp(SRV, 2020, ext.src, msg.port, 6000, 0, RTE_TCP_SYN_FLAG, "");
+	assert_int_equal(pipeline(e, NAT_DIR_OUT2IN, m, &res), NAT_NO_MATCH);
+	rte_pktmbuf_free(m);
+	assert_int_equal(alg_counter_get(e->alg, 0, CGN_ALG_FTP,
+					 ALG_CNT_PINHOLE_USED), 1);
+
+	/* An unused pinhole expires and gives its port back. */
+	m = tcp(CLI, 40000, SRV, 21, cs, ss + 30, RTE_TCP_ACK_FLAG,
+		"PORT 10,0,0,5,156,70\r\n");
+	assert_int_equal(pipeline(e, NAT_DIR_IN2OUT, m, &res),
+			 NAT_FWD_OUTSIDE);
+	rte_pktmbuf_free(m);
+	assert_int_equal(alg_pinhole_count(e->alg), 1);
+	e->clock.now_ms += 31000;
+	assert_int_equal(alg_sweep(e->alg, 1000), 1);
+	assert_int_equal(alg_pinhole_count(e->alg), 0);
+
+	/* Another inside host named in PORT: nothing opened. */
+	m = tcp(CLI, 40000, SRV, 21, cs + 22, ss + 30, RTE_TCP_ACK_FLAG,
+		"PORT 10,0,0,6,156,65\r\n");
+	assert_int_equal(pipeline(e, NAT_DIR_IN2OUT, m, &res),
+			 NAT_FWD_OUTSIDE);
+	pl = alg_test_payload(m, &len);
+	assert_memory_equal(pl, "PORT 10,0,0,6,156,65\r\n", len);
+	rte_pktmbuf_free(m);
+	assert_int_equal(alg_pinhole_count(e->alg), 0);
+}
+
+static void
+test_parent_death(void **state)
+{
+	struct env *e = *state;
+	struct nat_result res;
+	struct rte_mbuf *m;
+	struct hdr ext;
+	unsigned int k;
+
+	m = tcp(CLI, 40010, SRV, 21, 1, 0, RTE_TCP_SYN_FLAG, "");
+	pipeline(e, NAT_DIR_IN2OUT, m, &res);
+	read_hdr(m, &ext);
+	rte_pktmbuf_free(m);
+	m = tcp(SRV, 21, ext.src, ext.sport, 50, 2,
+		RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, "");
+	pipeline(e, NAT_DIR_OUT2IN, m, &res);
+	rte_pktmbuf_free(m);
+	m = tcp(CLI, 40010, SRV, 21, 2, 51, RTE_TCP_ACK_FLAG,
+		"PORT 10,0,0,5,156,80\r\n");
+	pipeline(e, NAT_DIR_IN2OUT, m, &res);
+	rte_pktmbuf_free(m);
+	assert_int_equal(alg_pinhole_count(e->alg), 1);
+	/* The control session times out: its pinhole goes with it. */
+	e->clock.now_ms += 10000ull * 1000;
+	for (k = 0; k < 4; k++)
+		nat_sweep(e->nat, 4096);
+	assert_int_equal(alg_pinhole_count(e->alg), 0);
+	assert_int_equal(alg_sweep(e->alg, 1000), 0);
+}
+
+static void
+test_tftp_end_to_end(void **state)
+{
+	static const char rrq[] = "\x00\x01rfc1350.txt\x00octet\x00";
+	struct env *e = *state;
+	struct nat_result res;
+	struct rte_mbuf *m;
+	struct hdr ext, h;
+
+	m = alg_test_udp(CLI, 50618, SRV, 69, rrq, sizeof(rrq) - 1);
+	assert_int_equal(pipeline(e, NAT_DIR_IN2OUT, m, &res),
+			 NAT_FWD_OUTSIDE);
+	assert_int_equal(res.sess->alg, CGN_ALG_TFTP);
+	read_hdr(m, &ext);
+	rte_pktmbuf_free(m);
+	assert_int_equal(alg_pinhole_count(e->alg), 1);
+
+	/* DATA from the server's new port reaches the client. */
+	m = alg_test_udp(SRV, 3445, ext.src, ext.sport, "\x00\x03\x00\x01x", 5);
+	assert_int_equal(pipeline(e, NAT_DIR_OUT2IN, m, &res), NAT_FWD_INSIDE);
+	read_hdr(m, &h);
+	assert_int_equal(h.dst, CLI);
+	assert_int_equal(h.dport, 50618);
+	rte_pktmbuf_free(m);
+	/* The client's ACK goes out on the same mapping. */
+	m = alg_test_udp(CLI, 50618, SRV, 3445, "\x00\x04\x00\x01", 4);
+	assert_int_equal(pipeline(e, NAT_DIR_IN2OUT, m, &res),
+			 NAT_FWD_OUTSIDE);
+	read_hdr(m, &h);
+	assert_int_equal(h.src, ext.src);
+	assert_int_equal(h.sport, ext.sport);
+	rte_pktmbuf_free(m);
+	/* Further DATA matches the child session. */
+	m = alg_test_udp(SRV, 3445, ext.src, ext.sport, "\x00\x03\x00\x02y", 5);
+	assert_int_equal(pipeline(e, NAT_DIR_OUT2IN, m, &res), NAT_FWD_INSIDE);
+	rte_pktmbuf_free(m);
+	assert_int_equal(alg_counter_get(e->alg, 0, CGN_ALG_TFTP,
+					 ALG_CNT_PINHOLE_USED), 1);
+	/* Another server port is still filtered. */
+	m = alg_test_udp(SRV, 3446, ext.src, ext.sport, "\x00\x03\x00\x01x", 5);
+	assert_int_equal(pipeline(e, NAT_DIR_OUT2IN, m, &res), NAT_NO_MATCH);
+	rte_pktmbuf_free(m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_ftp_active_end_to_end,
+						env_up, env_down),
+		cmocka_unit_test_setup_teardown(test_parent_death, env_up,
+						env_down),
+		cmocka_unit_test_setup_teardown(test_tftp_end_to_end, env_up,
+						env_down),
+	};
+
+	return cmocka_run_group_tests_name("alg_nat", tests, NULL, NULL);
+}
