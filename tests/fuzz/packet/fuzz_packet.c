@@ -23,6 +23,7 @@
 #include <rte_mempool.h>
 #include <rte_ring.h>
 
+#include "alg/alg.h"
 #include "cgn_app.h"
 
 static const char fuzz_conf[] =
