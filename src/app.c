@@ -106,6 +106,9 @@ workers_init(struct cgn_app *app)
 				    (app->replay ? 0x9e3779b97f4a7c15ULL :
 				     rte_rdtsc()) ^ ((uint64_t)(i + 1) << 32)) < 0)
 			return -EINVAL;
+		/* RSS hashes on addresses only, so a datagram's fragments reach
+		 * one worker, which may hold early ones for their first. */
+		nw->hold_fragments = 1;
 		aw = alg_worker_create(app->alg, nw, lcore);
 		if (aw == NULL)
 			return -ENOMEM;
@@ -127,6 +130,7 @@ workers_free(struct cgn_app *app)
 		if (app->workers[i] == NULL)
 			continue;
 		alg_worker_free(app->workers[i]->aw);
+		nat_worker_fini(app->workers[i]->nw);
 		rte_free(app->workers[i]->nw);
 		pl_worker_free(app->workers[i]);
 	}

@@ -199,4 +199,15 @@ int cgn_parse_ipv4(const char *s, uint32_t *addr);
 /** Name of an ALG ("ftp", "tftp", ...). */
 const char *cgn_alg_name(enum cgn_alg_id id);
 
+/**
+ * An ALG's defaults (off, its standard ports, pinhole timeout and caps):
+ * the one table every module takes them from. NULL for a bad id.
+ */
+const struct cgn_alg_conf *cgn_alg_defaults(enum cgn_alg_id id);
+
+#define CGN_ALG_TCP 0x01
+#define CGN_ALG_UDP 0x02
+/** Transports an ALG runs on: CGN_ALG_TCP and/or CGN_ALG_UDP. */
+unsigned int cgn_alg_transports(enum cgn_alg_id id);
+
 #endif /* CGN_CONFIG_H */

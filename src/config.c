@@ -1372,6 +1372,28 @@ static const struct cgn_alg_policy_conf policy_defaults = {
 	},
 };
 
+const struct cgn_alg_conf *
+cgn_alg_defaults(enum cgn_alg_id id)
+{
+	if ((unsigned int)id >= CGN_ALG_COUNT)
+		return NULL;
+	return &policy_defaults.alg[id];
+}
+
+unsigned int
+cgn_alg_transports(enum cgn_alg_id id)
+{
+	switch (id) {
+	case CGN_ALG_TFTP:
+	case CGN_ALG_IKE:
+		return CGN_ALG_UDP;
+	case CGN_ALG_SIP:
+		return CGN_ALG_TCP | CGN_ALG_UDP;
+	default:
+		return CGN_ALG_TCP;
+	}
+}
+
 static const struct cgn_tenant_conf tenant_defaults = {
 	.pool = POOL_UNSET,
 	.alg_policy = -1,

@@ -69,9 +69,13 @@ alg_resolve_policies(struct alg_ctx *ctx, const struct cgn_config *conf)
 				memcpy(p->ports, ac->ports,
 				       p->nb_ports * sizeof(p->ports[0]));
 			} else {
-				p->nb_ports = d->nb_ports;
-				memcpy(p->ports, d->ports,
-				       d->nb_ports * sizeof(d->ports[0]));
+				/* A hand-built config: the standard ports. */
+				const struct cgn_alg_conf *def =
+					cgn_alg_defaults(a);
+
+				p->nb_ports = (uint8_t)def->nb_ports;
+				memcpy(p->ports, def->ports,
+				       def->nb_ports * sizeof(def->ports[0]));
 			}
 			p->timeout = or_default(ac->pinhole_timeout,
 						d->exp.timeout);

@@ -108,17 +108,11 @@ uint64_t alg_counter_get(const struct alg_ctx *ctx, unsigned int tenant,
 /** Pinholes in the table now. */
 unsigned int alg_pinhole_count(const struct alg_ctx *ctx);
 
-/* ---- the descriptor table, read-only (config defaults, telemetry) ---- */
-
-/** Name of an ALG ("ftp", "tftp", ...), "unknown" when out of range. */
-const char *alg_name(enum cgn_alg_id id);
-
-/**
- * Default ports of an ALG (what "ports" means when the policy omits it).
- * Writes at most @p max to @p ports. @return how many the ALG has.
+/*
+ * ---- the descriptor table, read-only ----
+ * Names and standard ports are the config's: cgn_alg_name(),
+ * cgn_alg_defaults().
  */
-unsigned int alg_default_ports(enum cgn_alg_id id, uint16_t *ports,
-			       unsigned int max);
 
 /** True when the stage implements the ALG; others pass untouched. */
 bool alg_implemented(enum cgn_alg_id id);

@@ -69,7 +69,8 @@ alg_pinhole_open(struct alg_worker *aw, const struct nat_session *s,
 	if (rc == -EEXIST && !rq->reserve)
 		return rc;
 	alg_wcount(aw, s, ALG_CNT_PINHOLE_REFUSED);
-	ALG_LOG(DEBUG, alg_logtype, "%s: pinhole refused: %d", d->name, rc);
+	ALG_LOG(DEBUG, alg_logtype, "%s: pinhole refused: %d",
+		cgn_alg_name(s->alg), rc);
 	return rc;
 }
 

@@ -33,9 +33,6 @@ extern int alg_tftp_logtype;
 #define ALG_LOG(lvl, type, fmt, ...) \
 	rte_log(RTE_LOG_##lvl, type, "%s: " fmt "\n", __func__, ##__VA_ARGS__)
 
-#define ALG_TP_TCP 0x01
-#define ALG_TP_UDP 0x02
-#define ALG_DESC_MAX_PORTS 2
 
 /** Expectation policy of an ALG: defaults the tenant policy may override. */
 struct alg_exp_policy {
@@ -46,10 +43,6 @@ struct alg_exp_policy {
 
 /** One ALG, as data. Indexed by enum cgn_alg_id. */
 struct alg_desc {
-	const char *name;
-	uint8_t transports;		/**< ALG_TP_* */
-	uint8_t nb_ports;
-	uint16_t ports[ALG_DESC_MAX_PORTS];
 	uint16_t state_size;		/**< private state in struct alg_sess */
 	bool implemented;		/**< else sessions pass untouched */
 	struct alg_exp_policy exp;

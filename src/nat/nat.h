@@ -16,8 +16,16 @@
  * length trimmed to the mbuf), and m->l3_len set to the IPv4 header length.
  *
  * Threads: any worker may call the burst functions for any flow. Workers
- * must report quiescent states (nat_worker_quiescent) once per loop; the
- * control lcore (or the replay driver) calls nat_sweep.
+ * report quiescent states on the QSBR variable given to nat_create
+ * (rte_rcu_qsbr_quiescent, done by the pipeline once per loop); the control
+ * lcore (or the replay driver) calls nat_sweep.
+ *
+ * The L4 header (and, for ICMP errors, the quoted IPv4 header plus 8 bytes)
+ * must lie in the first mbuf segment; otherwise the packet is dropped with
+ * CGN_DROP_BAD_L4_HEADER. Payload may span segments.
+ *
+ * All addresses and ports in this header (endpoints, session fields) are in
+ * host byte order.
  */
 
 #include <stdbool.h>
@@ -77,10 +85,14 @@ struct nat_session {
 	void *alg_state;	/**< owned by the ALG stage, NULL if none */
 	uint32_t mapping;	/**< mapping index */
 	uint32_t subscriber;	/**< subscriber index */
+	uint32_t link_next;	/**< NAT private: sessions of the mapping */
+	uint32_t link_prev;	/**< NAT private */
 } __rte_cache_aligned;
 
 #define NAT_SESS_F_CHILD	0x01	/**< created from an ALG pinhole */
-#define NAT_SESS_F_DYING	0x02	/**< unlinked, waiting for RCU */
+#define NAT_SESS_F_DYING	0x02	/**< set before its keys go; freed after RCU */
+#define NAT_SESS_F_LIVE		0x04	/**< record in use (not on the free list) */
+#define NAT_SESS_F_IN_REFRESH	0x08	/**< inbound packets refresh last_seen */
 
 /** Result of translating one packet. */
 enum nat_verdict {
@@ -88,14 +100,23 @@ enum nat_verdict {
 	NAT_FWD_INSIDE,		/**< send on the inside interface (out2in, hairpin) */
 	NAT_NO_MATCH,		/**< out2in: no session, no mapping admits it; ask the ALG pinholes */
 	NAT_DROP,		/**< drop; reason in nat_result.drop */
+	NAT_HELD,		/**< early fragment kept by the NAT, see nat_drain_released */
 };
 
+/**
+ * For NAT_DROP, drop is the reason and the NAT has already counted it in
+ * w->drops. For NAT_NO_MATCH, drop says what the pipeline should count if
+ * no ALG pinhole matches either: CGN_DROP_FILTERED (a mapping exists but
+ * the tenant's filtering refuses this remote) or CGN_DROP_NO_SESSION
+ * (nothing at all); the NAT has not counted it.
+ */
 struct nat_result {
 	struct nat_session *sess;	/**< session used, NULL when dropped */
 	uint8_t verdict;		/**< enum nat_verdict */
-	uint8_t drop;			/**< enum cgn_drop when NAT_DROP */
+	uint8_t drop;			/**< enum cgn_drop, see above */
 	uint8_t new_session;		/**< this packet created the session */
 	uint8_t dir;			/**< direction the session was used in */
+	uint8_t send_unreach;		/**< limit drop, tenant wants ICMP unreachable */
 };
 
 /** Per-worker NAT state; one per worker lcore, never shared. */
@@ -106,6 +127,12 @@ struct nat_worker {
 	uint64_t *drops;		/**< the lcore's cgn_drop counters */
 	uint64_t sessions_created;
 	uint64_t translated[2];		/**< per enum nat_dir */
+	/**
+	 * 0 (default): non-first fragments arriving before their first
+	 * fragment are dropped (CGN_DROP_FRAGMENT_NO_STATE). 1: they are held
+	 * (verdict NAT_HELD) and come back through nat_drain_released().
+	 */
+	uint8_t hold_fragments;
 	/* Opaque scratch used by the burst functions. */
 	void *priv;
 };
@@ -120,12 +147,15 @@ struct nat_stats {
 	uint64_t port_blocks;		/**< allocated now */
 	uint64_t port_blocks_total;	/**< capacity */
 	uint64_t max_sessions;
+	uint64_t fragments;		/**< datagrams tracked now */
 	size_t memory_bytes;		/**< tables and records */
 };
 
 /**
- * Build the NAT from a validated config.
+ * Build the NAT from a validated config (copied: the caller may free it).
  * @param qs  the QSBR variable the workers report to (shared with the ALG).
+ *   NULL: single-threaded use (one thread calls everything; removed records
+ *   are recycled at once).
  * @return the context, or NULL with rte_errno set.
  */
 struct nat_ctx *nat_create(const struct cgn_config *conf,
@@ -135,6 +165,9 @@ void nat_destroy(struct nat_ctx *ctx);
 /** Initialise a worker's NAT state; qsbr_id must be registered already. */
 int nat_worker_init(struct nat_ctx *ctx, struct nat_worker *w,
 		    unsigned int qsbr_id, uint64_t *drops, uint64_t seed);
+
+/** Free a worker's scratch and any fragment it still holds. */
+void nat_worker_fini(struct nat_worker *w);
 
 /**
  * Translate a burst arriving from one direction. For each packet, res[i]
@@ -146,6 +179,17 @@ int nat_worker_init(struct nat_ctx *ctx, struct nat_worker *w,
 uint16_t nat_process_burst(struct nat_worker *w, enum nat_dir dir,
 			   struct rte_mbuf **pkts, uint16_t n,
 			   struct nat_result *res);
+
+/**
+ * Hand back fragments the NAT held (NAT_HELD) and has since translated
+ * (their first fragment arrived) or given up on. Call after each
+ * nat_process_burst when hold_fragments is set. Each res[i] is a normal
+ * result (NAT_FWD_*, or NAT_DROP: counted, the caller frees). Held fragments
+ * that time out are freed by the NAT and counted as CGN_DROP_FRAGMENT_TIMEOUT.
+ * @return number of packets written to pkts/res, at most max.
+ */
+uint16_t nat_drain_released(struct nat_worker *w, struct rte_mbuf **pkts,
+			    struct nat_result *res, uint16_t max);
 
 /** Translate one packet through a known session (after an ALG created it). */
 void nat_translate(struct nat_worker *w, struct nat_session *s,
@@ -165,6 +209,11 @@ void nat_get_stats(const struct nat_ctx *ctx, struct nat_stats *st);
 
 /* ---- the narrow API for the ALG stage and the replay driver ---- */
 
+/**
+ * The session record at idx; NULL when idx is out of range or the record is
+ * free. A session already unlinked (NAT_SESS_F_DYING) is still returned
+ * until its grace period ends.
+ */
 struct nat_session *nat_session_get(const struct nat_ctx *ctx, uint32_t idx);
 uint32_t nat_session_index(const struct nat_ctx *ctx,
 			   const struct nat_session *s);
@@ -176,10 +225,14 @@ uint32_t nat_now(const struct nat_ctx *ctx);
  * Reserve an external port on the parent's subscriber address, from its port
  * blocks (allocating a block if allowed), for a flow the ALG expects. The
  * port stays reserved until nat_port_release() or a child takes it over.
- * @return 0 and *ext_port, or a negative errno (-ENOSPC when out of ports).
+ * @p preferred (0: none) is taken when free; otherwise a random port of the
+ * same parity (RTP/RTCP pairs), else any.
+ * @return 0 and *ext_port, or a negative errno (-ENOSPC when out of ports,
+ *   -ENOENT when the parent's subscriber is gone).
  */
 int nat_port_reserve(struct nat_worker *w, const struct nat_session *parent,
 		     uint8_t proto, uint16_t preferred, uint16_t *ext_port);
+/** Give a reserved port back. No-op once a child's mapping owns the port. */
 void nat_port_release(struct nat_ctx *ctx, const struct nat_session *parent,
 		      uint8_t proto, uint16_t ext_port);
 
@@ -187,7 +240,9 @@ void nat_port_release(struct nat_ctx *ctx, const struct nat_session *parent,
  * Create a session for an expected flow, child of @p parent (same subscriber
  * and tenant). @p in is the inside endpoint, @p ext the external endpoint
  * (the parent's mapping, or a port from nat_port_reserve), @p rem the remote.
- * @return the session, or NULL with *drop set.
+ * The child has alg NAT_SESSION_ALG_NONE, NAT_SESS_F_CHILD and parent set;
+ * if a session with the same inside key exists already, that one is
+ * returned. @return the session, or NULL with *drop set.
  */
 struct nat_session *nat_session_create_child(struct nat_worker *w,
 					     const struct nat_session *parent,
@@ -214,10 +269,32 @@ void nat_session_foreach(const struct nat_ctx *ctx,
 
 /**
  * Register a callback run (control lcore) when a session is removed, so the
- * ALG can free alg_state and the pinholes the session owns.
+ * ALG can free alg_state and the pinholes the session owns. It runs after
+ * the RCU grace period: no worker can still be using the session, and its
+ * keys are already gone from the table.
  */
 void nat_set_session_free_cb(struct nat_ctx *ctx,
 			     void (*cb)(struct nat_session *s, void *arg),
 			     void *arg);
+
+/* ---- deterministic mapping (RFC 7422), pure functions of the config ---- */
+
+/**
+ * The external address and port range a subscriber of a tenant whose pool
+ * is CGN_MAP_DETERMINISTIC always uses. Subscribers of every tenant sharing
+ * the pool are numbered i = 0.. in tenant order, then prefix order, then
+ * address order; with N subscribers, A pool addresses, R = port_max -
+ * port_min + 1, per = ceil(N / A) and ports = floor(R / per): subscriber i
+ * gets address index i % A and ports port_min + (i / A) * ports, ports long.
+ * @return 0, -EINVAL (tenant not deterministic), -ENOENT (address not in
+ *   the tenant), -ENOSPC (fewer than one port per subscriber).
+ */
+int nat_det_map(const struct cgn_config *conf, unsigned int tenant,
+		uint32_t sub_addr, uint32_t *ext, uint16_t *pmin,
+		uint16_t *pmax);
+
+/** Who had ext:port: the inverse of nat_det_map. @return 0 or -ENOENT. */
+int nat_det_reverse(const struct cgn_config *conf, uint32_t ext,
+		    uint16_t port, unsigned int *tenant, uint32_t *sub_addr);
 
 #endif /* NAT_H */

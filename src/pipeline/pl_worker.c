@@ -310,6 +310,9 @@ pl_post_nat(struct pl_worker *w, const struct pl_iface *ifp,
 		pl_forward(w, m, res->verdict == NAT_FWD_OUTSIDE ?
 			   CGN_IF_OUTSIDE : CGN_IF_INSIDE);
 		break;
+	case NAT_HELD:
+		/* An early fragment: the NAT owns it until nat_drain_released. */
+		break;
 	case NAT_DROP:
 		/* The NAT counted the reason already. */
 		if (res->send_unreach)
@@ -349,6 +352,12 @@ pl_process_burst(struct pl_worker *w, unsigned int ifidx,
 			  NAT_DIR_IN2OUT : NAT_DIR_OUT2IN, vec, nv, res);
 	for (i = 0; i < nv; i++)
 		pl_post_nat(w, ifp, vec[i], &res[i]);
+	if (w->nw->hold_fragments) {
+		/* Fragments that arrived before their first one, now translated. */
+		nv = nat_drain_released(w->nw, vec, res, PL_MAX_BURST);
+		for (i = 0; i < nv; i++)
+			pl_post_nat(w, ifp, vec[i], &res[i]);
+	}
 }
 
 static void
@@ -413,6 +422,8 @@ pl_worker_main(void *arg)
 		w->loops++;
 	}
 	pl_flush(w);
+	/* Give back fragments still held, so every mbuf returns to the pool. */
+	nat_worker_fini(w->nw);
 	rte_rcu_qsbr_thread_offline(ctx->qs, w->id);
 	return 0;
 }

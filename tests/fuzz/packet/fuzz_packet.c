@@ -7,7 +7,8 @@
  * outside interface (first input byte) and runs through L2, IPv4 checks,
  * the NAT and the ALG stage exactly as on a worker. Invariants checked
  * after each input: whatever was transmitted has valid IPv4 header
- * checksums, and every mbuf is back in the pool (nothing leaked).
+ * checksums, and mbufs do not accumulate (only the few early fragments
+ * the NAT may hold stay out of the pool).
  */
 
 #include <stdint.h>
@@ -38,6 +39,9 @@ static const char fuzz_conf[] =
 	"tenants: [{name: t, subscribers: [100.64.0.0/16], pool: public,"
 	" alg_policy: all}]\n"
 	"alg_policies: [{name: all, ftp: {enabled: true}, tftp: {enabled: true}}]\n";
+
+/* More mbufs in use than the NAT may hold between inputs: a leak. */
+#define FUZZ_MAX_HELD 256
 
 static struct cgn_app app;
 
@@ -123,7 +127,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nat_sweep(app.nat, 64);
 	alg_sweep(app.alg, 64);
 	check_tx();
-	if (rte_mempool_in_use_count(app.pool) != 0)
-		abort();	/* an mbuf leaked */
+	/*
+	 * Early fragments may be held (bounded, freed on timeout); anything
+	 * beyond that bound is a leak accumulating.
+	 */
+	if (rte_mempool_in_use_count(app.pool) > FUZZ_MAX_HELD)
+		abort();
 	return 0;
 }

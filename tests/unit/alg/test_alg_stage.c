@@ -695,13 +695,14 @@ test_ftp_server_inside(void **state)
 static void
 test_descriptors(void **state)
 {
-	uint16_t ports[4];
+	const struct cgn_alg_conf *ike = cgn_alg_defaults(CGN_ALG_IKE);
 
 	(void)state;
-	assert_string_equal(alg_name(CGN_ALG_FTP), "ftp");
-	assert_string_equal(alg_name(CGN_ALG_COUNT), "unknown");
-	assert_int_equal(alg_default_ports(CGN_ALG_IKE, ports, 4), 2);
-	assert_int_equal(ports[1], 4500);
+	assert_string_equal(cgn_alg_name(CGN_ALG_FTP), "ftp");
+	assert_string_equal(cgn_alg_name(CGN_ALG_COUNT), "unknown");
+	assert_int_equal(ike->nb_ports, 2);
+	assert_int_equal(ike->ports[1], 4500);
+	assert_false(ike->enabled);
 	assert_true(alg_implemented(CGN_ALG_TFTP));
 	assert_false(alg_implemented(CGN_ALG_SIP));
 	assert_string_equal(alg_counter_name(ALG_CNT_PINHOLE_USED),

@@ -1,0 +1,530 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 cgnat authors
+ */
+
+/*
+ * Building and tearing down the NAT: records, free rings, hash tables, the
+ * tenant and pool address lookups; statistics; per-worker state.
+ */
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_malloc.h>
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+#include <rte_ring_elem.h>
+
+#include "nat_priv.h"
+
+#define RTE_LOG_DEFAULT_LOGTYPE cgnat.nat
+RTE_LOG_REGISTER_DEFAULT(nat_logtype, INFO);
+
+/* Deleted keys waiting for RCU: bounded by the limbo batches (2 keys each). */
+#define NAT_HASH_DQ_SIZE (4 * NAT_LIMBO_CAP * NAT_LIMBO_BATCHES)
+/* Extra key slots rte_hash keeps in per-lcore caches (multi-writer). */
+#define NAT_HASH_LCORE_SLACK ((RTE_MAX_LCORE - 1) * 63)
+
+static unsigned int nat_ctx_seq;
+
+static size_t
+nat_hash_mem(uint32_t entries, uint32_t key_len)
+{
+	size_t pow = rte_align32pow2(entries);
+	size_t slots = (size_t)entries + NAT_HASH_LCORE_SLACK;
+
+	/* buckets + ext buckets (64 B per 8 entries), key store, free ring */
+	return 2 * pow / 8 * 64 + slots * RTE_ALIGN(8 + key_len, 16) +
+	       rte_align32pow2(slots) * 4 + NAT_HASH_DQ_SIZE * 16;
+}
+
+struct rte_hash *
+nat_hash_create(struct nat_ctx *ctx, const char *what, uint32_t entries,
+		uint32_t key_len)
+{
+	struct rte_hash_rcu_config rcu = {
+		.v = ctx->qs,
+		.mode = RTE_HASH_QSBR_MODE_DQ,
+		.dq_size = NAT_HASH_DQ_SIZE,
+		.trigger_reclaim_limit = 256,
+		.max_reclaim_size = NAT_HASH_DQ_SIZE,
+	};
+	struct rte_hash_parameters hp = {
+		.entries = RTE_MAX(entries, 16u),
+		.key_len = key_len,
+		.hash_func = rte_hash_crc,
+		.socket_id = (int)rte_socket_id(),
+	};
+	struct rte_hash *h;
+	char name[RTE_HASH_NAMESIZE];
+
+	snprintf(name, sizeof(name), "nat%u_%s", ctx->id, what);
+	hp.name = name;
+	/* Without a QSBR variable the NAT is single-threaded (tools, tests). */
+	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
+	if (ctx->qs != NULL)
+		hp.extra_flag |= RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
+				 RTE_HASH_EXTRA_FLAGS_MULTI_WRITER_ADD;
+	h = rte_hash_create(&hp);
+	if (h == NULL) {
+		NAT_LOG(ERR, "cannot create hash %s (%u entries)", name,
+			hp.entries);
+		return NULL;
+	}
+	if (ctx->qs != NULL && rte_hash_rcu_qsbr_add(h, &rcu) != 0) {
+		NAT_LOG(ERR, "cannot attach RCU to hash %s", name);
+		rte_hash_free(h);
+		return NULL;
+	}
+	ctx->mem_bytes += nat_hash_mem(hp.entries, key_len);
+	return h;
+}
+
+struct rte_ring *
+nat_ring_create(struct nat_ctx *ctx, const char *what, uint32_t n)
+{
+	struct rte_ring *r;
+	char name[RTE_RING_NAMESIZE];
+	uint32_t i;
+
+	snprintf(name, sizeof(name), "nat%u_%s", ctx->id, what);
+	r = rte_ring_create_elem(name, sizeof(uint32_t),
+				 rte_align32pow2(n + 1), (int)rte_socket_id(),
+				 0);
+	if (r == NULL) {
+		NAT_LOG(ERR, "cannot create ring %s", name);
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		rte_ring_enqueue_elem(r, &i, sizeof(i));
+	ctx->mem_bytes += rte_align32pow2(n + 1) * sizeof(uint32_t);
+	return r;
+}
+
+static void *
+nat_records_alloc(struct nat_ctx *ctx, size_t n, size_t size)
+{
+	void *p = rte_zmalloc_socket("nat", n * size, RTE_CACHE_LINE_SIZE,
+				     (int)rte_socket_id());
+
+	if (p != NULL)
+		ctx->mem_bytes += n * size;
+	return p;
+}
+
+/* What a slow-path errno means on the wire, by drop reason. */
+static const struct {
+	int err;
+	enum cgn_drop drop;
+} nat_err_drops[] = {
+	{ -ENOBUFS, CGN_DROP_SESSION_TABLE_FULL },
+	{ -EUSERS, CGN_DROP_SUBSCRIBER_TABLE_FULL },
+	{ -EDQUOT, CGN_DROP_SUBSCRIBER_LIMIT },
+	{ -ENOSPC, CGN_DROP_PORTS_EXHAUSTED },
+	{ -EADDRNOTAVAIL, CGN_DROP_POOL_EXHAUSTED },
+	{ -ESRCH, CGN_DROP_NOT_SUBSCRIBER },
+	{ -EPERM, CGN_DROP_FILTERED },
+};
+
+int
+nat_errno_to_drop(int err)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(nat_err_drops); i++)
+		if (nat_err_drops[i].err == err)
+			return nat_err_drops[i].drop;
+	return CGN_DROP_NO_SESSION;
+}
+
+bool
+nat_ratelimit_ok(struct nat_ctx *ctx)
+{
+	uint64_t now = rte_get_tsc_cycles();
+	uint64_t last = __atomic_load_n(&ctx->log_tsc, __ATOMIC_RELAXED);
+
+	if (now - last < rte_get_tsc_hz())
+		return false;
+	return __atomic_compare_exchange_n(&ctx->log_tsc, &last, now, false,
+					   __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+}
+
+/* ---- tenants ---- */
+
+/* Port spaces an ALG's sessions live in, from its transports. */
+static uint8_t
+nat_alg_pspaces(enum cgn_alg_id id)
+{
+	unsigned int tp = cgn_alg_transports(id);
+
+	return ((tp & CGN_ALG_UDP) ? 1 << NAT_PS_UDP : 0) |
+		((tp & CGN_ALG_TCP) ? 1 << NAT_PS_TCP : 0);
+}
+
+/* Flatten a tenant's ALG policy into (port, protocols, alg) rows. */
+static void
+nat_tenant_alg_ports(struct nat_tenant *t, const struct cgn_config *conf,
+		     int policy)
+{
+	const struct cgn_alg_conf *a;
+	unsigned int id, i;
+
+	t->nb_alg_ports = 0;
+	if (policy < 0 || (unsigned int)policy >= conf->nb_alg_policies)
+		return;
+	for (id = 0; id < CGN_ALG_COUNT; id++) {
+		if (!conf->alg_policies[policy].alg[id].enabled)
+			continue;
+		a = &conf->alg_policies[policy].alg[id];
+		if (a->nb_ports == 0)	/* a hand-built config */
+			a = cgn_alg_defaults(id);
+		for (i = 0; i < RTE_MIN(a->nb_ports,
+					(unsigned int)CGN_MAX_ALG_PORTS); i++) {
+			struct nat_alg_port *ap = &t->alg_ports[t->nb_alg_ports++];
+
+			ap->port = a->ports[i];
+			ap->pspace_mask = nat_alg_pspaces(id);
+			ap->alg = (uint8_t)id;
+		}
+	}
+}
+
+static int
+nat_tenants_init(struct nat_ctx *ctx)
+{
+	const struct cgn_config *conf = &ctx->conf;
+	uint32_t max_blocks = 1;
+	unsigned int i;
+
+	for (i = 0; i < conf->nb_tenants; i++) {
+		const struct cgn_tenant_conf *tc = &conf->tenants[i];
+		struct nat_tenant *t = &ctx->tenants[i];
+		const struct nat_pool *pool;
+		uint32_t nb;
+
+		if (tc->pool >= conf->nb_pools) {
+			NAT_LOG(ERR, "tenant %s: no pool %u", tc->name,
+				tc->pool);
+			return -EINVAL;
+		}
+		t->nat = tc->nat;
+		t->pool = tc->pool;
+		pool = &ctx->pools[tc->pool];
+		if (pool->det)
+			nb = (pool->det_ports + pool->block_size - 1) /
+			     pool->block_size;
+		else
+			nb = tc->nat.max_port_blocks;
+		t->max_blocks = (uint16_t)RTE_MIN(RTE_MAX(nb, 1u),
+						  (uint32_t)NAT_SUB_MAX_BLOCKS);
+		max_blocks = RTE_MAX(max_blocks, (uint32_t)t->max_blocks);
+		nat_tenant_alg_ports(t, conf, tc->alg_policy);
+	}
+	ctx->sub_max_blocks = max_blocks;
+	return 0;
+}
+
+static int
+nat_tenant_pfx_init(struct nat_ctx *ctx)
+{
+	const unsigned int max = CGN_MAX_TENANTS * CGN_MAX_TENANT_PREFIXES;
+	const struct cgn_config *conf = &ctx->conf;
+	struct cgn_prefix *pf = malloc(sizeof(*pf) * max);
+	uint32_t *val = malloc(sizeof(*val) * max);
+	unsigned int i, j, n = 0;
+	int ret = -ENOMEM;
+
+	if (pf == NULL || val == NULL)
+		goto out;
+	for (i = 0; i < conf->nb_tenants; i++) {
+		for (j = 0; j < conf->tenants[i].nb_subscribers &&
+		     j < CGN_MAX_TENANT_PREFIXES; j++) {
+			pf[n] = conf->tenants[i].subscribers[j];
+			val[n++] = i;
+		}
+	}
+	ret = nat_pfx_build(&ctx->tenant_pfx, pf, val, n);
+	ctx->mem_bytes += (size_t)(2 * n + 1) * 3 * sizeof(uint32_t);
+out:
+	free(pf);
+	free(val);
+	return ret;
+}
+
+int
+nat_tenant_lookup(const struct nat_ctx *ctx, uint32_t addr)
+{
+	uint32_t t;
+
+	if (nat_pfx_lookup(&ctx->tenant_pfx, addr, &t) != 0)
+		return -ESRCH;
+	return (int)t;
+}
+
+/* ---- create / destroy ---- */
+
+static int
+nat_conf_check(const struct cgn_config *conf)
+{
+	if (conf->max_sessions == 0 || conf->max_subscribers == 0 ||
+	    conf->nb_pools == 0 || conf->nb_pools > CGN_MAX_POOLS ||
+	    conf->nb_tenants > CGN_MAX_TENANTS ||
+	    conf->max_sessions > (1u << 30)) {
+		NAT_LOG(ERR, "invalid limits (sessions %u, subscribers %u, "
+			"pools %u, tenants %u)", conf->max_sessions,
+			conf->max_subscribers, conf->nb_pools,
+			conf->nb_tenants);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Enough block records for every block the pools or subscribers can hold. */
+static uint32_t
+nat_blocks_needed(const struct nat_ctx *ctx)
+{
+	const struct cgn_config *conf = &ctx->conf;
+	uint64_t n = 0, cap;
+	unsigned int p;
+
+	for (p = 0; p < conf->nb_pools; p++) {
+		const struct nat_pool *pool = &ctx->pools[p];
+
+		if (pool->det)
+			n += (uint64_t)pool->nb_addrs *
+			     ((pool->port_max - pool->port_min + 1u) /
+			      pool->block_size + 2);
+		else
+			n += (uint64_t)pool->nb_addrs * pool->blocks_per_addr;
+	}
+	cap = (uint64_t)conf->max_subscribers * ctx->sub_max_blocks;
+	return (uint32_t)RTE_MIN(RTE_MIN(n, cap), (uint64_t)1 << 26);
+}
+
+static int
+nat_records_init(struct nat_ctx *ctx)
+{
+	const struct cgn_config *conf = &ctx->conf;
+	uint32_t words;
+	uint16_t bs = 1;
+	unsigned int p;
+
+	ctx->max_sessions = conf->max_sessions;
+	ctx->max_maps = conf->max_sessions;
+	ctx->max_subs = conf->max_subscribers;
+	ctx->sub_stride = RTE_ALIGN(sizeof(struct nat_sub) +
+				    ctx->sub_max_blocks * sizeof(uint32_t),
+				    RTE_CACHE_LINE_SIZE);
+	for (p = 0; p < conf->nb_pools; p++)
+		bs = RTE_MAX(bs, ctx->pools[p].block_size);
+	words = (bs + 63u) / 64;
+	ctx->blk_words = words;
+	ctx->blk_stride = RTE_ALIGN(sizeof(struct nat_block) +
+				    NAT_PS_MAX * words * sizeof(uint64_t), 8);
+	ctx->max_blocks = RTE_MAX(nat_blocks_needed(ctx), 1u);
+
+	ctx->sess = nat_records_alloc(ctx, ctx->max_sessions,
+				      sizeof(struct nat_session));
+	ctx->maps = nat_records_alloc(ctx, ctx->max_maps,
+				      sizeof(struct nat_mapping));
+	ctx->subs = nat_records_alloc(ctx, ctx->max_subs, ctx->sub_stride);
+	ctx->blocks = nat_records_alloc(ctx, ctx->max_blocks, ctx->blk_stride);
+	if (ctx->sess == NULL || ctx->maps == NULL || ctx->subs == NULL ||
+	    ctx->blocks == NULL)
+		return -ENOMEM;
+
+	ctx->sess_free = nat_ring_create(ctx, "fs", ctx->max_sessions);
+	ctx->map_free = nat_ring_create(ctx, "fm", ctx->max_maps);
+	ctx->sub_free = nat_ring_create(ctx, "fu", ctx->max_subs);
+	ctx->blk_free = nat_ring_create(ctx, "fb", ctx->max_blocks);
+	if (ctx->sess_free == NULL || ctx->map_free == NULL ||
+	    ctx->sub_free == NULL || ctx->blk_free == NULL)
+		return -ENOMEM;
+
+	/*
+	 * Exactly the keys the records can hold: rte_hash rounds buckets up to
+	 * a power of two, and keys deleted but waiting for RCU fit in the
+	 * spare slots it adds for its per-lcore caches.
+	 */
+	ctx->sess_h = nat_hash_create(ctx, "sess", 2 * ctx->max_sessions,
+				      sizeof(struct nat_key));
+	ctx->map_h = nat_hash_create(ctx, "map", 2 * ctx->max_maps,
+				     sizeof(struct nat_map_key));
+	ctx->sub_h = nat_hash_create(ctx, "sub", ctx->max_subs,
+				     sizeof(uint32_t));
+	if (ctx->sess_h == NULL || ctx->map_h == NULL || ctx->sub_h == NULL)
+		return -ENOMEM;
+	return 0;
+}
+
+/* In order: tenants need the pools, records need the tenants' limits. */
+static int (*const nat_init_steps[])(struct nat_ctx *ctx) = {
+	nat_pools_init,
+	nat_tenants_init,
+	nat_tenant_pfx_init,
+	nat_records_init,
+	nat_frag_init,
+};
+
+struct nat_ctx *
+nat_create(const struct cgn_config *conf, struct rte_rcu_qsbr *qs,
+	   const struct cgn_clock *clock)
+{
+	struct nat_ctx *ctx;
+	unsigned int i;
+	int ret;
+
+	if (conf == NULL || clock == NULL || nat_conf_check(conf) != 0) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	ctx = rte_zmalloc_socket("nat_ctx", sizeof(*ctx), RTE_CACHE_LINE_SIZE,
+				 (int)rte_socket_id());
+	if (ctx == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	ctx->conf = *conf;
+	ctx->clock = clock;
+	ctx->qs = qs;
+	ctx->id = __atomic_fetch_add(&nat_ctx_seq, 1, __ATOMIC_RELAXED);
+	ctx->mem_bytes = sizeof(*ctx);
+	rte_spinlock_init(&ctx->sub_create_lock);
+	rte_spinlock_init(&ctx->frag_lock);
+
+	for (i = 0, ret = 0; ret == 0 && i < RTE_DIM(nat_init_steps); i++)
+		ret = nat_init_steps[i](ctx);
+	if (ret != 0) {
+		NAT_LOG(ERR, "create failed: %s", strerror(-ret));
+		nat_destroy(ctx);
+		rte_errno = -ret;
+		return NULL;
+	}
+	NAT_LOG(INFO, "%u sessions, %u subscribers, %u blocks, %zu bytes",
+		ctx->max_sessions, ctx->max_subs, ctx->max_blocks,
+		ctx->mem_bytes);
+	return ctx;
+}
+
+void
+nat_destroy(struct nat_ctx *ctx)
+{
+	if (ctx == NULL)
+		return;
+	nat_frag_free_all(ctx);
+	rte_hash_free(ctx->sess_h);
+	rte_hash_free(ctx->map_h);
+	rte_hash_free(ctx->sub_h);
+	rte_ring_free(ctx->sess_free);
+	rte_ring_free(ctx->map_free);
+	rte_ring_free(ctx->sub_free);
+	rte_ring_free(ctx->blk_free);
+	rte_free(ctx->sess);
+	rte_free(ctx->maps);
+	rte_free(ctx->subs);
+	rte_free(ctx->blocks);
+	nat_pfx_free(&ctx->tenant_pfx);
+	nat_pools_free(ctx);
+	rte_free(ctx);
+}
+
+/* ---- workers ---- */
+
+int
+nat_worker_init(struct nat_ctx *ctx, struct nat_worker *w,
+		unsigned int qsbr_id, uint64_t *drops, uint64_t seed)
+{
+	if (ctx == NULL || w == NULL || drops == NULL)
+		return -EINVAL;
+	memset(w, 0, sizeof(*w));
+	w->priv = rte_zmalloc_socket("nat_worker", sizeof(struct nat_wpriv),
+				     RTE_CACHE_LINE_SIZE, (int)rte_socket_id());
+	if (w->priv == NULL)
+		return -ENOMEM;
+	w->ctx = ctx;
+	w->qsbr_id = qsbr_id;
+	w->drops = drops;
+	/* xorshift must never hold 0 */
+	w->rng = seed != 0 ? seed : (rte_rdtsc() | 1);
+	return 0;
+}
+
+void
+nat_worker_fini(struct nat_worker *w)
+{
+	if (w == NULL || w->priv == NULL)
+		return;
+	nat_frag_hold_flush(w);
+	rte_free(w->priv);
+	w->priv = NULL;
+}
+
+/* ---- small accessors ---- */
+
+uint32_t
+nat_now(const struct nat_ctx *ctx)
+{
+	return nat_clock_now(ctx);
+}
+
+bool
+nat_is_pool_addr(const struct nat_ctx *ctx, uint32_t addr)
+{
+	uint32_t pool;
+
+	if (addr < ctx->pool_lo || addr > ctx->pool_hi)
+		return false;
+	return nat_pfx_lookup(&ctx->pool_pfx, addr, &pool) == 0;
+}
+
+void
+nat_set_session_free_cb(struct nat_ctx *ctx,
+			void (*cb)(struct nat_session *s, void *arg),
+			void *arg)
+{
+	ctx->free_cb = cb;
+	ctx->free_arg = arg;
+}
+
+/* Live counters copied into nat_stats. */
+#define NAT_STAT(c, st) \
+	{ offsetof(struct nat_ctx, c), offsetof(struct nat_stats, st) }
+static const struct {
+	size_t ctx_off;
+	size_t st_off;
+} nat_stat_map[] = {
+	NAT_STAT(n_sessions, sessions),
+	NAT_STAT(n_created, sessions_created),
+	NAT_STAT(n_expired, sessions_expired),
+	NAT_STAT(n_maps, mappings),
+	NAT_STAT(n_subs, subscribers),
+	NAT_STAT(n_blocks, port_blocks),
+	NAT_STAT(n_frags, fragments),
+};
+
+void
+nat_get_stats(const struct nat_ctx *ctx, struct nat_stats *st)
+{
+	const uint64_t *from;
+	unsigned int i;
+
+	memset(st, 0, sizeof(*st));
+	for (i = 0; i < RTE_DIM(nat_stat_map); i++) {
+		from = (const uint64_t *)((const uint8_t *)ctx +
+					  nat_stat_map[i].ctx_off);
+		*(uint64_t *)((uint8_t *)st + nat_stat_map[i].st_off) =
+			__atomic_load_n(from, __ATOMIC_RELAXED);
+	}
+	for (i = 0; i < ctx->conf.nb_pools; i++)
+		st->port_blocks_total += ctx->pools[i].blocks_total;
+	st->max_sessions = ctx->max_sessions;
+	st->memory_bytes = ctx->mem_bytes;
+}

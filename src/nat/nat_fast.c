@@ -1,0 +1,425 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 cgnat authors
+ */
+
+/*
+ * The per-packet path. A burst is parsed into per-slot descriptors and
+ * keys, looked up in one bulk call with precomputed signatures, and every
+ * hit gets the session's precomputed rewrite: addresses, port or ICMP
+ * identifier, and RFC 1624 checksum deltas. No lock and no atomic read-modify-write on
+ * this path except an atomic OR on TCP SYN/FIN/RST segments; misses go to
+ * the slow path (nat_slow.c), ICMP errors to nat_icmp.c, fragments to
+ * nat_frag.c.
+ */
+
+#include <rte_branch_prediction.h>
+#include <rte_common.h>
+#include <rte_hash.h>
+#include <rte_hash_crc.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+#include <rte_tcp.h>
+#include <rte_udp.h>
+
+#include "nat_priv.h"
+
+#define NAT_TCP_SYN_ACK (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG)
+#define NAT_TCP_CTL (RTE_TCP_SYN_FLAG | RTE_TCP_FIN_FLAG | RTE_TCP_RST_FLAG)
+
+/* Transport header bytes the NAT reads; 0 for protocols it refuses. */
+static const uint8_t nat_l4_min[256] = {
+	[IPPROTO_TCP] = sizeof(struct rte_tcp_hdr),
+	[IPPROTO_UDP] = sizeof(struct rte_udp_hdr),
+	[IPPROTO_ICMP] = sizeof(struct rte_icmp_hdr),
+};
+
+void
+nat_result_drop(struct nat_worker *w, struct nat_result *res,
+		enum cgn_drop reason)
+{
+	res->verdict = NAT_DROP;
+	res->drop = (uint8_t)reason;
+	res->sess = NULL;
+	w->drops[reason]++;
+}
+
+static inline void
+nat_pkt_drop(struct nat_pkt *p, enum cgn_drop reason)
+{
+	p->kind = NAT_PK_DROP;
+	p->drop = (uint8_t)reason;
+}
+
+static inline void
+nat_parse_tcp(struct nat_pkt *p, uint8_t *l4, enum nat_dir dir)
+{
+	struct rte_tcp_hdr *tcp = (struct rte_tcp_hdr *)l4;
+
+	p->sport = NAT_FIELD16(l4, struct rte_tcp_hdr, src_port);
+	p->dport = NAT_FIELD16(l4, struct rte_tcp_hdr, dst_port);
+	p->ck = NAT_FIELD16(l4, struct rte_tcp_hdr, cksum);
+	p->tcp_flags = tcp->tcp_flags;
+	/* inside may start anything but a reset; outside only a bare SYN */
+	if (dir == NAT_DIR_IN2OUT)
+		p->create = !(tcp->tcp_flags & RTE_TCP_RST_FLAG);
+	else
+		p->create = (tcp->tcp_flags & (NAT_TCP_SYN_ACK |
+					       RTE_TCP_RST_FLAG)) ==
+			    RTE_TCP_SYN_FLAG;
+}
+
+static inline void
+nat_parse_udp(struct nat_pkt *p, uint8_t *l4)
+{
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)l4;
+
+	p->sport = NAT_FIELD16(l4, struct rte_udp_hdr, src_port);
+	p->dport = NAT_FIELD16(l4, struct rte_udp_hdr, dst_port);
+	/* a zero UDP checksum means "none" and stays zero */
+	p->ck = udp->dgram_cksum != 0 ?
+		NAT_FIELD16(l4, struct rte_udp_hdr, dgram_cksum) : NULL;
+}
+
+static inline void
+nat_parse_icmp(struct nat_pkt *p, uint8_t *l4, enum nat_dir dir)
+{
+	struct rte_icmp_hdr *icmp = (struct rte_icmp_hdr *)l4;
+
+	switch (icmp->icmp_type) {
+	case RTE_IP_ICMP_ECHO_REQUEST:
+	case NAT_ICMP_TIMESTAMP:
+		p->create = dir == NAT_DIR_IN2OUT;
+		break;
+	case RTE_IP_ICMP_ECHO_REPLY:
+	case NAT_ICMP_TIMESTAMP_REPLY:
+		p->create = 0;
+		break;
+	case NAT_ICMP_UNREACH:
+	case NAT_ICMP_TIME_EXCEEDED:
+	case NAT_ICMP_PARAM_PROBLEM:
+		p->kind = NAT_PK_ICMP_ERR;
+		return;
+	default:	/* source quench (deprecated), redirects, ... */
+		nat_pkt_drop(p, CGN_DROP_ICMP_UNSUPPORTED);
+		return;
+	}
+	p->port = NAT_FIELD16(l4, struct rte_icmp_hdr, icmp_ident);
+	p->ck = NAT_FIELD16(l4, struct rte_icmp_hdr, icmp_cksum);
+}
+
+static __rte_always_inline int
+nat_parse_pkt(struct rte_mbuf *m, enum nat_dir dir, struct nat_pkt *p)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	uint16_t frag = rte_be_to_cpu_16(ip->fragment_offset);
+	uint32_t l3 = m->l3_len;
+	uint8_t *l4 = (uint8_t *)ip + l3;
+
+	*p = (struct nat_pkt){
+		.ip = ip,
+		.src0 = ip->src_addr,
+		.dst0 = ip->dst_addr,
+		.proto = ip->next_proto_id,
+		.create = 1,
+		.kind = NAT_PK_FLOW,
+		.first_frag = !!(frag & RTE_IPV4_HDR_MF_FLAG),
+	};
+	if (unlikely(l3 < sizeof(*ip) || l3 > m->data_len)) {
+		nat_pkt_drop(p, CGN_DROP_BAD_IP_HEADER);
+		return -EINVAL;
+	}
+	if (unlikely(frag & RTE_IPV4_HDR_OFFSET_MASK)) {
+		p->kind = NAT_PK_FRAG;
+		return 0;
+	}
+	if (unlikely(nat_l4_min[p->proto] == 0)) {
+		nat_pkt_drop(p, CGN_DROP_UNSUPPORTED_PROTO);
+		return -EINVAL;
+	}
+	/* the header we touch must sit in the first segment */
+	if (unlikely(m->data_len - l3 < nat_l4_min[p->proto])) {
+		nat_pkt_drop(p, CGN_DROP_BAD_L4_HEADER);
+		return -EINVAL;
+	}
+	if (p->proto == IPPROTO_TCP)
+		nat_parse_tcp(p, l4, dir);
+	else if (p->proto == IPPROTO_UDP)
+		nat_parse_udp(p, l4);
+	else
+		nat_parse_icmp(p, l4, dir);
+	if (p->sport != NULL)
+		p->port = dir == NAT_DIR_IN2OUT ? p->sport : p->dport;
+	return p->kind == NAT_PK_DROP ? -EINVAL : 0;
+}
+
+int
+nat_parse(struct rte_mbuf *m, enum nat_dir dir, struct nat_pkt *p)
+{
+	return nat_parse_pkt(m, dir, p);
+}
+
+/* The key a packet carries now, as seen in direction dir. */
+static __rte_always_inline void
+nat_key_of_pkt(struct nat_key *k, const struct nat_pkt *p, enum nat_dir dir)
+{
+	rte_be16_t sp = 0, dp = 0;
+
+	if (p->sport != NULL) {
+		sp = *p->sport;
+		dp = *p->dport;
+	} else if (dir == NAT_DIR_IN2OUT) {
+		sp = *p->port;
+	} else {
+		dp = *p->port;
+	}
+	nat_key_set(k, p->proto, dir, p->ip->src_addr, p->ip->dst_addr, sp,
+		    dp);
+}
+
+/* ---- rewrite ---- */
+
+static __rte_always_inline void
+nat_rewrite(struct nat_pkt *p, const struct nat_session *s, enum nat_dir dir)
+{
+	uint16_t d = s->ck_l4;
+
+	nat_rewrite_ip(p->ip, s, dir);
+	if (dir == NAT_DIR_IN2OUT) {
+		*p->port = rte_cpu_to_be_16(s->ext_port);
+	} else {
+		*p->port = rte_cpu_to_be_16(s->int_port);
+		d = (uint16_t)~d;
+	}
+	if (p->ck != NULL)
+		*p->ck = nat_ck_apply_l4(*p->ck, d, p->proto);
+}
+
+/* RFC 5382/7857 tracking: only SYN, FIN and RST segments write the state. */
+static __rte_always_inline void
+nat_tcp_track(struct nat_session *s, uint8_t flags, enum nat_dir dir)
+{
+	const uint8_t syns = NAT_TCP_SYN_IN | NAT_TCP_SYN_OUT;
+	const uint8_t closing = NAT_TCP_RST | NAT_TCP_FIN_IN | NAT_TCP_FIN_OUT;
+	bool in = dir == NAT_DIR_IN2OUT;
+	uint8_t st = s->tcp_state, bits = 0;
+
+	if (likely(!(flags & NAT_TCP_CTL))) {
+		if ((flags & RTE_TCP_ACK_FLAG) &&
+		    (st & (syns | NAT_TCP_ESTABLISHED)) == syns)
+			__atomic_fetch_or(&s->tcp_state, NAT_TCP_ESTABLISHED,
+					  __ATOMIC_RELAXED);
+		return;
+	}
+	/* a new connection on a closed 5-tuple starts the state over */
+	if ((flags & NAT_TCP_SYN_ACK) == RTE_TCP_SYN_FLAG && (st & closing)) {
+		__atomic_store_n(&s->tcp_state,
+				 in ? NAT_TCP_SYN_IN : NAT_TCP_SYN_OUT,
+				 __ATOMIC_RELAXED);
+		return;
+	}
+	if (flags & RTE_TCP_SYN_FLAG)
+		bits |= in ? NAT_TCP_SYN_IN : NAT_TCP_SYN_OUT;
+	if (flags & RTE_TCP_FIN_FLAG)
+		bits |= in ? NAT_TCP_FIN_IN : NAT_TCP_FIN_OUT;
+	if (flags & RTE_TCP_RST_FLAG)
+		bits |= NAT_TCP_RST;
+	__atomic_fetch_or(&s->tcp_state, bits, __ATOMIC_RELAXED);
+}
+
+static __rte_always_inline void
+nat_apply(struct nat_worker *w, struct nat_pkt *p, struct nat_session *s,
+	  enum nat_dir dir, uint32_t now)
+{
+	nat_rewrite(p, s, dir);
+	if (p->proto == IPPROTO_TCP)
+		nat_tcp_track(s, p->tcp_flags, dir);
+	/*
+	 * A plain store, only when the second moved forward: no cache line
+	 * dirtied per packet, and a worker holding an older "now" than
+	 * another never moves last_seen back. A reset refreshes nothing
+	 * (RFC 7857 §2.2, §7.1).
+	 */
+	if ((dir == NAT_DIR_IN2OUT || (s->flags & NAT_SESS_F_IN_REFRESH)) &&
+	    (int32_t)(now - s->last_seen) > 0 &&
+	    !(p->tcp_flags & RTE_TCP_RST_FLAG))
+		s->last_seen = now;
+	w->translated[dir]++;
+}
+
+static __rte_always_inline void
+nat_result_fwd(struct nat_result *res, struct nat_session *s,
+	       enum nat_dir dir)
+{
+	res->sess = s;
+	res->dir = (uint8_t)dir;
+	res->verdict = dir == NAT_DIR_IN2OUT ? NAT_FWD_OUTSIDE : NAT_FWD_INSIDE;
+}
+
+/*
+ * Hairpinning (RFC 4787 REQ-9, RFC 5382 REQ-8): an inside packet sent to a
+ * pool address, already source-translated, is looked up again as if it had
+ * arrived from outside and goes back inside. Filtering applies.
+ */
+static __rte_noinline void
+nat_hairpin(struct nat_worker *w, struct nat_pkt *p, struct nat_result *res,
+	    uint32_t now)
+{
+	struct nat_result r2 = { .verdict = NAT_DROP };
+	struct nat_session *s2;
+	struct nat_key k;
+
+	if (!nat_is_pool_addr(w->ctx, rte_be_to_cpu_32(p->ip->dst_addr)))
+		return;
+	if (p->sport != NULL)
+		p->port = p->dport;
+	nat_key_of_pkt(&k, p, NAT_DIR_OUT2IN);
+	s2 = nat_sess_lookup(w->ctx, &k);
+	if (s2 == NULL)
+		s2 = nat_slow_out2in(w, p, &k, &r2);
+	if (s2 == NULL) {
+		if (r2.verdict == NAT_NO_MATCH)
+			nat_result_drop(w, res, (enum cgn_drop)r2.drop);
+		else
+			*res = r2;
+		return;
+	}
+	nat_apply(w, p, s2, NAT_DIR_OUT2IN, now);
+	p->s2 = s2;
+	res->verdict = NAT_FWD_INSIDE;
+}
+
+/* After a session is known: rewrite, hairpin, fragment bookkeeping. */
+static __rte_always_inline void
+nat_finish(struct nat_worker *w, struct rte_mbuf *m, struct nat_pkt *p,
+	   struct nat_session *s, enum nat_dir dir, uint32_t now,
+	   struct nat_result *res)
+{
+	const struct nat_ctx *ctx = w->ctx;
+	uint32_t dst;
+
+	nat_apply(w, p, s, dir, now);
+	nat_result_fwd(res, s, dir);
+	if (dir == NAT_DIR_IN2OUT) {
+		dst = rte_be_to_cpu_32(p->ip->dst_addr);
+		if (unlikely(dst >= ctx->pool_lo && dst <= ctx->pool_hi))
+			nat_hairpin(w, p, res, now);
+	}
+	if (unlikely(p->first_frag) && res->verdict != NAT_DROP)
+		nat_frag_first(w, m, p, dir, res);
+}
+
+static __rte_noinline void
+nat_miss(struct nat_worker *w, struct rte_mbuf *m, struct nat_pkt *p,
+	 const struct nat_key *k, enum nat_dir dir, uint32_t now,
+	 struct nat_result *res)
+{
+	struct nat_session *s;
+
+	if (dir == NAT_DIR_IN2OUT)
+		s = nat_slow_in2out(w, p, k, res);
+	else
+		s = nat_slow_out2in(w, p, k, res);
+	if (s != NULL)
+		nat_finish(w, m, p, s, dir, now, res);
+}
+
+static __rte_noinline void
+nat_other(struct nat_worker *w, struct rte_mbuf *m, struct nat_pkt *p,
+	  enum nat_dir dir, struct nat_result *res)
+{
+	switch (p->kind) {
+	case NAT_PK_ICMP_ERR:
+		nat_icmp_error(w, m, p, dir, res);
+		break;
+	case NAT_PK_FRAG:
+		nat_frag_next(w, m, p, dir, res);
+		break;
+	default:
+		nat_result_drop(w, res, (enum cgn_drop)p->drop);
+		break;
+	}
+}
+
+static void
+nat_burst_chunk(struct nat_worker *w, enum nat_dir dir,
+		struct rte_mbuf **pkts, uint16_t n, struct nat_result *res,
+		uint32_t now)
+{
+	struct nat_wpriv *wp = w->priv;
+	struct nat_pkt *p = wp->pkt;
+	uint64_t hits = 0;
+	uint16_t i, j, nk = 0;
+
+	for (i = 0; i < n; i++) {
+		res[i].sess = NULL;
+		res[i].verdict = NAT_DROP;
+		res[i].drop = 0;
+		res[i].new_session = 0;
+		res[i].dir = (uint8_t)dir;
+		res[i].send_unreach = 0;
+		nat_parse_pkt(pkts[i], dir, &p[i]);
+		if (p[i].kind != NAT_PK_FLOW)
+			continue;
+		nat_key_of_pkt(&wp->key[i], &p[i], dir);
+		/* inline CRC: no indirect hash call per key inside rte_hash */
+		wp->sig[nk] = rte_hash_crc(&wp->key[i], sizeof(wp->key[i]), 0);
+		wp->kp[nk++] = &wp->key[i];
+	}
+	if (nk > 0)
+		rte_hash_lookup_with_hash_bulk_data(w->ctx->sess_h, wp->kp,
+						    wp->sig, nk, &hits,
+						    wp->data);
+	for (j = 0; j < nk; j++)
+		if (hits & (UINT64_C(1) << j))
+			rte_prefetch0(wp->data[j]);
+	for (i = 0, j = 0; i < n; i++) {
+		if (unlikely(p[i].kind != NAT_PK_FLOW)) {
+			nat_other(w, pkts[i], &p[i], dir, &res[i]);
+			continue;
+		}
+		if (likely(hits & (UINT64_C(1) << j)))
+			nat_finish(w, pkts[i], &p[i], wp->data[j], dir, now,
+				   &res[i]);
+		else
+			nat_miss(w, pkts[i], &p[i], &wp->key[i], dir, now,
+				 &res[i]);
+		j++;
+	}
+}
+
+uint16_t
+nat_process_burst(struct nat_worker *w, enum nat_dir dir,
+		  struct rte_mbuf **pkts, uint16_t n, struct nat_result *res)
+{
+	uint32_t now = nat_clock_now(w->ctx);
+	struct nat_wpriv *wp = w->priv;
+	uint16_t i, c;
+
+	if (unlikely(wp->nb_hold != 0))
+		nat_frag_hold_expire(w, now);
+	for (i = 0; i < n; i += c) {
+		c = (uint16_t)RTE_MIN(n - i, NAT_BULK);
+		nat_burst_chunk(w, dir, pkts + i, c, res + i, now);
+	}
+	return n;
+}
+
+void
+nat_translate(struct nat_worker *w, struct nat_session *s, enum nat_dir dir,
+	      struct rte_mbuf *m, struct nat_result *res)
+{
+	struct nat_pkt *p = &((struct nat_wpriv *)w->priv)->pkt[0];
+
+	res->new_session = 0;
+	res->send_unreach = 0;
+	res->dir = (uint8_t)dir;
+	if (nat_parse(m, dir, p) != 0 || p->kind != NAT_PK_FLOW) {
+		nat_result_drop(w, res, p->kind == NAT_PK_DROP ?
+				(enum cgn_drop)p->drop :
+				CGN_DROP_UNSUPPORTED_PROTO);
+		return;
+	}
+	nat_finish(w, m, p, s, dir, nat_clock_now(w->ctx), res);
+}

@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 cgnat authors
+ */
+
+/*
+ * Address pools at run time: which port blocks of which address are taken.
+ * A subscriber is paired with one address at its first block (RFC 7857
+ * paired pooling) and every later block comes from that address. Each pool
+ * has its own lock, taken once per block, never per port.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include <rte_common.h>
+#include <rte_hash_crc.h>
+#include <rte_malloc.h>
+
+#include "nat_priv.h"
+
+/* Addresses compared when pairing a new subscriber. */
+#define NAT_ADDR_CANDIDATES 8
+/* A pool larger than this is a configuration mistake, not a CGN. */
+#define NAT_POOL_MAX_ADDRS (1u << 24)
+
+uint64_t
+nat_rand(uint64_t *state)
+{
+	uint64_t x = *state;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	*state = x;
+	return x;
+}
+
+int
+nat_bitmap_find(const uint64_t *bits, uint32_t nbits, uint32_t start,
+		uint64_t pattern)
+{
+	uint32_t nwords = (nbits + 63) / 64, sw = start / 64, k, w;
+	uint64_t cand;
+
+	/* nwords + 1 visits: the start word is seen again for bits < start */
+	for (k = 0; k <= nwords; k++) {
+		w = (sw + k) % nwords;
+		cand = ~bits[w] & pattern;
+		if (w == nwords - 1 && (nbits & 63) != 0)
+			cand &= (UINT64_C(1) << (nbits & 63)) - 1;
+		if (k == 0)
+			cand &= ~UINT64_C(0) << (start & 63);
+		else if (k == nwords)
+			cand &= (UINT64_C(1) << (start & 63)) - 1;
+		if (cand != 0)
+			return (int)(w * 64 + (uint32_t)__builtin_ctzll(cand));
+	}
+	return -1;
+}
+
+static int
+nat_pool_dynamic_init(struct nat_pool *pool, uint64_t naddrs)
+{
+	uint32_t range = (uint32_t)pool->port_max - pool->port_min + 1;
+	uint32_t a;
+
+	pool->blocks_per_addr = (uint16_t)(range / pool->block_size);
+	if (pool->blocks_per_addr == 0)
+		return -EINVAL;
+	pool->words_per_addr = (pool->blocks_per_addr + 63u) / 64;
+	pool->addr_free = rte_malloc("nat_pool", naddrs * sizeof(uint16_t), 0);
+	pool->addr_bits = rte_zmalloc("nat_pool", naddrs *
+				      pool->words_per_addr * sizeof(uint64_t),
+				      0);
+	if (pool->addr_free == NULL || pool->addr_bits == NULL)
+		return -ENOMEM;
+	for (a = 0; a < naddrs; a++)
+		pool->addr_free[a] = pool->blocks_per_addr;
+	pool->free_blocks = naddrs * pool->blocks_per_addr;
+	pool->blocks_total = pool->free_blocks;
+	return 0;
+}
+
+static int
+nat_pool_init(struct nat_ctx *ctx, unsigned int p)
+{
+	const struct cgn_pool_conf *pc = &ctx->conf.pools[p];
+	struct nat_pool *pool = &ctx->pools[p];
+	uint64_t naddrs = nat_pool_nb_addrs(&ctx->conf, p);
+	uint32_t chunks;
+	int ret;
+
+	rte_spinlock_init(&pool->lock);
+	if (naddrs == 0 || naddrs > NAT_POOL_MAX_ADDRS ||
+	    pc->port_min > pc->port_max || pc->block_size == 0) {
+		NAT_LOG(ERR, "pool %s: bad addresses or ports", pc->name);
+		return -EINVAL;
+	}
+	pool->nb_addrs = (uint32_t)naddrs;
+	/* port 0 is never handed out */
+	pool->port_min = RTE_MAX(pc->port_min, (uint16_t)1);
+	pool->port_max = pc->port_max;
+	pool->block_size = pc->block_size;
+	pool->det = pc->mode == CGN_MAP_DETERMINISTIC;
+	if (!pool->det)
+		return nat_pool_dynamic_init(pool, naddrs);
+	ret = nat_det_ports(&ctx->conf, p, &pool->det_ports);
+	if (ret != 0) {
+		NAT_LOG(ERR, "pool %s: fewer ports than subscribers", pc->name);
+		return ret;
+	}
+	chunks = (pool->det_ports + pool->block_size - 1) / pool->block_size;
+	pool->blocks_total = naddrs * chunks *
+		(((uint32_t)pool->port_max - pool->port_min + 1) /
+		 pool->det_ports);
+	return 0;
+}
+
+static int
+nat_pool_pfx_init(struct nat_ctx *ctx)
+{
+	const unsigned int max = CGN_MAX_POOLS * CGN_MAX_POOL_PREFIXES;
+	const struct cgn_config *conf = &ctx->conf;
+	struct cgn_prefix pf[CGN_MAX_POOLS * CGN_MAX_POOL_PREFIXES];
+	uint32_t val[CGN_MAX_POOLS * CGN_MAX_POOL_PREFIXES];
+	unsigned int p, i, n = 0;
+
+	ctx->pool_lo = UINT32_MAX;
+	ctx->pool_hi = 0;
+	for (p = 0; p < conf->nb_pools; p++) {
+		for (i = 0; i < conf->pools[p].nb_prefixes && n < max; i++) {
+			pf[n] = conf->pools[p].prefixes[i];
+			val[n++] = p;
+			ctx->pool_lo = RTE_MIN(ctx->pool_lo,
+					       nat_prefix_first(&pf[n - 1]));
+			ctx->pool_hi = RTE_MAX(ctx->pool_hi,
+				(uint32_t)(nat_prefix_first(&pf[n - 1]) +
+					   nat_prefix_size(&pf[n - 1]) - 1));
+		}
+	}
+	return nat_pfx_build(&ctx->pool_pfx, pf, val, n);
+}
+
+int
+nat_pools_init(struct nat_ctx *ctx)
+{
+	unsigned int p;
+	int ret;
+
+	for (p = 0; p < ctx->conf.nb_pools; p++) {
+		if (ctx->conf.pools[p].nb_prefixes > CGN_MAX_POOL_PREFIXES)
+			return -EINVAL;
+		ret = nat_pool_init(ctx, p);
+		if (ret != 0)
+			return ret;
+		ctx->mem_bytes += (size_t)ctx->pools[p].nb_addrs *
+			(sizeof(uint16_t) +
+			 ctx->pools[p].words_per_addr * sizeof(uint64_t));
+	}
+	return nat_pool_pfx_init(ctx);
+}
+
+void
+nat_pools_free(struct nat_ctx *ctx)
+{
+	unsigned int p;
+
+	for (p = 0; p < CGN_MAX_POOLS; p++) {
+		rte_free(ctx->pools[p].addr_free);
+		rte_free(ctx->pools[p].addr_bits);
+	}
+	nat_pfx_free(&ctx->pool_pfx);
+}
+
+/*
+ * Pair a subscriber with an address: among a few addresses starting at a
+ * hash of its inside address (spread), the one with the most free blocks
+ * (balance); a full scan only when those few are all full.
+ */
+static uint32_t
+nat_pool_pick_addr(const struct nat_pool *pool, uint32_t sub_addr)
+{
+	uint32_t nb = pool->nb_addrs, start, best, i, a;
+
+	start = rte_hash_crc_4byte(sub_addr, 0) % nb;
+	best = start;
+	for (i = 1; i < RTE_MIN(nb, (uint32_t)NAT_ADDR_CANDIDATES); i++) {
+		a = (start + i) % nb;
+		if (pool->addr_free[a] > pool->addr_free[best])
+			best = a;
+	}
+	for (i = 0; pool->addr_free[best] == 0 && i < nb; i++)
+		best = (start + i) % nb;
+	return best;
+}
+
+int
+nat_pool_block_get(struct nat_ctx *ctx, unsigned int p, struct nat_sub *sub,
+		   uint64_t *rng, uint16_t *blk_no)
+{
+	struct nat_pool *pool = &ctx->pools[p];
+	uint64_t *bits;
+	uint32_t a;
+	int b;
+
+	rte_spinlock_lock(&pool->lock);
+	if (sub->ext_addr == 0) {
+		if (pool->free_blocks == 0) {
+			rte_spinlock_unlock(&pool->lock);
+			return -EADDRNOTAVAIL;
+		}
+		a = nat_pool_pick_addr(pool, sub->addr);
+		sub->ext_idx = a;
+		sub->ext_addr = nat_pool_addr_at(&ctx->conf, p, a);
+	}
+	a = sub->ext_idx;
+	if (pool->addr_free[a] == 0) {
+		rte_spinlock_unlock(&pool->lock);
+		return -EADDRNOTAVAIL;
+	}
+	bits = pool->addr_bits + (size_t)a * pool->words_per_addr;
+	b = nat_bitmap_find(bits, pool->blocks_per_addr,
+			    (uint32_t)(nat_rand(rng) % pool->blocks_per_addr),
+			    ~UINT64_C(0));
+	RTE_ASSERT(b >= 0);
+	bits[b / 64] |= UINT64_C(1) << (b % 64);
+	pool->addr_free[a]--;
+	pool->free_blocks--;
+	rte_spinlock_unlock(&pool->lock);
+	*blk_no = (uint16_t)b;
+	return 0;
+}
+
+void
+nat_pool_block_put(struct nat_ctx *ctx, unsigned int p, uint32_t addr_idx,
+		   uint16_t blk_no)
+{
+	struct nat_pool *pool = &ctx->pools[p];
+	uint64_t *bits = pool->addr_bits +
+			 (size_t)addr_idx * pool->words_per_addr;
+
+	rte_spinlock_lock(&pool->lock);
+	bits[blk_no / 64] &= ~(UINT64_C(1) << (blk_no % 64));
+	pool->addr_free[addr_idx]++;
+	pool->free_blocks++;
+	rte_spinlock_unlock(&pool->lock);
+}

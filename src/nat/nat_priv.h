@@ -1,0 +1,608 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 cgnat authors
+ */
+
+#ifndef NAT_PRIV_H
+#define NAT_PRIV_H
+
+/**
+ * @file
+ * Internals of the NAT shared by the files of src/nat/. Not for other
+ * modules: they use nat.h.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <rte_byteorder.h>
+#include <rte_hash.h>
+#include <rte_ip.h>
+#include <rte_log.h>
+#include <rte_ring_elem.h>
+#include <rte_spinlock.h>
+
+#include "nat.h"
+
+extern int nat_logtype;
+#define NAT_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_##level, nat_logtype, "NAT: " fmt "\n", ##__VA_ARGS__)
+
+#define NAT_IDX_NONE UINT32_MAX
+
+/*
+ * A 16-bit field of a (packed) DPDK header. Headers sit at even offsets in
+ * the mbuf, so the pointer is 2-byte aligned.
+ */
+#define NAT_FIELD16(hdr, type, member) \
+	((rte_be16_t *)(void *)((uint8_t *)(hdr) + offsetof(type, member)))
+
+/* Port spaces: TCP, UDP and ICMP identifiers share blocks, not ports. */
+enum nat_pspace {
+	NAT_PS_TCP = 0,
+	NAT_PS_UDP,
+	NAT_PS_ICMP,
+	NAT_PS_MAX
+};
+
+/* ICMP types the NAT knows (RFC 792); rte_icmp.h has only the echo ones. */
+#define NAT_ICMP_UNREACH		3
+#define NAT_ICMP_TIME_EXCEEDED		11
+#define NAT_ICMP_PARAM_PROBLEM		12
+#define NAT_ICMP_TIMESTAMP		13
+#define NAT_ICMP_TIMESTAMP_REPLY	14
+
+/** Processing done per burst slot at most this many packets at a time. */
+#define NAT_BULK RTE_HASH_LOOKUP_BULK_MAX
+
+/* Deferred frees: one open batch per sweep call, a few waiting on RCU. */
+#define NAT_LIMBO_BATCHES 4
+#define NAT_LIMBO_CAP 1024		/* records of one kind per batch */
+
+/* Subscriber record: at most this many blocks (dynamic or deterministic). */
+#define NAT_SUB_MAX_BLOCKS 1024
+
+/* Out-of-order fragments one worker may hold. */
+#define NAT_HOLD_MAX 32
+/* Disjoint byte ranges tracked per fragmented datagram. */
+#define NAT_FRAG_RANGES 8
+
+/** Session table key; fields in network byte order, padding zeroed. */
+struct nat_key {
+	uint32_t a;		/**< source address of a packet in direction dir */
+	uint32_t b;		/**< destination address */
+	uint16_t pa;		/**< source port (ICMP in2out: identifier) */
+	uint16_t pb;		/**< destination port (ICMP out2in: identifier) */
+	uint8_t proto;
+	uint8_t dir;
+	uint16_t pad;
+};
+
+/** Mapping table key; host byte order. */
+struct nat_map_key {
+	uint32_t addr;
+	uint16_t port;
+	uint8_t proto;
+	uint8_t side;		/**< 0: inside endpoint, 1: external endpoint */
+};
+
+/** Fragment table key: the datagram as it arrived (before translation). */
+struct nat_frag_key {
+	uint32_t src;		/**< network order */
+	uint32_t dst;
+	uint16_t id;
+	uint8_t proto;
+	uint8_t dir;
+};
+
+#define NAT_REC_LIVE	0x01
+#define NAT_REC_DEAD	0x02	/* unlinked, waiting for RCU */
+
+/** Mapping: (proto, inside endpoint) <-> external endpoint. */
+struct nat_mapping {
+	uint32_t int_addr;
+	uint32_t ext_addr;
+	uint16_t int_port;
+	uint16_t ext_port;
+	uint8_t proto;
+	uint8_t flags;		/**< NAT_REC_*, NAT_MAP_F_* */
+	uint16_t pad;
+	uint32_t refcnt;	/**< sessions; under the subscriber lock */
+	uint32_t sub;		/**< subscriber index */
+	uint32_t block;		/**< block record holding ext_port */
+	uint32_t idle_since;	/**< s, when refcnt reached 0 */
+	uint32_t sess_head;	/**< first session of this mapping */
+	uint32_t next;		/**< limbo list */
+};
+#define NAT_MAP_F_INT_KEY 0x10	/* the inside key is in the table */
+
+/** Subscriber: one inside address; followed by blocks[max_blocks]. */
+struct nat_sub {
+	rte_spinlock_t lock;	/**< blocks, bitmaps, counts, mappings */
+	uint32_t addr;		/**< inside address */
+	uint32_t ext_addr;	/**< 0 while the subscriber holds no block */
+	uint32_t ext_idx;	/**< ext_addr's index in the pool */
+	uint8_t tenant;
+	uint8_t flags;		/**< NAT_REC_* */
+	uint16_t nb_blocks;
+	uint32_t sessions;
+	uint32_t mappings;
+	uint16_t det_pmin;	/**< deterministic range, else 0 */
+	uint16_t det_pmax;
+	uint32_t next;		/**< limbo list */
+	uint32_t blocks[];	/**< block record indices */
+};
+
+/** Port block: consecutive ports of one address; followed by bitmaps. */
+struct nat_block {
+	uint16_t first;		/**< first port */
+	uint16_t nports;
+	uint16_t used[NAT_PS_MAX];
+	uint16_t blk_no;	/**< dynamic: block number; deterministic: chunk */
+	uint64_t bits[];	/**< NAT_PS_MAX bitmaps of ctx->blk_words words */
+};
+
+/** One address rewrite later fragments get (a copy of the session's). */
+struct nat_frag_rw {
+	rte_be32_t addr;		/**< new address */
+	uint16_t ck;			/**< IP header checksum delta */
+	uint8_t dst;			/**< 1: destination, 0: source */
+};
+
+/** A tracked fragmented datagram. */
+struct nat_frag {
+	struct nat_frag_key key;
+	struct nat_session *sess;	/**< session the first fragment used */
+	struct nat_frag_rw rw[2];	/**< two when hairpinned */
+	uint8_t nb_rw;
+	uint32_t expires;		/**< s */
+	uint8_t flags;			/**< NAT_REC_* */
+	uint8_t nb_ranges;
+	uint8_t verdict;		/**< of the first fragment */
+	uint8_t dir;			/**< direction sess is used in */
+	uint16_t range[NAT_FRAG_RANGES][2];	/**< [start, end) in 8-byte units */
+	uint32_t next;			/**< limbo list */
+};
+
+/** Sorted disjoint intervals, each with the value of its longest prefix. */
+struct nat_pfx_tab {
+	uint32_t n;
+	uint32_t *lo;
+	uint32_t *hi;
+	uint32_t *val;
+};
+
+/** A pool at run time: which blocks of which address are taken. */
+struct nat_pool {
+	rte_spinlock_t lock;
+	uint32_t nb_addrs;
+	uint16_t port_min;
+	uint16_t port_max;
+	uint16_t block_size;
+	uint16_t blocks_per_addr;	/**< dynamic */
+	uint8_t det;
+	uint32_t det_ports;		/**< ports per subscriber */
+	uint32_t words_per_addr;
+	uint64_t free_blocks;
+	uint64_t blocks_total;
+	uint16_t *addr_free;		/**< free blocks per address */
+	uint64_t *addr_bits;		/**< taken blocks per address */
+};
+
+/** An (ALG, protocol, port) a tenant's policy enables. */
+struct nat_alg_port {
+	uint16_t port;
+	uint8_t pspace_mask;		/**< 1 << NAT_PS_TCP / UDP */
+	uint8_t alg;
+};
+
+struct nat_tenant {
+	struct cgn_nat_behaviour nat;
+	unsigned int pool;
+	uint16_t max_blocks;		/**< blocks a subscriber may hold */
+	uint16_t nb_alg_ports;
+	struct nat_alg_port alg_ports[CGN_ALG_COUNT * CGN_MAX_ALG_PORTS];
+};
+
+/** Records waiting for one grace period, by kind. */
+enum nat_rec_kind {
+	NAT_RK_SESS = 0,
+	NAT_RK_MAP,
+	NAT_RK_SUB,
+	NAT_RK_FRAG,
+	NAT_RK_MAX
+};
+
+struct nat_limbo {
+	uint64_t token;
+	bool used;
+	bool closed;
+	uint32_t head[NAT_RK_MAX];
+	uint32_t count[NAT_RK_MAX];
+};
+
+struct nat_ctx {
+	struct cgn_config conf;			/**< private copy */
+	const struct cgn_clock *clock;
+	struct rte_rcu_qsbr *qs;
+
+	struct rte_hash *sess_h;
+	struct nat_session *sess;
+	struct rte_ring *sess_free;
+	uint32_t max_sessions;
+
+	struct rte_hash *map_h;
+	struct nat_mapping *maps;
+	struct rte_ring *map_free;
+	uint32_t max_maps;
+
+	struct rte_hash *sub_h;
+	uint8_t *subs;
+	size_t sub_stride;
+	struct rte_ring *sub_free;
+	uint32_t max_subs;
+	uint32_t sub_max_blocks;
+	rte_spinlock_t sub_create_lock;
+
+	uint8_t *blocks;
+	size_t blk_stride;
+	uint32_t blk_words;
+	struct rte_ring *blk_free;
+	uint32_t max_blocks;
+
+	struct nat_pool pools[CGN_MAX_POOLS];
+	struct nat_tenant tenants[CGN_MAX_TENANTS];
+	struct nat_pfx_tab tenant_pfx;		/**< inside address -> tenant */
+	struct nat_pfx_tab pool_pfx;		/**< pool address -> pool */
+	uint32_t pool_lo;			/**< smallest pool address */
+	uint32_t pool_hi;			/**< largest */
+
+	struct rte_hash *frag_h;
+	struct nat_frag *frags;
+	struct rte_ring *frag_free;
+	uint32_t max_frags;
+	rte_spinlock_t frag_lock;
+
+	/* control lcore only */
+	uint32_t cursor[NAT_RK_MAX];
+	struct nat_limbo limbo[NAT_LIMBO_BATCHES];
+	unsigned int limbo_open;
+	void (*free_cb)(struct nat_session *s, void *arg);
+	void *free_arg;
+
+	/* slow-path counters, relaxed atomics */
+	uint64_t n_sessions;
+	uint64_t n_created;
+	uint64_t n_expired;
+	uint64_t n_maps;
+	uint64_t n_subs;
+	uint64_t n_blocks;
+	uint64_t n_frags;
+	uint64_t blocks_total;
+	size_t mem_bytes;
+	uint64_t log_tsc;			/**< rate limit of slow-path logs */
+	unsigned int id;			/**< for unique object names */
+};
+
+/** Per-packet parse result, one per burst slot. */
+struct nat_pkt {
+	struct rte_ipv4_hdr *ip;
+	rte_be16_t *port;	/**< field translated (port or ICMP identifier) */
+	rte_be16_t *sport;	/**< TCP/UDP source port, else NULL */
+	rte_be16_t *dport;
+	rte_be16_t *ck;		/**< L4 checksum to adjust, NULL when none */
+	struct nat_session *s2;	/**< second session of a hairpinned packet */
+	rte_be32_t src0;	/**< addresses as received */
+	rte_be32_t dst0;
+	uint8_t proto;
+	uint8_t kind;		/**< NAT_PK_* */
+	uint8_t tcp_flags;
+	uint8_t first_frag;
+	uint8_t create;		/**< a miss may create a session */
+	uint8_t drop;		/**< enum cgn_drop for NAT_PK_DROP */
+};
+
+enum nat_pkt_kind {
+	NAT_PK_FLOW = 0,	/**< TCP, UDP, ICMP query: session lookup */
+	NAT_PK_ICMP_ERR,	/**< ICMP error about a flow */
+	NAT_PK_FRAG,		/**< non-first fragment */
+	NAT_PK_DROP,
+};
+
+/** Worker scratch (nat_worker.priv). */
+struct nat_hold {
+	struct rte_mbuf *m;
+	struct nat_frag_key key;
+	uint32_t deadline;	/**< s */
+};
+
+struct nat_wpriv {
+	struct nat_pkt pkt[NAT_BULK];
+	struct nat_key key[NAT_BULK];
+	const void *kp[NAT_BULK];
+	hash_sig_t sig[NAT_BULK];
+	void *data[NAT_BULK];
+	struct nat_hold hold[NAT_HOLD_MAX];
+	unsigned int nb_hold;
+	struct rte_mbuf *rel[NAT_HOLD_MAX];
+	struct nat_result rel_res[NAT_HOLD_MAX];
+	unsigned int nb_rel;
+};
+
+static inline rte_be32_t *
+nat_ip_src(struct rte_ipv4_hdr *ip)
+{
+	return (rte_be32_t *)(void *)((uint8_t *)ip +
+				      offsetof(struct rte_ipv4_hdr, src_addr));
+}
+
+static inline rte_be32_t *
+nat_ip_dst(struct rte_ipv4_hdr *ip)
+{
+	return (rte_be32_t *)(void *)((uint8_t *)ip +
+				      offsetof(struct rte_ipv4_hdr, dst_addr));
+}
+
+/* ---- record access ---- */
+
+static inline struct nat_sub *
+nat_sub_at(const struct nat_ctx *ctx, uint32_t idx)
+{
+	return (struct nat_sub *)(ctx->subs + (size_t)idx * ctx->sub_stride);
+}
+
+static inline struct nat_block *
+nat_block_at(const struct nat_ctx *ctx, uint32_t idx)
+{
+	return (struct nat_block *)(ctx->blocks + (size_t)idx * ctx->blk_stride);
+}
+
+static inline const struct nat_tenant *
+nat_tenant_of(const struct nat_ctx *ctx, const struct nat_sub *sub)
+{
+	return &ctx->tenants[sub->tenant];
+}
+
+static inline enum nat_pspace
+nat_pspace(uint8_t proto)
+{
+	if (proto == IPPROTO_TCP)
+		return NAT_PS_TCP;
+	if (proto == IPPROTO_UDP)
+		return NAT_PS_UDP;
+	return NAT_PS_ICMP;
+}
+
+static inline uint32_t
+nat_clock_now(const struct nat_ctx *ctx)
+{
+	return cgn_clock_sec(ctx->clock);
+}
+
+/* ---- prefixes (config, host order) ---- */
+
+static inline uint64_t
+nat_prefix_size(const struct cgn_prefix *p)
+{
+	return (uint64_t)1 << (32 - RTE_MIN(p->len, (uint8_t)32));
+}
+
+static inline uint32_t
+nat_prefix_first(const struct cgn_prefix *p)
+{
+	return p->len == 0 ? 0 : p->addr & (~0u << (32 - p->len));
+}
+
+/* ---- keys ---- */
+
+static inline void
+nat_key_set(struct nat_key *k, uint8_t proto, enum nat_dir dir,
+	    rte_be32_t a, rte_be32_t b, rte_be16_t pa, rte_be16_t pb)
+{
+	k->a = a;
+	k->b = b;
+	k->pa = pa;
+	k->pb = pb;
+	k->proto = proto;
+	k->dir = dir;
+	k->pad = 0;
+}
+
+/** The key a packet of session s travelling in direction dir carries. */
+static inline void
+nat_key_of_sess(struct nat_key *k, const struct nat_session *s,
+		enum nat_dir dir)
+{
+	if (dir == NAT_DIR_IN2OUT)
+		nat_key_set(k, s->proto, dir, rte_cpu_to_be_32(s->int_addr),
+			    rte_cpu_to_be_32(s->rem_addr),
+			    rte_cpu_to_be_16(s->int_port),
+			    rte_cpu_to_be_16(s->rem_port));
+	else
+		nat_key_set(k, s->proto, dir, rte_cpu_to_be_32(s->rem_addr),
+			    rte_cpu_to_be_32(s->ext_addr),
+			    rte_cpu_to_be_16(s->rem_port),
+			    rte_cpu_to_be_16(s->ext_port));
+}
+
+/* ---- RFC 1624 incremental checksums, on raw (network order) words ---- */
+
+static inline uint16_t
+nat_ck_fold(uint32_t sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/** One's complement sum of ~old + new over an address and a port. */
+static inline uint16_t
+nat_ck_delta(uint32_t old_a, uint32_t new_a, uint16_t old_p, uint16_t new_p)
+{
+	uint32_t sum;
+
+	sum = (~old_a >> 16) + (~old_a & 0xffff) + (new_a >> 16) +
+	      (new_a & 0xffff) + (uint16_t)~old_p + new_p;
+	return nat_ck_fold(sum);
+}
+
+/** HC' = ~(~HC + delta) (RFC 1624 eqn. 3). */
+static inline uint16_t
+nat_ck_apply(uint16_t ck, uint16_t delta)
+{
+	return (uint16_t)~nat_ck_fold((uint32_t)(uint16_t)~ck + delta);
+}
+
+/** What a new session needs besides its mapping. */
+struct nat_sess_args {
+	uint32_t sub_idx;
+	uint32_t map_idx;
+	uint32_t rem_addr;
+	uint16_t rem_port;
+	uint16_t alg_port;	/**< server port choosing the ALG, 0: none */
+	uint32_t parent;	/**< NAT_IDX_NONE unless an ALG child */
+};
+
+/* ---- rewrite helpers shared by the fast path, ICMP and fragments ---- */
+
+/** Address half of a session's rewrite, IP header checksum included. */
+static inline void
+nat_rewrite_ip(struct rte_ipv4_hdr *ip, const struct nat_session *s,
+	       enum nat_dir dir)
+{
+	if (dir == NAT_DIR_IN2OUT) {
+		ip->src_addr = rte_cpu_to_be_32(s->ext_addr);
+		ip->hdr_checksum = nat_ck_apply(ip->hdr_checksum, s->ck_ip);
+	} else {
+		ip->dst_addr = rte_cpu_to_be_32(s->int_addr);
+		ip->hdr_checksum = nat_ck_apply(ip->hdr_checksum,
+						(uint16_t)~s->ck_ip);
+	}
+}
+
+/** Adjust a transport checksum; a computed 0 goes out as all ones in UDP
+ * (RFC 768). */
+static inline uint16_t
+nat_ck_apply_l4(uint16_t ck, uint16_t delta, uint8_t proto)
+{
+	ck = nat_ck_apply(ck, delta);
+	if (ck == 0 && proto == IPPROTO_UDP)
+		ck = 0xffff;
+	return ck;
+}
+
+/* ---- nat_ctx.c ---- */
+struct rte_hash *nat_hash_create(struct nat_ctx *ctx, const char *what,
+				 uint32_t entries, uint32_t key_len);
+struct rte_ring *nat_ring_create(struct nat_ctx *ctx, const char *what,
+				 uint32_t n);
+int nat_tenant_lookup(const struct nat_ctx *ctx, uint32_t addr);
+bool nat_ratelimit_ok(struct nat_ctx *ctx);
+int nat_errno_to_drop(int err);
+
+/* ---- nat_pfx.c ---- */
+int nat_pfx_build(struct nat_pfx_tab *t, const struct cgn_prefix *pf,
+		  const uint32_t *vals, unsigned int n);
+int nat_pfx_lookup(const struct nat_pfx_tab *t, uint32_t addr, uint32_t *val);
+void nat_pfx_free(struct nat_pfx_tab *t);
+
+/* ---- nat_det.c ---- */
+uint64_t nat_pool_nb_addrs(const struct cgn_config *conf, unsigned int pool);
+uint32_t nat_pool_addr_at(const struct cgn_config *conf, unsigned int pool,
+			  uint32_t idx);
+int nat_pool_addr_index(const struct cgn_config *conf, unsigned int pool,
+			uint32_t addr, uint32_t *idx);
+int nat_det_ports(const struct cgn_config *conf, unsigned int pool,
+		  uint32_t *ports);
+
+/* ---- nat_pool.c ---- */
+uint64_t nat_rand(uint64_t *state);
+int nat_bitmap_find(const uint64_t *bits, uint32_t nbits, uint32_t start,
+		    uint64_t pattern);
+int nat_pools_init(struct nat_ctx *ctx);
+void nat_pools_free(struct nat_ctx *ctx);
+int nat_pool_block_get(struct nat_ctx *ctx, unsigned int pool,
+		       struct nat_sub *sub, uint64_t *rng, uint16_t *blk_no);
+void nat_pool_block_put(struct nat_ctx *ctx, unsigned int pool,
+			uint32_t addr_idx, uint16_t blk_no);
+
+/* ---- nat_sub.c (subscriber lock held unless noted) ---- */
+struct nat_sub *nat_sub_get(struct nat_worker *w, uint32_t addr,
+			    uint32_t *idx, int *err);	/* returns it locked */
+int nat_sub_lock_live(struct nat_sub *sub);		/* takes the lock */
+void nat_sub_unlink(struct nat_ctx *ctx, struct nat_sub *sub);
+int nat_port_alloc(struct nat_worker *w, struct nat_sub *sub, uint8_t proto,
+		   int parity, uint16_t preferred, uint16_t *port,
+		   uint32_t *blk);
+int nat_port_take(struct nat_ctx *ctx, struct nat_sub *sub, uint8_t proto,
+		  uint16_t port, bool reserved_ok, uint32_t *blk);
+bool nat_port_is_used(const struct nat_ctx *ctx, const struct nat_sub *sub,
+		      uint8_t proto, uint16_t port, uint32_t *blk);
+void nat_port_free(struct nat_ctx *ctx, struct nat_sub *sub, uint8_t proto,
+		   uint16_t port, uint32_t blk);
+
+/* ---- nat_map.c (subscriber lock held, except nat_map_find) ---- */
+struct nat_mapping *nat_map_find(const struct nat_ctx *ctx, uint8_t proto,
+				 uint8_t side, uint32_t addr, uint16_t port);
+int nat_map_get(struct nat_worker *w, struct nat_sub *sub, uint32_t sub_idx,
+		uint8_t proto, const struct nat_endpoint *in,
+		uint32_t *map_idx);
+int nat_map_adopt(struct nat_ctx *ctx, struct nat_sub *sub, uint32_t sub_idx,
+		  uint8_t proto, const struct nat_endpoint *in,
+		  const struct nat_endpoint *ext, uint32_t *map_idx);
+void nat_map_unlink(struct nat_ctx *ctx, struct nat_mapping *m);
+void nat_map_link_sess(struct nat_ctx *ctx, struct nat_mapping *m,
+		       struct nat_session *s);
+void nat_map_unlink_sess(struct nat_ctx *ctx, struct nat_mapping *m,
+			 struct nat_session *s, uint32_t now);
+bool nat_map_has_remote(const struct nat_ctx *ctx,
+			const struct nat_mapping *m, uint32_t rem_addr);
+
+/* ---- nat_session.c ---- */
+struct nat_session *nat_sess_lookup(const struct nat_ctx *ctx,
+				    const struct nat_key *k);
+struct nat_session *nat_sess_create(struct nat_worker *w, struct nat_sub *sub,
+				    const struct nat_sess_args *a, int *err);
+void nat_sess_unlink(struct nat_ctx *ctx, struct nat_session *s,
+		     uint32_t now);
+uint32_t nat_sess_timeout(const struct nat_ctx *ctx,
+			  const struct nat_session *s);
+
+/* ---- nat_slow.c ---- */
+struct nat_session *nat_slow_in2out(struct nat_worker *w, struct nat_pkt *p,
+				    const struct nat_key *k,
+				    struct nat_result *res);
+struct nat_session *nat_slow_out2in(struct nat_worker *w, struct nat_pkt *p,
+				    const struct nat_key *k,
+				    struct nat_result *res);
+
+/* ---- nat_fast.c ---- */
+int nat_parse(struct rte_mbuf *m, enum nat_dir dir, struct nat_pkt *p);
+void nat_result_drop(struct nat_worker *w, struct nat_result *res,
+		     enum cgn_drop reason);
+
+/* ---- nat_icmp.c ---- */
+void nat_icmp_error(struct nat_worker *w, struct rte_mbuf *m,
+		    struct nat_pkt *p, enum nat_dir dir,
+		    struct nat_result *res);
+
+/* ---- nat_frag.c ---- */
+int nat_frag_init(struct nat_ctx *ctx);
+void nat_frag_free_all(struct nat_ctx *ctx);
+void nat_frag_first(struct nat_worker *w, struct rte_mbuf *m,
+		    const struct nat_pkt *p, enum nat_dir dir,
+		    struct nat_result *res);
+void nat_frag_next(struct nat_worker *w, struct rte_mbuf *m,
+		   struct nat_pkt *p, enum nat_dir dir, struct nat_result *res);
+void nat_frag_hold_expire(struct nat_worker *w, uint32_t now);
+void nat_frag_hold_flush(struct nat_worker *w);
+bool nat_frag_due(const struct nat_ctx *ctx, uint32_t idx, uint32_t now);
+void nat_frag_unlink(struct nat_ctx *ctx, uint32_t idx);
+void nat_frag_release(struct nat_ctx *ctx, uint32_t idx);
+
+/* ---- nat_sweep.c ---- */
+void nat_limbo_push(struct nat_ctx *ctx, struct nat_limbo *lb,
+		    enum nat_rec_kind kind, uint32_t idx);
+bool nat_limbo_full(const struct nat_limbo *lb, enum nat_rec_kind kind);
+
+#endif /* NAT_PRIV_H */

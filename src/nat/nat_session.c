@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 cgnat authors
+ */
+
+/*
+ * Session records: creation (slow path, subscriber lock held), removal
+ * (sweeper, subscriber lock held), timeouts, and the narrow API the ALG
+ * stage and the replay driver use.
+ */
+
+#include <errno.h>
+
+#include <rte_common.h>
+#include <rte_hash.h>
+#include <rte_ring_elem.h>
+
+#include "nat_priv.h"
+
+struct nat_session *
+nat_sess_lookup(const struct nat_ctx *ctx, const struct nat_key *k)
+{
+	void *data;
+
+	if (rte_hash_lookup_data(ctx->sess_h, k, &data) < 0)
+		return NULL;
+	return data;
+}
+
+static uint8_t
+nat_alg_for(const struct nat_tenant *t, uint8_t proto, uint16_t port)
+{
+	enum nat_pspace ps = nat_pspace(proto);
+	uint16_t i;
+
+	if (ps == NAT_PS_ICMP || port == 0)
+		return NAT_SESSION_ALG_NONE;
+	for (i = 0; i < t->nb_alg_ports; i++)
+		if (t->alg_ports[i].port == port &&
+		    (t->alg_ports[i].pspace_mask & (1 << ps)))
+			return t->alg_ports[i].alg;
+	return NAT_SESSION_ALG_NONE;
+}
+
+/* Everything but the keys; done before the record becomes visible. */
+static void
+nat_sess_fill(struct nat_ctx *ctx, struct nat_session *s,
+	      const struct nat_mapping *m, const struct nat_sub *sub,
+	      const struct nat_sess_args *a)
+{
+	const struct nat_tenant *t = nat_tenant_of(ctx, sub);
+	rte_be32_t ia = rte_cpu_to_be_32(m->int_addr);
+	rte_be32_t ea = rte_cpu_to_be_32(m->ext_addr);
+	rte_be16_t ip = rte_cpu_to_be_16(m->int_port);
+	rte_be16_t ep = rte_cpu_to_be_16(m->ext_port);
+	bool in_refresh;
+
+	s->int_addr = m->int_addr;
+	s->ext_addr = m->ext_addr;
+	s->rem_addr = a->rem_addr;
+	s->int_port = m->int_port;
+	s->ext_port = m->ext_port;
+	s->rem_port = a->rem_port;
+	s->proto = m->proto;
+	s->ck_ip = nat_ck_delta(ia, ea, 0, 0);
+	/* ICMP has no pseudo-header: only the identifier changes its sum */
+	s->ck_l4 = m->proto == IPPROTO_ICMP ? nat_ck_delta(ia, ia, ip, ep) :
+		   nat_ck_delta(ia, ea, ip, ep);
+	s->tenant = sub->tenant;
+	s->tcp_state = 0;
+	s->last_seen = nat_clock_now(ctx);
+	s->alg_state = NULL;
+	s->mapping = (uint32_t)(m - ctx->maps);
+	s->subscriber = a->sub_idx;
+	s->parent = a->parent;
+	in_refresh = m->proto == IPPROTO_TCP ||
+		     (m->proto == IPPROTO_UDP && t->nat.udp_inbound_refresh);
+	s->flags = NAT_SESS_F_LIVE | (in_refresh ? NAT_SESS_F_IN_REFRESH : 0);
+	if (a->parent != NAT_IDX_NONE) {
+		s->flags |= NAT_SESS_F_CHILD;
+		s->alg = NAT_SESSION_ALG_NONE;
+	} else {
+		s->alg = nat_alg_for(t, m->proto, a->alg_port);
+	}
+}
+
+/*
+ * Key slots outnumber records plus keys waiting for RCU, so an add cannot
+ * fail for lack of room; if it does anyway the record is freed at once.
+ */
+static int
+nat_sess_add_keys(struct nat_ctx *ctx, struct nat_session *s)
+{
+	struct nat_key k;
+
+	nat_key_of_sess(&k, s, NAT_DIR_OUT2IN);
+	if (rte_hash_add_key_data(ctx->sess_h, &k, s) < 0)
+		return -ENOBUFS;
+	nat_key_of_sess(&k, s, NAT_DIR_IN2OUT);
+	if (rte_hash_add_key_data(ctx->sess_h, &k, s) < 0) {
+		nat_key_of_sess(&k, s, NAT_DIR_OUT2IN);
+		rte_hash_del_key(ctx->sess_h, &k);
+		return -ENOBUFS;
+	}
+	return 0;
+}
+
+struct nat_session *
+nat_sess_create(struct nat_worker *w, struct nat_sub *sub,
+		const struct nat_sess_args *a, int *err)
+{
+	struct nat_ctx *ctx = w->ctx;
+	uint32_t limit = nat_tenant_of(ctx, sub)->nat.max_sessions_per_subscriber;
+	struct nat_mapping *m = &ctx->maps[a->map_idx];
+	struct nat_session *s;
+	uint32_t idx;
+
+	if (limit != 0 && sub->sessions >= limit) {
+		*err = -EDQUOT;
+		return NULL;
+	}
+	if (rte_ring_mc_dequeue_elem(ctx->sess_free, &idx, sizeof(idx)) != 0) {
+		*err = -ENOBUFS;
+		return NULL;
+	}
+	s = &ctx->sess[idx];
+	nat_sess_fill(ctx, s, m, sub, a);
+	*err = nat_sess_add_keys(ctx, s);
+	if (*err != 0) {
+		s->flags = 0;
+		rte_ring_mp_enqueue_elem(ctx->sess_free, &idx, sizeof(idx));
+		return NULL;
+	}
+	nat_map_link_sess(ctx, m, s);
+	sub->sessions++;
+	w->sessions_created++;
+	__atomic_fetch_add(&ctx->n_sessions, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&ctx->n_created, 1, __ATOMIC_RELAXED);
+	return s;
+}
+
+void
+nat_sess_unlink(struct nat_ctx *ctx, struct nat_session *s, uint32_t now)
+{
+	struct nat_sub *sub = nat_sub_at(ctx, s->subscriber);
+	struct nat_key k;
+
+	/*
+	 * Dying first: the key deletes are release stores, so whoever finds a
+	 * key gone also sees the flag (the ALG, a packet racing the expiry).
+	 */
+	s->flags |= NAT_SESS_F_DYING;
+	nat_key_of_sess(&k, s, NAT_DIR_OUT2IN);
+	rte_hash_del_key(ctx->sess_h, &k);
+	nat_key_of_sess(&k, s, NAT_DIR_IN2OUT);
+	rte_hash_del_key(ctx->sess_h, &k);
+	nat_map_unlink_sess(ctx, &ctx->maps[s->mapping], s, now);
+	sub->sessions--;
+	__atomic_fetch_sub(&ctx->n_sessions, 1, __ATOMIC_RELAXED);
+}
+
+uint32_t
+nat_sess_timeout(const struct nat_ctx *ctx, const struct nat_session *s)
+{
+	const struct cgn_nat_behaviour *b = &ctx->tenants[s->tenant].nat;
+	const uint8_t fins = NAT_TCP_FIN_IN | NAT_TCP_FIN_OUT;
+	uint8_t st;
+
+	switch (s->proto) {
+	case IPPROTO_TCP:
+		st = s->tcp_state;
+		if ((st & NAT_TCP_RST) || (st & fins) == fins)
+			return b->tcp_time_wait_timeout;
+		if (st & NAT_TCP_ESTABLISHED)
+			return b->tcp_established_timeout;
+		return b->tcp_transitory_timeout;
+	case IPPROTO_UDP:
+		return b->udp_timeout;
+	default:
+		return b->icmp_timeout;
+	}
+}
+
+/* ---- API for the ALG stage and the replay driver ---- */
+
+struct nat_session *
+nat_session_get(const struct nat_ctx *ctx, uint32_t idx)
+{
+	struct nat_session *s;
+
+	if (idx >= ctx->max_sessions)
+		return NULL;
+	s = &ctx->sess[idx];
+	return (s->flags & NAT_SESS_F_LIVE) ? s : NULL;
+}
+
+uint32_t
+nat_session_index(const struct nat_ctx *ctx, const struct nat_session *s)
+{
+	return (uint32_t)(s - ctx->sess);
+}
+
+void
+nat_session_foreach(const struct nat_ctx *ctx,
+		    void (*fn)(const struct nat_session *s, void *arg),
+		    void *arg)
+{
+	uint32_t i;
+
+	for (i = 0; i < ctx->max_sessions; i++)
+		if ((ctx->sess[i].flags &
+		     (NAT_SESS_F_LIVE | NAT_SESS_F_DYING)) == NAT_SESS_F_LIVE)
+			fn(&ctx->sess[i], arg);
+}
+
+static void
+nat_key_in2out(struct nat_key *k, uint8_t proto,
+	       const struct nat_endpoint *in, const struct nat_endpoint *rem)
+{
+	nat_key_set(k, proto, NAT_DIR_IN2OUT, rte_cpu_to_be_32(in->addr),
+		    rte_cpu_to_be_32(rem->addr), rte_cpu_to_be_16(in->port),
+		    rte_cpu_to_be_16(proto == IPPROTO_ICMP ? 0 : rem->port));
+}
+
+int
+nat_lookup_external(const struct nat_ctx *ctx, uint8_t proto,
+		    const struct nat_endpoint *in,
+		    const struct nat_endpoint *rem, struct nat_endpoint *ext)
+{
+	const struct nat_mapping *m;
+	const struct nat_session *s;
+	struct nat_key k;
+
+	nat_key_in2out(&k, proto, in, rem);
+	s = nat_sess_lookup(ctx, &k);
+	if (s != NULL) {
+		ext->addr = s->ext_addr;
+		ext->port = s->ext_port;
+		return 0;
+	}
+	m = nat_map_find(ctx, proto, 0, in->addr, in->port);
+	if (m == NULL || (m->flags & NAT_REC_DEAD))
+		return -ENOENT;
+	ext->addr = m->ext_addr;
+	ext->port = m->ext_port;
+	return 0;
+}
+
+int
+nat_port_reserve(struct nat_worker *w, const struct nat_session *parent,
+		 uint8_t proto, uint16_t preferred, uint16_t *ext_port)
+{
+	struct nat_sub *sub = nat_sub_at(w->ctx, parent->subscriber);
+	uint32_t blk;
+	int err;
+
+	if (nat_sub_lock_live(sub) != 0)
+		return -ENOENT;
+	/* media ports come in even/odd pairs: keep the parity asked for */
+	err = nat_port_alloc(w, sub, proto, preferred != 0 ? preferred & 1 : -1,
+			     preferred, ext_port, &blk);
+	rte_spinlock_unlock(&sub->lock);
+	return err == 0 ? 0 : -ENOSPC;
+}
+
+void
+nat_port_release(struct nat_ctx *ctx, const struct nat_session *parent,
+		 uint8_t proto, uint16_t ext_port)
+{
+	struct nat_sub *sub = nat_sub_at(ctx, parent->subscriber);
+	uint32_t blk;
+
+	if (nat_sub_lock_live(sub) != 0)
+		return;
+	/* once a child's mapping took the port over, the mapping owns it */
+	if (nat_map_find(ctx, proto, 1, parent->ext_addr, ext_port) == NULL &&
+	    nat_port_is_used(ctx, sub, proto, ext_port, &blk))
+		nat_port_free(ctx, sub, proto, ext_port, blk);
+	rte_spinlock_unlock(&sub->lock);
+}
+
+struct nat_session *
+nat_session_create_child(struct nat_worker *w,
+			 const struct nat_session *parent, uint8_t proto,
+			 const struct nat_endpoint *in,
+			 const struct nat_endpoint *ext,
+			 const struct nat_endpoint *rem, enum cgn_drop *drop)
+{
+	struct nat_ctx *ctx = w->ctx;
+	struct nat_sess_args a = {
+		.sub_idx = parent->subscriber,
+		.rem_addr = rem->addr,
+		.rem_port = proto == IPPROTO_ICMP ? 0 : rem->port,
+		.parent = nat_session_index(ctx, parent),
+	};
+	struct nat_sub *sub = nat_sub_at(ctx, parent->subscriber);
+	struct nat_session *s;
+	struct nat_key k;
+	int err;
+
+	if (nat_sub_lock_live(sub) != 0) {
+		*drop = CGN_DROP_NO_SESSION;
+		return NULL;
+	}
+	nat_key_in2out(&k, proto, in, rem);
+	s = nat_sess_lookup(ctx, &k);
+	if (s != NULL)
+		goto out;
+	err = nat_map_adopt(ctx, sub, a.sub_idx, proto, in, ext, &a.map_idx);
+	if (err == 0)
+		s = nat_sess_create(w, sub, &a, &err);
+	if (s == NULL)
+		*drop = (enum cgn_drop)nat_errno_to_drop(err);
+out:
+	rte_spinlock_unlock(&sub->lock);
+	return s;
+}

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 cgnat authors
+ */
+
+/*
+ * Session table misses. Inside-to-outside: find or create the subscriber,
+ * reuse or create its mapping, create the session. Outside-to-inside: find
+ * the mapping of the destination, let the tenant's filtering decide
+ * (RFC 4787 §5, RFC 5382 §4.3), create the session if admitted. Inbound
+ * packets never create mappings. Every session creation happens under the
+ * subscriber's lock, after looking the key up again, so two workers never
+ * create the same session.
+ */
+
+#include <errno.h>
+
+#include <rte_common.h>
+#include <rte_tcp.h>
+
+#include "nat_priv.h"
+
+static const char *
+nat_dir_name(enum nat_dir dir)
+{
+	return dir == NAT_DIR_IN2OUT ? "in2out" : "out2in";
+}
+
+/* Limits that the tenant may want answered with ICMP unreachable. */
+static bool
+nat_drop_is_limit(enum cgn_drop reason)
+{
+	return reason == CGN_DROP_SESSION_TABLE_FULL ||
+	       reason == CGN_DROP_SUBSCRIBER_LIMIT ||
+	       reason == CGN_DROP_SUBSCRIBER_TABLE_FULL ||
+	       reason == CGN_DROP_PORTS_EXHAUSTED ||
+	       reason == CGN_DROP_POOL_EXHAUSTED;
+}
+
+static void
+nat_slow_fail(struct nat_worker *w, const struct nat_pkt *p,
+	      enum nat_dir dir, int err, struct nat_result *res)
+{
+	struct nat_ctx *ctx = w->ctx;
+	enum cgn_drop reason = (enum cgn_drop)nat_errno_to_drop(err);
+	int tenant;
+
+	nat_result_drop(w, res, reason);
+	if (!nat_drop_is_limit(reason))
+		return;
+	if (dir == NAT_DIR_IN2OUT) {
+		tenant = nat_tenant_lookup(ctx, rte_be_to_cpu_32(p->src0));
+		res->send_unreach = tenant >= 0 &&
+			ctx->tenants[tenant].nat.icmp_unreachable_on_limit;
+	}
+	if (nat_ratelimit_ok(ctx))
+		NAT_LOG(NOTICE, "%s session refused: %s", nat_dir_name(dir),
+			cgn_drop_name(reason));
+}
+
+static void
+nat_no_match(struct nat_result *res, enum cgn_drop why)
+{
+	res->verdict = NAT_NO_MATCH;
+	res->drop = why;
+	res->sess = NULL;
+}
+
+struct nat_session *
+nat_slow_in2out(struct nat_worker *w, struct nat_pkt *p,
+		const struct nat_key *k, struct nat_result *res)
+{
+	struct nat_ctx *ctx = w->ctx;
+	struct nat_endpoint in = {
+		.addr = rte_be_to_cpu_32(k->a),
+		.port = rte_be_to_cpu_16(k->pa),
+	};
+	struct nat_sess_args a = {
+		.rem_addr = rte_be_to_cpu_32(k->b),
+		.rem_port = rte_be_to_cpu_16(k->pb),
+		.parent = NAT_IDX_NONE,
+	};
+	struct nat_session *s;
+	struct nat_sub *sub;
+	int err;
+
+	if (!p->create) {
+		nat_result_drop(w, res, CGN_DROP_NO_SESSION);
+		return NULL;
+	}
+	a.alg_port = a.rem_port;
+	sub = nat_sub_get(w, in.addr, &a.sub_idx, &err);
+	if (sub == NULL)
+		goto fail;
+	s = nat_sess_lookup(ctx, k);
+	if (s != NULL)
+		goto out;
+	err = nat_map_get(w, sub, a.sub_idx, k->proto, &in, &a.map_idx);
+	if (err == 0)
+		s = nat_sess_create(w, sub, &a, &err);
+	if (s != NULL)
+		res->new_session = 1;
+out:
+	rte_spinlock_unlock(&sub->lock);
+	if (s != NULL)
+		return s;
+fail:
+	nat_slow_fail(w, p, NAT_DIR_IN2OUT, err, res);
+	return NULL;
+}
+
+/* Would the tenant's filtering let rem_addr open a session on m? */
+static bool
+nat_filter_admits(const struct nat_ctx *ctx, const struct nat_mapping *m,
+		  const struct nat_sub *sub, uint32_t rem_addr)
+{
+	const struct cgn_nat_behaviour *b = &nat_tenant_of(ctx, sub)->nat;
+	enum cgn_filtering f;
+
+	f = m->proto == IPPROTO_TCP ? b->tcp_filtering : b->udp_filtering;
+	switch (f) {
+	case CGN_FILTER_EIF:
+		return true;
+	case CGN_FILTER_ADF:
+		return nat_map_has_remote(ctx, m, rem_addr);
+	default:
+		/* the exact remote would have hit its session already */
+		return false;
+	}
+}
+
+struct nat_session *
+nat_slow_out2in(struct nat_worker *w, struct nat_pkt *p,
+		const struct nat_key *k, struct nat_result *res)
+{
+	struct nat_ctx *ctx = w->ctx;
+	uint32_t ext = rte_be_to_cpu_32(k->b);
+	struct nat_sess_args a = {
+		.rem_addr = rte_be_to_cpu_32(k->a),
+		.rem_port = rte_be_to_cpu_16(k->pa),
+		.parent = NAT_IDX_NONE,
+	};
+	struct nat_session *s = NULL;
+	struct nat_mapping *m;
+	struct nat_sub *sub;
+	int err = 0;
+
+	if (!nat_is_pool_addr(ctx, ext)) {
+		nat_result_drop(w, res, CGN_DROP_NOT_FOR_US);
+		return NULL;
+	}
+	m = nat_map_find(ctx, k->proto, 1, ext, rte_be_to_cpu_16(k->pb));
+	if (m == NULL || k->proto == IPPROTO_ICMP) {
+		nat_no_match(res, CGN_DROP_NO_SESSION);
+		return NULL;
+	}
+	a.sub_idx = m->sub;
+	a.map_idx = (uint32_t)(m - ctx->maps);
+	a.alg_port = m->int_port;
+	sub = nat_sub_at(ctx, m->sub);
+	if (nat_sub_lock_live(sub) != 0) {
+		nat_no_match(res, CGN_DROP_NO_SESSION);
+		return NULL;
+	}
+	/*
+	 * The mapping may have been retired while we took the lock. One with
+	 * no session left is only holding its port through the reuse delay:
+	 * it has expired as far as the outside is concerned.
+	 */
+	if ((m->flags & (NAT_REC_LIVE | NAT_REC_DEAD)) != NAT_REC_LIVE ||
+	    m->sub != a.sub_idx || m->refcnt == 0) {
+		nat_no_match(res, CGN_DROP_NO_SESSION);
+		goto out;
+	}
+	s = nat_sess_lookup(ctx, k);
+	if (s != NULL)
+		goto out;
+	/* only a bare SYN may open TCP from outside (RFC 5382 REQ-2) */
+	if (!p->create || !nat_filter_admits(ctx, m, sub, a.rem_addr)) {
+		nat_no_match(res, CGN_DROP_FILTERED);
+		goto out;
+	}
+	s = nat_sess_create(w, sub, &a, &err);
+	if (s != NULL)
+		res->new_session = 1;
+out:
+	rte_spinlock_unlock(&sub->lock);
+	if (err != 0)
+		nat_slow_fail(w, p, NAT_DIR_OUT2IN, err, res);
+	return s;
+}

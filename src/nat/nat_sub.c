@@ -1,0 +1,394 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 cgnat authors
+ */
+
+/*
+ * Subscribers and their port blocks. Everything here runs on the slow path
+ * with the subscriber's lock held, except the lock-free lookup of a
+ * subscriber by inside address.
+ *
+ * Port choice (RFC 6056 "random start"): a random block, a random offset,
+ * then the first free port of the wanted parity after it (RFC 4787 REQ-3);
+ * a new block before giving up parity; any parity before giving up.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_common.h>
+#include <rte_hash.h>
+#include <rte_ring_elem.h>
+
+#include "nat_priv.h"
+
+#define NAT_EVEN_OFFSETS UINT64_C(0x5555555555555555)
+#define NAT_SUB_RETRIES 4
+
+static struct nat_sub *
+nat_sub_find(const struct nat_ctx *ctx, uint32_t addr, uint32_t *idx)
+{
+	void *data;
+
+	if (rte_hash_lookup_data(ctx->sub_h, &addr, &data) < 0)
+		return NULL;
+	*idx = (uint32_t)(uintptr_t)data;
+	return nat_sub_at(ctx, *idx);
+}
+
+static int
+nat_sub_init(struct nat_ctx *ctx, struct nat_sub *sub, uint32_t addr,
+	     unsigned int tenant)
+{
+	const struct nat_tenant *t = &ctx->tenants[tenant];
+	int ret;
+
+	memset(sub, 0, sizeof(*sub));
+	rte_spinlock_init(&sub->lock);
+	sub->addr = addr;
+	sub->tenant = (uint8_t)tenant;
+	if (ctx->pools[t->pool].det) {
+		ret = nat_det_map(&ctx->conf, tenant, addr, &sub->ext_addr,
+				  &sub->det_pmin, &sub->det_pmax);
+		if (ret != 0)
+			return ret;
+		ret = nat_pool_addr_index(&ctx->conf, t->pool, sub->ext_addr,
+					  &sub->ext_idx);
+		if (ret != 0)
+			return ret;
+	}
+	sub->flags = NAT_REC_LIVE;
+	return 0;
+}
+
+/* New subscribers are rare: one global lock keeps two workers from
+ * creating the same one. */
+static struct nat_sub *
+nat_sub_create(struct nat_ctx *ctx, uint32_t addr, uint32_t *idx, int *err)
+{
+	struct nat_sub *sub;
+	int tenant, ret;
+
+	tenant = nat_tenant_lookup(ctx, addr);
+	if (tenant < 0) {
+		*err = -ESRCH;
+		return NULL;
+	}
+	rte_spinlock_lock(&ctx->sub_create_lock);
+	sub = nat_sub_find(ctx, addr, idx);
+	if (sub != NULL)
+		goto out;
+	if (rte_ring_mc_dequeue_elem(ctx->sub_free, idx, sizeof(*idx)) != 0) {
+		*err = -EUSERS;
+		goto out;
+	}
+	sub = nat_sub_at(ctx, *idx);
+	ret = nat_sub_init(ctx, sub, addr, (unsigned int)tenant);
+	if (ret == 0 && rte_hash_add_key_data(ctx->sub_h, &addr,
+					      (void *)(uintptr_t)*idx) < 0)
+		ret = -EUSERS;
+	if (ret != 0) {
+		sub->flags = 0;
+		rte_ring_mp_enqueue_elem(ctx->sub_free, idx, sizeof(*idx));
+		*err = ret == -ENOSPC ? -EADDRNOTAVAIL : ret;
+		sub = NULL;
+		goto out;
+	}
+	__atomic_fetch_add(&ctx->n_subs, 1, __ATOMIC_RELAXED);
+out:
+	rte_spinlock_unlock(&ctx->sub_create_lock);
+	return sub;
+}
+
+/*
+ * Find or create the subscriber and return it locked. A record the sweeper
+ * retired between lookup and lock is skipped and looked up again.
+ */
+struct nat_sub *
+nat_sub_get(struct nat_worker *w, uint32_t addr, uint32_t *idx, int *err)
+{
+	struct nat_ctx *ctx = w->ctx;
+	struct nat_sub *sub;
+	unsigned int i;
+
+	*err = -EAGAIN;
+	for (i = 0; i < NAT_SUB_RETRIES; i++) {
+		sub = nat_sub_find(ctx, addr, idx);
+		if (sub == NULL)
+			sub = nat_sub_create(ctx, addr, idx, err);
+		if (sub == NULL)
+			return NULL;
+		if (nat_sub_lock_live(sub) == 0)
+			return sub;
+	}
+	return NULL;
+}
+
+int
+nat_sub_lock_live(struct nat_sub *sub)
+{
+	rte_spinlock_lock(&sub->lock);
+	if ((sub->flags & (NAT_REC_LIVE | NAT_REC_DEAD)) != NAT_REC_LIVE) {
+		rte_spinlock_unlock(&sub->lock);
+		return -EAGAIN;
+	}
+	return 0;
+}
+
+void
+nat_sub_unlink(struct nat_ctx *ctx, struct nat_sub *sub)
+{
+	rte_hash_del_key(ctx->sub_h, &sub->addr);
+	sub->flags |= NAT_REC_DEAD;
+	__atomic_fetch_sub(&ctx->n_subs, 1, __ATOMIC_RELAXED);
+}
+
+/* ---- blocks ---- */
+
+static uint64_t *
+nat_block_bits(const struct nat_ctx *ctx, struct nat_block *b,
+	       enum nat_pspace ps)
+{
+	return b->bits + (size_t)ps * ctx->blk_words;
+}
+
+static bool
+nat_block_has(const struct nat_block *b, uint16_t port)
+{
+	return port >= b->first && port - b->first < b->nports;
+}
+
+static bool
+nat_sub_has_chunk(const struct nat_ctx *ctx, const struct nat_sub *sub,
+		  uint16_t chunk)
+{
+	uint16_t i;
+
+	for (i = 0; i < sub->nb_blocks; i++)
+		if (nat_block_at(ctx, sub->blocks[i])->blk_no == chunk)
+			return true;
+	return false;
+}
+
+/* Deterministic subscribers own a fixed range; blocks are chunks of it. */
+static int
+nat_det_chunk(const struct nat_ctx *ctx, const struct nat_sub *sub,
+	      uint64_t *rng, struct nat_block *b)
+{
+	uint32_t bs = ctx->pools[nat_tenant_of(ctx, sub)->pool].block_size;
+	uint32_t span = (uint32_t)sub->det_pmax - sub->det_pmin + 1;
+	uint32_t chunks = (span + bs - 1) / bs;
+	uint32_t start = (uint32_t)(nat_rand(rng) % chunks), k, c;
+
+	for (k = 0; k < chunks; k++) {
+		c = (start + k) % chunks;
+		if (nat_sub_has_chunk(ctx, sub, (uint16_t)c))
+			continue;
+		b->blk_no = (uint16_t)c;
+		b->first = (uint16_t)(sub->det_pmin + c * bs);
+		b->nports = (uint16_t)RTE_MIN(bs, span - c * bs);
+		return 0;
+	}
+	return -ENOSPC;
+}
+
+static int
+nat_sub_block_add(struct nat_worker *w, struct nat_sub *sub)
+{
+	struct nat_ctx *ctx = w->ctx;
+	const struct nat_tenant *t = nat_tenant_of(ctx, sub);
+	const struct nat_pool *pool = &ctx->pools[t->pool];
+	struct nat_block *b;
+	uint32_t bi;
+	int ret;
+
+	if (sub->nb_blocks >= t->max_blocks)
+		return -ENOSPC;
+	if (rte_ring_mc_dequeue_elem(ctx->blk_free, &bi, sizeof(bi)) != 0)
+		return -EADDRNOTAVAIL;
+	b = nat_block_at(ctx, bi);
+	if (pool->det) {
+		ret = nat_det_chunk(ctx, sub, &w->rng, b);
+	} else {
+		ret = nat_pool_block_get(ctx, t->pool, sub, &w->rng,
+					 &b->blk_no);
+		b->first = (uint16_t)(pool->port_min +
+				      b->blk_no * pool->block_size);
+		b->nports = pool->block_size;
+	}
+	if (ret != 0) {
+		rte_ring_mp_enqueue_elem(ctx->blk_free, &bi, sizeof(bi));
+		return ret;
+	}
+	memset(b->used, 0, sizeof(b->used));
+	memset(b->bits, 0, NAT_PS_MAX * ctx->blk_words * sizeof(uint64_t));
+	sub->blocks[sub->nb_blocks++] = bi;
+	__atomic_fetch_add(&ctx->n_blocks, 1, __ATOMIC_RELAXED);
+	return 0;
+}
+
+static void
+nat_sub_block_remove(struct nat_ctx *ctx, struct nat_sub *sub, uint32_t bi)
+{
+	const struct nat_tenant *t = nat_tenant_of(ctx, sub);
+	struct nat_block *b = nat_block_at(ctx, bi);
+	uint16_t i;
+
+	for (i = 0; i < sub->nb_blocks && sub->blocks[i] != bi; i++)
+		;
+	if (i == sub->nb_blocks)
+		return;
+	sub->blocks[i] = sub->blocks[--sub->nb_blocks];
+	if (!ctx->pools[t->pool].det) {
+		nat_pool_block_put(ctx, t->pool, sub->ext_idx, b->blk_no);
+		/* paired pooling ends with the last block */
+		if (sub->nb_blocks == 0)
+			sub->ext_addr = 0;
+	}
+	rte_ring_mp_enqueue_elem(ctx->blk_free, &bi, sizeof(bi));
+	__atomic_fetch_sub(&ctx->n_blocks, 1, __ATOMIC_RELAXED);
+}
+
+static uint32_t
+nat_sub_block_of(const struct nat_ctx *ctx, const struct nat_sub *sub,
+		 uint16_t port)
+{
+	uint16_t i;
+
+	for (i = 0; i < sub->nb_blocks; i++)
+		if (nat_block_has(nat_block_at(ctx, sub->blocks[i]), port))
+			return sub->blocks[i];
+	return NAT_IDX_NONE;
+}
+
+/* ---- ports ---- */
+
+/* Offsets whose port has the wanted parity (-1: any). */
+static uint64_t
+nat_parity_pattern(const struct nat_block *b, int parity)
+{
+	if (parity < 0)
+		return ~UINT64_C(0);
+	return ((parity ^ b->first) & 1) ? ~NAT_EVEN_OFFSETS : NAT_EVEN_OFFSETS;
+}
+
+static int
+nat_block_pick(const struct nat_ctx *ctx, struct nat_block *b,
+	       enum nat_pspace ps, int parity, uint64_t r)
+{
+	uint64_t *bits = nat_block_bits(ctx, b, ps);
+	int off;
+
+	off = nat_bitmap_find(bits, b->nports, (uint32_t)(r % b->nports),
+			      nat_parity_pattern(b, parity));
+	if (off < 0)
+		return -1;
+	bits[off / 64] |= UINT64_C(1) << (off % 64);
+	b->used[ps]++;
+	return b->first + off;
+}
+
+static int
+nat_sub_pick(const struct nat_ctx *ctx, struct nat_sub *sub,
+	     enum nat_pspace ps, int parity, uint64_t r, uint16_t *port,
+	     uint32_t *blk)
+{
+	uint16_t n = sub->nb_blocks, k;
+	uint32_t bi;
+	int p;
+
+	for (k = 0; k < n; k++) {
+		bi = sub->blocks[(r + k) % n];
+		p = nat_block_pick(ctx, nat_block_at(ctx, bi), ps, parity,
+				   r >> 24);
+		if (p >= 0) {
+			*port = (uint16_t)p;
+			*blk = bi;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+int
+nat_port_alloc(struct nat_worker *w, struct nat_sub *sub, uint8_t proto,
+	       int parity, uint16_t preferred, uint16_t *port, uint32_t *blk)
+{
+	struct nat_ctx *ctx = w->ctx;
+	enum nat_pspace ps = nat_pspace(proto);
+	uint64_t r = nat_rand(&w->rng);
+	int err;
+
+	if (preferred != 0 &&
+	    nat_port_take(ctx, sub, proto, preferred, false, blk) == 0) {
+		*port = preferred;
+		return 0;
+	}
+	if (nat_sub_pick(ctx, sub, ps, parity, r, port, blk) == 0)
+		return 0;
+	err = nat_sub_block_add(w, sub);
+	if (err == 0 && nat_sub_pick(ctx, sub, ps, parity, r, port, blk) == 0)
+		return 0;
+	if (parity >= 0 && nat_sub_pick(ctx, sub, ps, -1, r, port, blk) == 0)
+		return 0;
+	return err != 0 ? err : -ENOSPC;
+}
+
+int
+nat_port_take(struct nat_ctx *ctx, struct nat_sub *sub, uint8_t proto,
+	      uint16_t port, bool reserved_ok, uint32_t *blk)
+{
+	enum nat_pspace ps = nat_pspace(proto);
+	uint32_t bi = nat_sub_block_of(ctx, sub, port);
+	struct nat_block *b;
+	uint64_t *bits, bit;
+	uint16_t off;
+
+	if (bi == NAT_IDX_NONE)
+		return -ENOSPC;
+	b = nat_block_at(ctx, bi);
+	bits = nat_block_bits(ctx, b, ps);
+	off = (uint16_t)(port - b->first);
+	bit = UINT64_C(1) << (off % 64);
+	*blk = bi;
+	if (bits[off / 64] & bit)
+		return reserved_ok ? 0 : -EADDRINUSE;
+	bits[off / 64] |= bit;
+	b->used[ps]++;
+	return 0;
+}
+
+bool
+nat_port_is_used(const struct nat_ctx *ctx, const struct nat_sub *sub,
+		 uint8_t proto, uint16_t port, uint32_t *blk)
+{
+	uint32_t bi = nat_sub_block_of(ctx, sub, port);
+	struct nat_block *b;
+	uint16_t off;
+
+	if (bi == NAT_IDX_NONE)
+		return false;
+	b = nat_block_at(ctx, bi);
+	off = (uint16_t)(port - b->first);
+	*blk = bi;
+	return (nat_block_bits(ctx, b, nat_pspace(proto))[off / 64] >>
+		(off % 64)) & 1;
+}
+
+void
+nat_port_free(struct nat_ctx *ctx, struct nat_sub *sub, uint8_t proto,
+	      uint16_t port, uint32_t blk)
+{
+	enum nat_pspace ps = nat_pspace(proto);
+	struct nat_block *b = nat_block_at(ctx, blk);
+	uint64_t *bits = nat_block_bits(ctx, b, ps);
+	uint16_t off = (uint16_t)(port - b->first);
+	uint64_t bit = UINT64_C(1) << (off % 64);
+
+	if (!nat_block_has(b, port) || !(bits[off / 64] & bit))
+		return;
+	bits[off / 64] &= ~bit;
+	b->used[ps]--;
+	if (b->used[NAT_PS_TCP] == 0 && b->used[NAT_PS_UDP] == 0 &&
+	    b->used[NAT_PS_ICMP] == 0)
+		nat_sub_block_remove(ctx, sub, blk);
+}
