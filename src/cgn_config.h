@@ -187,6 +187,13 @@ struct cgn_config *cgn_config_load_string(const char *name, const char *text,
 
 void cgn_config_free(struct cgn_config *conf);
 
+/**
+ * Set every global default the loader applies before reading a file
+ * (workers, table sizes, RFC timeouts, limits). For configs built in code
+ * (tests, benchmarks); lists (interfaces, pools, tenants) are left alone.
+ */
+void cgn_config_set_defaults(struct cgn_config *conf);
+
 /** Tenant index owning an inside address, or -1. */
 int cgn_config_tenant_of(const struct cgn_config *conf, uint32_t addr);
 

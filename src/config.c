@@ -1439,8 +1439,8 @@ static const struct conf_field top_keys[] = {
 	F_END
 };
 
-static void
-conf_defaults(struct cgn_config *conf)
+void
+cgn_config_set_defaults(struct cgn_config *conf)
 {
 	struct cgn_nat_behaviour *nat = &conf->nat;
 
@@ -1915,7 +1915,7 @@ cgn_config_load_string(const char *name, const char *text, size_t len,
 		return NULL;
 	}
 	snprintf(ld.conf->path, sizeof(ld.conf->path), "%s", name);
-	conf_defaults(ld.conf);
+	cgn_config_set_defaults(ld.conf);
 
 	root = cgn_yaml_parse(text != NULL ? text : "", len, &ld.diag);
 	if (root != NULL) {

@@ -203,7 +203,7 @@ alg_test_ack(struct rte_mbuf *m)
 		struct rte_tcp_hdr *, sizeof(struct rte_ipv4_hdr))->recv_ack);
 }
 
-static void
+void
 alg_test_policy(struct cgn_alg_conf *a, uint16_t port, uint32_t per_session,
 		uint32_t per_subscriber)
 {

@@ -52,6 +52,9 @@ uint32_t alg_test_ack(struct rte_mbuf *m);
  * A config with one tenant (10.0.0.0/24, index 0) and one ALG policy with
  * FTP on 21 and TFTP on 69, @p max_pinholes total, small caps given.
  */
+/** Enable one ALG on one port with the given pinhole caps. */
+void alg_test_policy(struct cgn_alg_conf *a, uint16_t port,
+		     uint32_t per_session, uint32_t per_subscriber);
 void alg_test_config(struct cgn_config *c, uint32_t max_pinholes,
 		     uint32_t per_session, uint32_t per_subscriber);
 

@@ -30,10 +30,11 @@
 #include "alg/alg.h"
 #include "alg/alg_ftp_priv.h"
 #include "alg_test_util.h"
+#include "nat_test_env.h"
 
 #define CLI IP4(10, 0, 0, 5)
 #define SRV IP4(203, 0, 113, 9)
-#define POOL IP4(198, 51, 100, 0)
+#define POOL NAT_TEST_POOL
 
 struct env {
 	struct cgn_config conf;
@@ -46,23 +47,6 @@ struct env {
 	uint64_t drops[CGN_DROP_MAX];
 };
 
-static void
-behaviour(struct cgn_nat_behaviour *b)
-{
-	memset(b, 0, sizeof(*b));
-	b->mapping = CGN_MAPPING_EIM;
-	/* APDF both ways: only a pinhole admits the expected flows. */
-	b->tcp_filtering = CGN_FILTER_APDF;
-	b->udp_filtering = CGN_FILTER_APDF;
-	b->tcp_established_timeout = 7440;
-	b->tcp_transitory_timeout = 240;
-	b->tcp_time_wait_timeout = 240;
-	b->udp_timeout = 300;
-	b->icmp_timeout = 60;
-	b->max_sessions_per_subscriber = 4096;
-	b->max_port_blocks = 4;
-}
-
 static int
 env_up(void **state)
 {
@@ -72,26 +56,15 @@ env_up(void **state)
 	if (e == NULL || alg_test_eal_init() < 0 || alg_test_pool() == NULL)
 		return -1;
 	c = &e->conf;
-	alg_test_config(c, 64, 8, 64);
-	c->workers = 1;
-	c->max_sessions = 1024;
-	c->max_subscribers = 64;
-	c->max_fragments = 64;
-	c->fragment_timeout = 2;
-	c->port_reuse_delay = 120;
-	behaviour(&c->nat);
-	c->nb_pools = 1;
-	snprintf(c->pools[0].name, CGN_NAME_MAX, "pub");
-	c->pools[0].nb_prefixes = 1;
-	c->pools[0].prefixes[0].addr = POOL;
-	c->pools[0].prefixes[0].len = 30;
-	c->pools[0].port_min = 1024;
-	c->pools[0].port_max = 65535;
-	c->pools[0].block_size = 256;
-	c->pools[0].mode = CGN_MAP_DYNAMIC;
-	snprintf(c->tenants[0].name, CGN_NAME_MAX, "t0");
-	c->tenants[0].pool = 0;
+	nat_test_conf_default(c);
+	/* APDF both ways: only a pinhole admits the expected flows. */
+	c->nat.tcp_filtering = CGN_FILTER_APDF;
+	c->nat.udp_filtering = CGN_FILTER_APDF;
 	c->tenants[0].nat = c->nat;
+	c->tenants[0].alg_policy = 0;
+	c->nb_alg_policies = 1;
+	alg_test_policy(&c->alg_policies[0].alg[CGN_ALG_FTP], 21, 8, 64);
+	alg_test_policy(&c->alg_policies[0].alg[CGN_ALG_TFTP], 69, 8, 64);
 
 	e->clock.now_ms = 1000000;
 	e->qs = alg_test_qsbr();

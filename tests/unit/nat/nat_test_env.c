@@ -46,33 +46,15 @@ nat_test_mp(void)
 	return nat_test_pool;
 }
 
-static void
-nat_test_behaviour_default(struct cgn_nat_behaviour *b)
-{
-	memset(b, 0, sizeof(*b));
-	b->mapping = CGN_MAPPING_EIM;
-	b->tcp_filtering = CGN_FILTER_APDF;
-	b->udp_filtering = CGN_FILTER_EIF;
-	b->tcp_established_timeout = 7440;
-	b->tcp_transitory_timeout = 240;
-	b->tcp_time_wait_timeout = 240;
-	b->udp_timeout = 300;
-	b->icmp_timeout = 60;
-	b->max_sessions_per_subscriber = 4096;
-	b->max_port_blocks = 4;
-}
-
 void
 nat_test_conf_default(struct cgn_config *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->workers = 1;
+	cgn_config_set_defaults(c);
 	c->max_sessions = 1024;
 	c->max_subscribers = 64;
 	c->max_fragments = 64;
-	c->fragment_timeout = 2;
-	c->port_reuse_delay = 120;
-	nat_test_behaviour_default(&c->nat);
+	c->max_pinholes = 64;
 
 	c->nb_pools = 1;
 	snprintf(c->pools[0].name, CGN_NAME_MAX, "pub");
