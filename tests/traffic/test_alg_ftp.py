@@ -1,0 +1,156 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 cgnat authors
+"""FTP ALG through the real binary: every split point of a PORT command,
+retransmission, SACK after a length-changing rewrite, and the NAT
+Slipstreaming attempts that must open nothing."""
+
+from scapy.all import IP, TCP, Raw
+
+from cgnlib import Frames, replay, checksums_ok
+
+CLI = "100.64.0.10"
+SRV = "192.0.2.21"
+POOL = "203.0.113."
+
+
+class Conv:
+    """A TCP connection written into a capture, seq/ack kept right."""
+
+    def __init__(self, frames, cport, sport=21, cli=CLI, srv=SRV):
+        self.f, self.cli, self.srv = frames, cli, srv
+        self.cport, self.sport = cport, sport
+        self.cseq, self.sseq = 1000, 5000
+        self.c(flags="S")
+        self.s(flags="SA")
+        self.c(flags="A")
+
+    def c(self, data=b"", flags="PA", seq=None):
+        p = IP(src=self.cli, dst=self.srv) / TCP(
+            sport=self.cport, dport=self.sport, flags=flags,
+            seq=self.cseq if seq is None else seq, ack=self.sseq)
+        if data:
+            p = p / Raw(data)
+        self.f.add(p)
+        if seq is None:
+            self.cseq += len(data) + (1 if "S" in flags else 0)
+        return p
+
+    def s(self, data=b"", flags="PA", sack=None):
+        opts = [("SAck", sack)] if sack else []
+        p = IP(src=self.srv, dst=self.cli) / TCP(
+            sport=self.sport, dport=self.cport, flags=flags, seq=self.sseq,
+            ack=self.cseq, options=opts)
+        if data:
+            p = p / Raw(data)
+        self.f.add(p)
+        self.sseq += len(data) + (1 if "S" in flags else 0)
+
+
+def outbound_payload(r, cport_ext=None):
+    """Concatenated client payload as it left, per external source port."""
+    by_port = {}
+    for p in r.out:
+        if TCP in p and p[IP].dst == SRV and p[TCP].dport == 21 and Raw in p:
+            by_port.setdefault(p[TCP].sport, []).append(p)
+    return {k: b"".join(bytes(p[Raw].load) for p in sorted(
+        v, key=lambda p: p[TCP].seq)) for k, v in by_port.items()}
+
+
+def ftp_counters(r):
+    return r.summary["dataplane"]["alg"]["residential/ftp"]
+
+
+def port_arg(addr, port):
+    return "%s,%d,%d" % (addr.replace(".", ","), port >> 8, port & 0xff)
+
+
+CMD = ("PORT %s\r\n" % port_arg(CLI, 40000)).encode()
+
+
+def test_port_split_at_every_byte_is_rewritten_once():
+    f = Frames()
+    for k in range(1, len(CMD)):
+        conv = Conv(f, cport=20000 + k)
+        conv.c(CMD[:k])
+        conv.c(CMD[k:])
+    r = replay(f)
+    cmds = outbound_payload(r)
+    assert len(cmds) == len(CMD) - 1
+    for text in cmds.values():
+        assert text.startswith(b"PORT " + POOL.replace(".", ",").encode())
+        assert text.endswith(b"\r\n") and text.count(b"PORT") == 1
+    c = ftp_counters(r)
+    assert c["rewritten"] == len(CMD) - 1
+    assert c["pinholes_opened"] == len(CMD) - 1
+    assert all(checksums_ok(p) for p in r.out)
+
+
+def test_retransmitted_port_is_rewritten_identically():
+    f = Frames()
+    conv = Conv(f, cport=21000)
+    first = conv.c(CMD)
+    conv.c(CMD, seq=first[TCP].seq)   # the same segment again
+    conv.c(b"NOOP\r\n")
+    r = replay(f)
+    out = [p for p in r.out if Raw in p and p[IP].dst == SRV]
+    assert len(out) == 3
+    assert bytes(out[0][Raw]) == bytes(out[1][Raw])
+    assert out[0][TCP].seq == out[1][TCP].seq
+    # The next segment follows the rewritten length.
+    assert out[2][TCP].seq == out[0][TCP].seq + len(out[0][Raw])
+    assert ftp_counters(r)["pinholes_opened"] == 1
+
+
+def test_sack_after_rewrite_is_adjusted():
+    f = Frames()
+    conv = Conv(f, cport=22000)
+    port_seg = conv.c(CMD)
+    later = conv.c(b"NOOP\r\n")
+    start = later[TCP].seq
+    # The server saw the rewritten stream; SACK the NOOP there, as it would.
+    r0 = replay(f)
+    out = [p for p in r0.out if Raw in p and p[IP].dst == SRV]
+    delta = len(out[0][Raw]) - len(port_seg[Raw])
+    conv.s(flags="A", sack=(start + delta, start + delta + 6))
+    r = replay(f)
+    back = [p for p in r.out if TCP in p and p[IP].dst == CLI
+            and p[TCP].dport == 22000 and p[TCP].options]
+    sack = [o for o in back[-1][TCP].options if o[0] == "SAck"][0][1]
+    # cgnat maps the edges back into the client's (unrewritten) space.
+    assert sack == (start, start + 6)
+    assert checksums_ok(back[-1])
+
+
+def slip_case(f, cport, segments):
+    conv = Conv(f, cport=cport)
+    for s in segments:
+        conv.c(s)
+
+
+def test_nat_slipstreaming_attempts_open_nothing():
+    f = Frames()
+    cases = [
+        # PORT in the middle of a line
+        [b"NOOP " + CMD],
+        # PORT in a segment following one that ended without CRLF
+        [b"SITE HELP ", CMD],
+        # PORT naming another inside host
+        [("PORT %s\r\n" % port_arg("100.64.0.99", 40000)).encode()],
+        # PORT naming the NAT's own public address
+        [("PORT %s\r\n" % port_arg("203.0.113.1", 40000)).encode()],
+        # a privileged inside port
+        [("PORT %s\r\n" % port_arg(CLI, 22)).encode()],
+    ]
+    for i, segs in enumerate(cases):
+        slip_case(f, 23000 + i, segs)
+    # The classic: a browser's HTTP request smuggling a PORT line to port 80.
+    http = Conv(f, cport=23100, sport=80)
+    http.c(b"POST / HTTP/1.1\r\nContent-Length: 30\r\n\r\n" + CMD)
+    r = replay(f)
+    c = ftp_counters(r)
+    assert c["pinholes_opened"] == 0 and c["rewritten"] == 0
+    assert c["untrusted"] + c.get("malformed", 0) >= 4
+    sent = b"".join(bytes(p[Raw].load) for p in r.out if Raw in p)
+    # Everything left unmodified: the private address is still there.
+    assert sent.count(b"100,64,0,10") == 4
+    assert r.summary["dataplane"]["sessions"]["pinholes"] == 0
