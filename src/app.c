@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_cycles.h>
 #include <rte_errno.h>
@@ -20,6 +21,7 @@
 
 #include "alg/alg.h"
 #include "cgn_app.h"
+#include "log/cgn_log.h"
 #include "nat/nat.h"
 #include "pipeline/pl.h"
 
@@ -37,6 +39,34 @@ qsbr_create(unsigned int workers)
 		return NULL;
 	}
 	return qs;
+}
+
+/*
+ * NAT event logging (docs/logging.md): the exporter owns the ring the NAT
+ * writes events into. Event times are the NAT clock; the daemon's counts
+ * from the TSC, so the exporter adds the Unix time it had at start. A
+ * replay's clock is the capture's, already Unix time.
+ */
+static int
+log_init(struct cgn_app *app)
+{
+	int64_t off = 0;
+	struct timespec ts;
+
+	if (!cgn_log_enabled(&app->conf->logging))
+		return 0;
+	if (!app->replay && clock_gettime(CLOCK_REALTIME, &ts) == 0)
+		off = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 -
+		      (int64_t)app->clock.now_ms;
+	app->log = cgn_log_create(app->conf, off);
+	if (app->log == NULL) {
+		fprintf(stderr, "cannot start NAT event logging: %s\n",
+			rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	nat_set_event_ring(app->nat, cgn_log_ring(app->log),
+			   app->conf->logging.per_session);
+	return 0;
 }
 
 static int
@@ -140,6 +170,11 @@ void
 cgn_app_fini(struct cgn_app *app)
 {
 	workers_free(app);
+	/* workers are gone: export what they left in the ring */
+	if (app->nat != NULL)
+		nat_set_event_ring(app->nat, NULL, false);
+	cgn_log_destroy(app->log);
+	app->log = NULL;
 	if (app->pl != NULL) {
 		pl_neigh_destroy(app->pl);
 		rte_free(app->pl);
@@ -166,6 +201,9 @@ cgn_app_init(struct cgn_app *app)
 			rte_strerror(rte_errno));
 		return -rte_errno;
 	}
+	ret = log_init(app);
+	if (ret < 0)
+		return ret;
 	app->alg = alg_create(app->conf, app->nat, app->qs, &app->clock);
 	if (app->alg == NULL) {
 		fprintf(stderr, "cannot create the ALG stage: %s\n",

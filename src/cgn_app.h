@@ -27,6 +27,7 @@
 #include "pipeline/pl.h"
 
 struct alg_ctx;
+struct cgn_log;
 
 #define CGN_MAX_WORKERS 64
 
@@ -58,6 +59,7 @@ struct cgn_app {
 	struct cgn_clock clock;
 	struct nat_ctx *nat;
 	struct alg_ctx *alg;
+	struct cgn_log *log;		/**< NAT event export, NULL when off */
 	struct pl_ctx *pl;
 	struct pl_worker *workers[CGN_MAX_WORKERS];
 	unsigned int nb_workers;

@@ -4,19 +4,23 @@
 
 /*
  * The control lcore: advances the clock, sweeps expired sessions and
- * pinholes a slice at a time (so traffic never pauses), and reports
- * statistics summed over the workers' private counters.
+ * pinholes a slice at a time (so traffic never pauses), exports the NAT's
+ * events (src/log/), and reports statistics summed over the workers'
+ * private counters.
  */
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_common.h>
 #include <rte_cycles.h>
 #include <rte_log.h>
 
 #include "alg/alg.h"
 #include "cgn_app.h"
+#include "log/cgn_log.h"
 #include "nat/nat.h"
 #include "pipeline/pl.h"
 
@@ -24,6 +28,8 @@
 #define CTL_TICK_US 1000
 /* Examine the whole session table about once per second. */
 #define CTL_SWEEPS_PER_SEC 1000
+/* NAT events exported per tick at most (the ring holds 32767). */
+#define CTL_LOG_BUDGET 8192
 
 void
 cgn_stats_sum(const struct cgn_app *app, struct cgn_stats *st)
@@ -70,6 +76,7 @@ cgn_ctl_run(struct cgn_app *app)
 		app->clock.now_ms = rte_get_tsc_cycles() / ms_div;
 		nat_sweep(app->nat, budget);
 		alg_sweep(app->alg, budget);
+		cgn_log_drain(app->log, app->clock.now_ms, CTL_LOG_BUDGET);
 		rte_delay_us_sleep(CTL_TICK_US);
 	}
 	return 0;
@@ -99,6 +106,41 @@ print_alg_text(const struct cgn_app *app, FILE *out)
 			fputc('\n', out);
 		}
 	}
+}
+
+/* The exporter's counters in the summaries, one list for text and JSON. */
+#define CTL_LOG_STAT(name) { #name, offsetof(struct cgn_log_stats, name) }
+static const struct {
+	const char *name;
+	size_t off;
+} ctl_log_stats[] = {
+	CTL_LOG_STAT(events),
+	CTL_LOG_STAT(ipfix_messages),
+	CTL_LOG_STAT(ipfix_records),
+	CTL_LOG_STAT(ipfix_send_errors),
+	CTL_LOG_STAT(syslog_lines),
+};
+
+/* Only when logging is on, so other summaries keep their shape. */
+static void
+print_log(const struct cgn_app *app, const struct cgn_stats *st, FILE *out,
+	  bool json)
+{
+	struct cgn_log_stats ls;
+	unsigned int i;
+
+	if (app->log == NULL)
+		return;
+	cgn_log_get_stats(app->log, &ls);
+	/* dropped is the NAT's count: events that found the ring full */
+	fprintf(out, json ? ", \"logging\": {\"dropped\": %" PRIu64 :
+		"logging: dropped=%" PRIu64, st->nat.log_events_dropped);
+	for (i = 0; i < RTE_DIM(ctl_log_stats); i++)
+		fprintf(out, json ? ", \"%s\": %" PRIu64 : " %s=%" PRIu64,
+			ctl_log_stats[i].name,
+			*(const uint64_t *)((const uint8_t *)&ls +
+					    ctl_log_stats[i].off));
+	fputs(json ? "}" : "\n", out);
 }
 
 static void
@@ -131,6 +173,7 @@ print_text(const struct cgn_app *app, const struct cgn_stats *st, FILE *out)
 				st->drops[i]);
 	fprintf(out, "\nalg:\n");
 	print_alg_text(app, out);
+	print_log(app, st, out, false);
 }
 
 static void
@@ -177,7 +220,9 @@ print_json(const struct cgn_app *app, const struct cgn_stats *st, FILE *out)
 			fputc('}', out);
 			sep = ", ";
 		}
-	fprintf(out, "}}\n");
+	fputc('}', out);
+	print_log(app, st, out, true);
+	fprintf(out, "}\n");
 }
 
 void

@@ -35,6 +35,7 @@
 
 #include "alg/alg.h"
 #include "cgn_app.h"
+#include "log/cgn_log.h"
 #include "nat/nat.h"
 #include "pipeline/pl.h"
 
@@ -439,6 +440,8 @@ advance_clock(struct replay *r, const struct pcap_pkthdr *h)
 	r->last_sweep_sec = sec;
 	nat_sweep(app->nat, app->conf->max_sessions);
 	alg_sweep(app->alg, app->conf->max_pinholes);
+	/* NAT events so far, in capture time (docs/logging.md) */
+	cgn_log_drain(app->log, app->clock.now_ms, UINT32_MAX);
 }
 
 static void
@@ -558,6 +561,8 @@ cgn_replay_run(struct cgn_app *app)
 	pcap_close(in);
 	app->quit = true;
 	rte_eal_mp_wait_lcore();
+	/* the last events, exported before the summary counts them */
+	cgn_log_drain(app->log, app->clock.now_ms, UINT32_MAX);
 	print_summary(&r, stdout, app->replay_opts.json);
 	return ret;
 }

@@ -149,6 +149,7 @@ struct nat_stats {
 	uint64_t max_sessions;
 	uint64_t fragments;		/**< datagrams tracked now */
 	size_t memory_bytes;		/**< tables and records */
+	uint64_t log_events_dropped;	/**< event ring was full */
 };
 
 /**
@@ -276,6 +277,54 @@ void nat_session_foreach(const struct nat_ctx *ctx,
 void nat_set_session_free_cb(struct nat_ctx *ctx,
 			     void (*cb)(struct nat_session *s, void *arg),
 			     void *arg);
+
+/* ---- events for logging (RFC 6888 REQ-12, RFC 8158, docs/logging.md) ---- */
+
+struct rte_ring;
+
+enum nat_event_type {
+	NAT_EV_BLOCK_ALLOC = 0,		/**< a dynamic port block is taken */
+	NAT_EV_BLOCK_RELEASE,		/**< ... and went back to its pool */
+	NAT_EV_SESSION_CREATE,		/**< only with per_session */
+	NAT_EV_SESSION_DELETE,		/**< only with per_session */
+	NAT_EV_MAX
+};
+
+/**
+ * One NAT event, as the NAT enqueues it. Host byte order. Block events fill
+ * int_addr, ext_addr and port_first..port_last (every protocol's port space
+ * in that range belongs to the subscriber); session events fill the
+ * endpoints and proto (for ICMP queries the ports are the identifiers and
+ * rem_port is 0).
+ */
+struct nat_event {
+	uint64_t time_ms;	/**< the NAT clock (cgn_clock.now_ms) */
+	uint32_t int_addr;	/**< subscriber's inside address */
+	uint32_t ext_addr;	/**< external (pool) address */
+	uint32_t rem_addr;	/**< sessions: remote address */
+	uint16_t int_port;	/**< sessions: inside port */
+	uint16_t ext_port;	/**< sessions: external port */
+	uint16_t rem_port;	/**< sessions: remote port */
+	uint16_t port_first;	/**< blocks: first port */
+	uint16_t port_last;	/**< blocks: last port */
+	uint8_t type;		/**< enum nat_event_type */
+	uint8_t proto;		/**< sessions: IPPROTO_*; blocks: 0 (all) */
+	uint8_t tenant;		/**< index into cgn_config.tenants */
+	uint8_t pad[7];
+};
+
+/**
+ * Give the NAT a ring (elements of sizeof(struct nat_event), multi-producer,
+ * consumed by the control lcore) to put events in. Events are enqueued on
+ * the slow path only (block allocation and release, and with
+ * @p per_session session creation and removal), never on the established
+ * path, and never wait: when the ring is full the event is dropped and
+ * counted in nat_stats.log_events_dropped. Deterministic pools (RFC 7422)
+ * emit no block events, their mapping is the configuration. Call before
+ * the workers start; NULL turns events off.
+ */
+void nat_set_event_ring(struct nat_ctx *ctx, struct rte_ring *ring,
+			bool per_session);
 
 /* ---- deterministic mapping (RFC 7422), pure functions of the config ---- */
 

@@ -494,6 +494,30 @@ nat_set_session_free_cb(struct nat_ctx *ctx,
 	ctx->free_arg = arg;
 }
 
+/* ---- events (logging) ---- */
+
+void
+nat_set_event_ring(struct nat_ctx *ctx, struct rte_ring *ring,
+		   bool per_session)
+{
+	ctx->ev_ring = ring;
+	ctx->ev_sessions = ring != NULL && per_session;
+}
+
+/*
+ * Workers and the sweeper produce concurrently. The generic enqueue
+ * follows the ring's own producer mode (MP or RTS) and never waits for
+ * room: a lost log record is better than a stalled worker.
+ */
+void
+nat_event_emit(struct nat_ctx *ctx, struct nat_event *ev)
+{
+	if (ctx->ev_ring == NULL)
+		return;
+	if (rte_ring_enqueue_elem(ctx->ev_ring, ev, sizeof(*ev)) != 0)
+		__atomic_fetch_add(&ctx->n_ev_dropped, 1, __ATOMIC_RELAXED);
+}
+
 /* Live counters copied into nat_stats. */
 #define NAT_STAT(c, st) \
 	{ offsetof(struct nat_ctx, c), offsetof(struct nat_stats, st) }
@@ -508,6 +532,7 @@ static const struct {
 	NAT_STAT(n_subs, subscribers),
 	NAT_STAT(n_blocks, port_blocks),
 	NAT_STAT(n_frags, fragments),
+	NAT_STAT(n_ev_dropped, log_events_dropped),
 };
 
 void

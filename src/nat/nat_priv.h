@@ -270,6 +270,10 @@ struct nat_ctx {
 	void (*free_cb)(struct nat_session *s, void *arg);
 	void *free_arg;
 
+	/* logging events (nat_set_event_ring), set before workers run */
+	struct rte_ring *ev_ring;
+	bool ev_sessions;			/**< also session events */
+
 	/* slow-path counters, relaxed atomics */
 	uint64_t n_sessions;
 	uint64_t n_created;
@@ -278,6 +282,7 @@ struct nat_ctx {
 	uint64_t n_subs;
 	uint64_t n_blocks;
 	uint64_t n_frags;
+	uint64_t n_ev_dropped;			/**< event ring was full */
 	uint64_t blocks_total;
 	size_t mem_bytes;
 	uint64_t log_tsc;			/**< rate limit of slow-path logs */
@@ -499,6 +504,8 @@ struct rte_ring *nat_ring_create(struct nat_ctx *ctx, const char *what,
 int nat_tenant_lookup(const struct nat_ctx *ctx, uint32_t addr);
 bool nat_ratelimit_ok(struct nat_ctx *ctx);
 int nat_errno_to_drop(int err);
+/* Enqueue an event without waiting; a full ring drops and counts it. */
+void nat_event_emit(struct nat_ctx *ctx, struct nat_event *ev);
 
 /* ---- nat_pfx.c ---- */
 int nat_pfx_build(struct nat_pfx_tab *t, const struct cgn_prefix *pf,

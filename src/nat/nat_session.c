@@ -83,6 +83,30 @@ nat_sess_fill(struct nat_ctx *ctx, struct nat_session *s,
 	}
 }
 
+/* Logging hook (nat_set_event_ring): only with per_session logging. */
+static void
+nat_sess_event(struct nat_ctx *ctx, const struct nat_session *s,
+	       enum nat_event_type type)
+{
+	struct nat_event ev;
+
+	if (!ctx->ev_sessions)
+		return;
+	ev = (struct nat_event){
+		.time_ms = ctx->clock->now_ms,
+		.int_addr = s->int_addr,
+		.ext_addr = s->ext_addr,
+		.rem_addr = s->rem_addr,
+		.int_port = s->int_port,
+		.ext_port = s->ext_port,
+		.rem_port = s->rem_port,
+		.type = (uint8_t)type,
+		.proto = s->proto,
+		.tenant = s->tenant,
+	};
+	nat_event_emit(ctx, &ev);
+}
+
 /*
  * Key slots outnumber records plus keys waiting for RCU, so an add cannot
  * fail for lack of room; if it does anyway the record is freed at once.
@@ -135,6 +159,7 @@ nat_sess_create(struct nat_worker *w, struct nat_sub *sub,
 	w->sessions_created++;
 	__atomic_fetch_add(&ctx->n_sessions, 1, __ATOMIC_RELAXED);
 	__atomic_fetch_add(&ctx->n_created, 1, __ATOMIC_RELAXED);
+	nat_sess_event(ctx, s, NAT_EV_SESSION_CREATE);
 	return s;
 }
 
@@ -156,6 +181,7 @@ nat_sess_unlink(struct nat_ctx *ctx, struct nat_session *s, uint32_t now)
 	nat_map_unlink_sess(ctx, &ctx->maps[s->mapping], s, now);
 	sub->sessions--;
 	__atomic_fetch_sub(&ctx->n_sessions, 1, __ATOMIC_RELAXED);
+	nat_sess_event(ctx, s, NAT_EV_SESSION_DELETE);
 }
 
 uint32_t

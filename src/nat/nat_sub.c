@@ -191,6 +191,27 @@ nat_det_chunk(const struct nat_ctx *ctx, const struct nat_sub *sub,
 	return -ENOSPC;
 }
 
+/*
+ * Logging hook (nat_set_event_ring): a dynamic block changed hands.
+ * Deterministic blocks are not logged, the configuration is their log.
+ */
+static void
+nat_block_event(struct nat_ctx *ctx, const struct nat_sub *sub,
+		const struct nat_block *b, enum nat_event_type type)
+{
+	struct nat_event ev = {
+		.time_ms = ctx->clock->now_ms,
+		.int_addr = sub->addr,
+		.ext_addr = sub->ext_addr,
+		.port_first = b->first,
+		.port_last = (uint16_t)(b->first + b->nports - 1),
+		.type = (uint8_t)type,
+		.tenant = sub->tenant,
+	};
+
+	nat_event_emit(ctx, &ev);
+}
+
 static int
 nat_sub_block_add(struct nat_worker *w, struct nat_sub *sub)
 {
@@ -223,6 +244,8 @@ nat_sub_block_add(struct nat_worker *w, struct nat_sub *sub)
 	memset(b->bits, 0, NAT_PS_MAX * ctx->blk_words * sizeof(uint64_t));
 	sub->blocks[sub->nb_blocks++] = bi;
 	__atomic_fetch_add(&ctx->n_blocks, 1, __ATOMIC_RELAXED);
+	if (!pool->det)
+		nat_block_event(ctx, sub, b, NAT_EV_BLOCK_ALLOC);
 	return 0;
 }
 
@@ -239,6 +262,7 @@ nat_sub_block_remove(struct nat_ctx *ctx, struct nat_sub *sub, uint32_t bi)
 		return;
 	sub->blocks[i] = sub->blocks[--sub->nb_blocks];
 	if (!ctx->pools[t->pool].det) {
+		nat_block_event(ctx, sub, b, NAT_EV_BLOCK_RELEASE);
 		nat_pool_block_put(ctx, t->pool, sub->ext_idx, b->blk_no);
 		/* paired pooling ends with the last block */
 		if (sub->nb_blocks == 0)

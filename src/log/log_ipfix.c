@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 cgnat authors
+ */
+
+/*
+ * IPFIX messages (RFC 7011) carrying NAT events with the information
+ * elements of RFC 8158. Pure encoding into a caller's buffer: the exporter
+ * (log_export.c) decides when to send and when templates are due.
+ *
+ * Each template is a table of (element, length, nat_event member): one
+ * encoder walks it for the template record and for every data record, so
+ * the template and its records cannot disagree.
+ */
+
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <rte_common.h>
+
+#include "log_priv.h"
+
+/* IANA IPFIX information element ids. */
+#define IE_PROTOCOL		4	/* protocolIdentifier */
+#define IE_SRC_PORT		7	/* sourceTransportPort */
+#define IE_SRC_IPV4		8	/* sourceIPv4Address */
+#define IE_DST_PORT		11	/* destinationTransportPort */
+#define IE_DST_IPV4		12	/* destinationIPv4Address */
+#define IE_POST_NAT_SRC_IPV4	225	/* postNATSourceIPv4Address */
+#define IE_POST_NAT_DST_IPV4	226	/* postNATDestinationIPv4Address */
+#define IE_POST_NAPT_SRC_PORT	227	/* postNAPTSourceTransportPort */
+#define IE_POST_NAPT_DST_PORT	228	/* postNAPTDestinationTransportPort */
+#define IE_NAT_EVENT		230	/* natEvent */
+#define IE_INGRESS_VRFID	234	/* ingressVRFID */
+#define IE_OBS_TIME_MS		323	/* observationTimeMilliseconds */
+#define IE_PORT_RANGE_START	361	/* portRangeStart */
+#define IE_PORT_RANGE_END	362	/* portRangeEnd */
+
+struct log_ipfix_field {
+	uint16_t ie;
+	uint8_t len;		/**< bytes on the wire */
+	uint8_t src_size;	/**< bytes of the event member, 0: natEvent */
+	uint16_t src_off;	/**< offset of that member */
+};
+
+#define LOG_F(ie, len, member) \
+	{ (ie), (len), RTE_SIZEOF_FIELD(struct nat_event, member), \
+	  offsetof(struct nat_event, member) }
+#define LOG_F_NAT_EVENT { IE_NAT_EVENT, 1, 0, 0 }
+
+/*
+ * RFC 8158 NAT44 session create/delete. NAT44 leaves the destination
+ * alone, so the post-NAT destination equals the destination.
+ */
+static const struct log_ipfix_field log_f_session[] = {
+	LOG_F(IE_OBS_TIME_MS, 8, time_ms),
+	LOG_F(IE_INGRESS_VRFID, 4, tenant),
+	LOG_F_NAT_EVENT,
+	LOG_F(IE_SRC_IPV4, 4, int_addr),
+	LOG_F(IE_POST_NAT_SRC_IPV4, 4, ext_addr),
+	LOG_F(IE_PROTOCOL, 1, proto),
+	LOG_F(IE_SRC_PORT, 2, int_port),
+	LOG_F(IE_POST_NAPT_SRC_PORT, 2, ext_port),
+	LOG_F(IE_DST_IPV4, 4, rem_addr),
+	LOG_F(IE_POST_NAT_DST_IPV4, 4, rem_addr),
+	LOG_F(IE_DST_PORT, 2, rem_port),
+	LOG_F(IE_POST_NAPT_DST_PORT, 2, rem_port),
+};
+
+/* RFC 8158 port block allocation/de-allocation. */
+static const struct log_ipfix_field log_f_block[] = {
+	LOG_F(IE_OBS_TIME_MS, 8, time_ms),
+	LOG_F(IE_INGRESS_VRFID, 4, tenant),
+	LOG_F_NAT_EVENT,
+	LOG_F(IE_SRC_IPV4, 4, int_addr),
+	LOG_F(IE_POST_NAT_SRC_IPV4, 4, ext_addr),
+	LOG_F(IE_PORT_RANGE_START, 2, port_first),
+	LOG_F(IE_PORT_RANGE_END, 2, port_last),
+};
+
+static const struct {
+	const struct log_ipfix_field *f;
+	uint16_t nb;
+} log_tmpls[LOG_SHAPE_MAX] = {
+	[LOG_SHAPE_SESSION] = { log_f_session, RTE_DIM(log_f_session) },
+	[LOG_SHAPE_BLOCK] = { log_f_block, RTE_DIM(log_f_block) },
+};
+
+/* Big-endian n bytes of v at p. */
+static void
+log_wr(uint8_t *p, uint64_t v, unsigned int n)
+{
+	while (n-- > 0) {
+		p[n] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+/* Append; callers have checked the room. */
+static void
+log_put(struct log_ipfix *x, uint64_t v, unsigned int n)
+{
+	log_wr(x->buf + x->len, v, n);
+	x->len = (uint16_t)(x->len + n);
+}
+
+static uint64_t
+log_field_value(const struct log_ipfix_field *f, const struct nat_event *ev,
+		uint8_t nat_event)
+{
+	const uint8_t *p = (const uint8_t *)ev + f->src_off;
+	uint64_t u64;
+	uint32_t u32;
+	uint16_t u16;
+
+	switch (f->src_size) {
+	case 1:
+		return *p;
+	case 2:
+		memcpy(&u16, p, sizeof(u16));
+		return u16;
+	case 4:
+		memcpy(&u32, p, sizeof(u32));
+		return u32;
+	case 8:
+		memcpy(&u64, p, sizeof(u64));
+		return u64;
+	default:
+		return nat_event;
+	}
+}
+
+void
+log_ipfix_init(struct log_ipfix *x, uint32_t domain, uint16_t cap)
+{
+	memset(x, 0, sizeof(*x));
+	x->domain = domain;
+	x->cap = (uint16_t)RTE_MIN(cap, (uint16_t)sizeof(x->buf));
+}
+
+uint16_t
+log_ipfix_record_len(enum log_shape shape)
+{
+	uint16_t i, n = 0;
+
+	for (i = 0; i < log_tmpls[shape].nb; i++)
+		n = (uint16_t)(n + log_tmpls[shape].f[i].len);
+	return n;
+}
+
+/* Template set: header, then per template its id, count and fields. */
+static uint16_t
+log_ipfix_templates_len(void)
+{
+	unsigned int s, n = LOG_IPFIX_SET_HDR;
+
+	for (s = 0; s < LOG_SHAPE_MAX; s++)
+		n += 4 + 4 * log_tmpls[s].nb;
+	return (uint16_t)n;
+}
+
+static void
+log_ipfix_put_templates(struct log_ipfix *x)
+{
+	unsigned int s, i;
+
+	log_put(x, LOG_IPFIX_TEMPLATE_SET, 2);
+	log_put(x, log_ipfix_templates_len(), 2);
+	for (s = 0; s < LOG_SHAPE_MAX; s++) {
+		log_put(x, LOG_IPFIX_TMPL_ID(s), 2);
+		log_put(x, log_tmpls[s].nb, 2);
+		for (i = 0; i < log_tmpls[s].nb; i++) {
+			log_put(x, log_tmpls[s].f[i].ie, 2);
+			log_put(x, log_tmpls[s].f[i].len, 2);
+		}
+	}
+}
+
+int
+log_ipfix_begin(struct log_ipfix *x, bool templates)
+{
+	uint16_t need = LOG_IPFIX_MSG_HDR +
+			(templates ? log_ipfix_templates_len() : 0);
+
+	if (x->len != 0)
+		return -EBUSY;
+	if (need > x->cap)
+		return -ENOSPC;
+	/* the header is written by log_ipfix_finish */
+	memset(x->buf, 0, LOG_IPFIX_MSG_HDR);
+	x->len = LOG_IPFIX_MSG_HDR;
+	x->set_off = 0;
+	x->nrec = 0;
+	if (templates)
+		log_ipfix_put_templates(x);
+	return 0;
+}
+
+/*
+ * Zero padding so the next set starts on 4 bytes (RFC 7011 3.3.1: less
+ * than one record, zeros, counted in the set length).
+ */
+static void
+log_ipfix_close_set(struct log_ipfix *x)
+{
+	if (x->set_off == 0)
+		return;
+	while (x->len % 4 != 0)
+		log_put(x, 0, 1);
+	log_wr(x->buf + x->set_off + 2, x->len - x->set_off, 2);
+	x->set_off = 0;
+}
+
+int
+log_ipfix_add(struct log_ipfix *x, const struct nat_event *ev)
+{
+	const struct log_event_desc *d = log_event_desc(ev->type);
+	const struct log_ipfix_field *f;
+	bool new_set;
+	size_t start;
+	uint16_t i;
+
+	if (d == NULL)
+		return -EINVAL;
+	if (x->len == 0)
+		return -ENOENT;
+	new_set = x->set_off == 0 || x->set_shape != d->shape;
+	start = new_set ? RTE_ALIGN(x->len, 4) + LOG_IPFIX_SET_HDR : x->len;
+	if (RTE_ALIGN(start + log_ipfix_record_len(d->shape), 4) > x->cap)
+		return -ENOSPC;
+	if (new_set) {
+		log_ipfix_close_set(x);
+		x->set_off = x->len;
+		x->set_shape = d->shape;
+		log_put(x, LOG_IPFIX_TMPL_ID(d->shape), 2);
+		log_put(x, 0, 2);	/* length, when the set closes */
+	}
+	for (i = 0; i < log_tmpls[d->shape].nb; i++) {
+		f = &log_tmpls[d->shape].f[i];
+		log_put(x, log_field_value(f, ev, d->nat_event), f->len);
+	}
+	x->nrec++;
+	return 0;
+}
+
+uint16_t
+log_ipfix_finish(struct log_ipfix *x, uint32_t export_sec)
+{
+	uint16_t n = x->len;
+
+	if (n == 0)
+		return 0;
+	log_ipfix_close_set(x);
+	n = x->len;
+	log_wr(x->buf, LOG_IPFIX_VERSION, 2);
+	log_wr(x->buf + 2, n, 2);
+	log_wr(x->buf + 4, export_sec, 4);
+	/* data records sent before this message (templates do not count) */
+	log_wr(x->buf + 8, x->seq, 4);
+	log_wr(x->buf + 12, x->domain, 4);
+	x->seq += x->nrec;
+	x->nrec = 0;
+	x->len = 0;
+	return n;
+}

@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 cgnat authors
+ */
+
+/*
+ * The NAT's logging hooks: which events it enqueues, with what in them,
+ * and that a full ring drops and counts instead of waiting.
+ */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <cmocka.h>
+
+#include <rte_ip.h>
+#include <rte_ring.h>
+#include <rte_ring_elem.h>
+
+#include "nat_test_env.h"
+
+#define S(n) NAT_TEST_SUB(n)
+#define R1 NAT_TEST_REM(1)
+#define T0 1000				/* s, the env's start time */
+
+static struct rte_ring *
+ring_new(unsigned int slots)
+{
+	static unsigned int seq;
+	char name[RTE_RING_NAMESIZE];
+	struct rte_ring *r;
+
+	snprintf(name, sizeof(name), "log_test%u", seq++);
+	r = rte_ring_create_elem(name, sizeof(struct nat_event), slots,
+				 SOCKET_ID_ANY, RING_F_SC_DEQ);
+	assert_non_null(r);
+	return r;
+}
+
+/* A NAT whose events go to a new ring of that many slots. */
+static struct rte_ring *
+env_with_ring(struct nat_test_env *e, void (*tweak)(struct cgn_config *),
+	      unsigned int slots, bool per_session)
+{
+	struct rte_ring *r = ring_new(slots);
+
+	assert_int_equal(nat_test_env_start(e, tweak), 0);
+	nat_set_event_ring(e->ctx, r, per_session);
+	return r;
+}
+
+static void
+env_down(struct nat_test_env *e, struct rte_ring *r)
+{
+	nat_test_env_down(e);
+	rte_ring_free(r);
+}
+
+static unsigned int
+take(struct rte_ring *r, struct nat_event *ev, unsigned int max)
+{
+	return rte_ring_dequeue_burst_elem(r, ev, sizeof(*ev), max, NULL);
+}
+
+static struct nat_test_fields last_seen;
+
+static void
+seen(const struct nat_test_fields *f, void *arg)
+{
+	(void)arg;
+	last_seen = *f;
+}
+
+static unsigned int
+open_flow(struct nat_test_env *e, uint8_t proto, uint32_t src, uint16_t sport)
+{
+	struct nat_test_spec s = nat_test_flow(proto, src, sport, R1, 53);
+	struct nat_result res;
+
+	return nat_test_open(e, &s, 1, &res, seen, NULL);
+}
+
+/* The block event the NAT should emit for the port f was given. */
+static void
+expect_block(const struct nat_event *ev, uint8_t type, uint32_t sub,
+	     const struct nat_test_fields *f, uint64_t time_ms)
+{
+	uint16_t first = 1024 + (f->sport - 1024) / 256 * 256;
+	struct nat_event want = {
+		.time_ms = time_ms, .int_addr = sub, .ext_addr = f->src,
+		.port_first = first, .port_last = first + 255, .type = type,
+	};
+
+	assert_memory_equal(ev, &want, sizeof(want));
+}
+
+/* Blocks only by default: allocation on first use, release on expiry. */
+static void
+test_block_events(void **state)
+{
+	struct rte_ring *r;
+	struct nat_test_fields f;
+	struct nat_test_env e;
+	struct nat_event ev[8];
+	struct nat_stats st;
+
+	(void)state;
+	r = env_with_ring(&e, NULL, 64, false);
+	assert_int_equal(open_flow(&e, IPPROTO_UDP, S(1), 5000), 1);
+	f = last_seen;
+	/* a second flow fits in the same block: nothing new to log */
+	assert_int_equal(open_flow(&e, IPPROTO_TCP, S(1), 5001), 1);
+	assert_int_equal(take(r, ev, 8), 1);
+	expect_block(&ev[0], NAT_EV_BLOCK_ALLOC, S(1), &f, T0 * 1000);
+	/* sessions expire, mappings wait port_reuse_delay, block goes */
+	nat_test_sweep_at(&e, T0 + 300);
+	assert_int_equal(take(r, ev, 8), 0);
+	nat_test_sweep_at(&e, T0 + 300 + 119);
+	assert_int_equal(take(r, ev, 8), 0);
+	nat_test_sweep_at(&e, T0 + 300 + 120);
+	assert_int_equal(take(r, ev, 8), 1);
+	expect_block(&ev[0], NAT_EV_BLOCK_RELEASE, S(1), &f,
+		     (T0 + 420) * 1000);
+	nat_get_stats(e.ctx, &st);
+	assert_int_equal(st.port_blocks, 0);
+	assert_int_equal(st.log_events_dropped, 0);
+	env_down(&e, r);
+}
+
+/* The session event for a flow sub:sport -> R1:53 translated as f. */
+static void
+expect_session(const struct nat_event *ev, uint8_t type, uint8_t proto,
+	       uint32_t sub, uint16_t sport, const struct nat_test_fields *f)
+{
+	struct nat_event want = {
+		.time_ms = ev->time_ms, .int_addr = sub, .ext_addr = f->src,
+		.rem_addr = R1, .int_port = sport, .ext_port = f->sport,
+		.rem_port = proto == IPPROTO_ICMP ? 0 : 53, .type = type,
+		.proto = proto,
+	};
+
+	assert_memory_equal(ev, &want, sizeof(want));
+}
+
+/* per_session: a create per new session, a delete when it expires. */
+static void
+test_session_events(void **state)
+{
+	struct rte_ring *r;
+	struct nat_test_fields f;
+	struct nat_test_env e;
+	struct nat_event ev[8];
+
+	(void)state;
+	r = env_with_ring(&e, NULL, 64, true);
+	assert_int_equal(open_flow(&e, IPPROTO_UDP, S(2), 7000), 1);
+	f = last_seen;
+	/* the block comes first: the session's port is taken from it */
+	assert_int_equal(take(r, ev, 8), 2);
+	assert_int_equal(ev[0].type, NAT_EV_BLOCK_ALLOC);
+	expect_session(&ev[1], NAT_EV_SESSION_CREATE, IPPROTO_UDP, S(2), 7000,
+		       &f);
+	assert_int_equal(ev[1].time_ms, T0 * 1000);
+	/* an established flow logs nothing more */
+	assert_int_equal(open_flow(&e, IPPROTO_UDP, S(2), 7000), 1);
+	assert_int_equal(take(r, ev, 8), 0);
+	nat_test_sweep_at(&e, T0 + 300);
+	assert_int_equal(take(r, ev, 8), 1);
+	expect_session(&ev[0], NAT_EV_SESSION_DELETE, IPPROTO_UDP, S(2), 7000,
+		       &f);
+	assert_int_equal(ev[0].time_ms, (T0 + 300) * 1000);
+	env_down(&e, r);
+}
+
+static void
+tweak_det(struct cgn_config *c)
+{
+	c->pools[0].mode = CGN_MAP_DETERMINISTIC;
+	c->pools[0].block_size = 64;
+	c->tenants[0].subscribers[0].len = 28;
+}
+
+/* RFC 7422: the configuration is the log of a deterministic pool. */
+static void
+test_deterministic_no_block_events(void **state)
+{
+	struct rte_ring *r;
+	struct nat_test_env e;
+	struct nat_event ev[8];
+
+	(void)state;
+	r = env_with_ring(&e, tweak_det, 64, false);
+	assert_int_equal(open_flow(&e, IPPROTO_TCP, S(3), 8000), 1);
+	nat_test_sweep_at(&e, T0 + 1000);
+	assert_int_equal(take(r, ev, 8), 0);
+	/* sessions are still logged when asked for */
+	nat_set_event_ring(e.ctx, r, true);
+	assert_int_equal(open_flow(&e, IPPROTO_TCP, S(4), 8000), 1);
+	assert_int_equal(take(r, ev, 8), 1);
+	expect_session(&ev[0], NAT_EV_SESSION_CREATE, IPPROTO_TCP, S(4), 8000,
+		       &last_seen);
+	env_down(&e, r);
+}
+
+/* A full ring never stops translation: the event is dropped and counted. */
+static void
+test_ring_overflow_counted(void **state)
+{
+	struct rte_ring *r;
+	struct nat_test_env e;
+	struct nat_event ev[8];
+	struct nat_stats st;
+	unsigned int i;
+
+	(void)state;
+	r = env_with_ring(&e, NULL, 4, false);	/* 3 events fit */
+	for (i = 1; i <= 5; i++)
+		assert_int_equal(open_flow(&e, IPPROTO_UDP, S(i), 9000), 1);
+	nat_get_stats(e.ctx, &st);
+	assert_int_equal(st.log_events_dropped, 2);
+	assert_int_equal(st.port_blocks, 5);
+	assert_int_equal(take(r, ev, 8), 3);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(ev[i].int_addr, S(i + 1));
+	/* room again: the next event goes through */
+	assert_int_equal(open_flow(&e, IPPROTO_UDP, S(6), 9000), 1);
+	assert_int_equal(take(r, ev, 8), 1);
+	nat_get_stats(e.ctx, &st);
+	assert_int_equal(st.log_events_dropped, 2);
+	env_down(&e, r);
+}
+
+/* No ring: nothing enqueued, nothing counted. */
+static void
+test_no_ring(void **state)
+{
+	struct nat_test_env e;
+	struct nat_stats st;
+
+	(void)state;
+	assert_int_equal(nat_test_env_start(&e, NULL), 0);
+	nat_set_event_ring(e.ctx, NULL, true);
+	assert_int_equal(open_flow(&e, IPPROTO_UDP, S(1), 9000), 1);
+	nat_get_stats(e.ctx, &st);
+	assert_int_equal(st.log_events_dropped, 0);
+	nat_test_env_down(&e);
+}
+
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_block_events),
+	cmocka_unit_test(test_session_events),
+	cmocka_unit_test(test_deterministic_no_block_events),
+	cmocka_unit_test(test_ring_overflow_counted),
+	cmocka_unit_test(test_no_ring),
+};
+
+NAT_TEST_MAIN(tests, NULL)
