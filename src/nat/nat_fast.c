@@ -290,6 +290,93 @@ nat_hairpin(struct nat_worker *w, struct nat_pkt *p, struct nat_result *res,
 	res->verdict = NAT_FWD_INSIDE;
 }
 
+/* ---- TCP MSS clamping (nat.mss_clamp), SYN segments only ---- */
+
+#define NAT_TCPOPT_EOL 0
+#define NAT_TCPOPT_NOP 1
+#define NAT_TCPOPT_MSS 2
+#define NAT_TCPOPT_MSS_LEN 4
+
+/*
+ * Offset of the MSS value in the options opt[0..len), or -1 when there is
+ * none or the list is malformed (an option running past the header, a
+ * length below 2, an MSS option not 4 bytes long, two MSS options): those
+ * are left alone. The walk ends at End of Option List.
+ */
+static int
+nat_mss_find(const uint8_t *opt, unsigned int len)
+{
+	unsigned int i = 0, olen;
+	int mss = -1;
+
+	while (i < len && opt[i] != NAT_TCPOPT_EOL) {
+		if (opt[i] == NAT_TCPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (len - i < 2)
+			return -1;
+		olen = opt[i + 1];
+		if (olen < 2 || olen > len - i)
+			return -1;
+		if (opt[i] == NAT_TCPOPT_MSS) {
+			if (olen != NAT_TCPOPT_MSS_LEN || mss >= 0)
+				return -1;
+			mss = (int)i + 2;
+		}
+		i += olen;
+	}
+	return mss;
+}
+
+/*
+ * Lower the 16-bit value at byte offset off of a TCP header to max, if it
+ * is larger, and adjust the checksum (RFC 1624). At an odd offset the
+ * value's bytes fall in two checksum words, where it counts byte-swapped.
+ */
+static void
+nat_tcp_lower16(struct rte_tcp_hdr *tcp, unsigned int off, uint16_t max)
+{
+	uint8_t *b = (uint8_t *)tcp + off;
+	uint16_t old = (uint16_t)(b[0] << 8 | b[1]), v = max, delta;
+
+	if (old <= max)
+		return;
+	b[0] = (uint8_t)(v >> 8);
+	b[1] = (uint8_t)v;
+	if (off & 1) {
+		old = rte_bswap16(old);
+		v = rte_bswap16(v);
+	}
+	delta = nat_ck_fold((uint32_t)(uint16_t)~old + v);
+	tcp->cksum = rte_cpu_to_be_16(nat_ck_apply(rte_be_to_cpu_16(tcp->cksum),
+						   delta));
+}
+
+/*
+ * Lower the MSS option of a SYN or SYN-ACK to the configured clamp, in
+ * either direction. The options must lie in the first segment.
+ */
+static __rte_noinline void
+nat_mss_clamp(const struct nat_ctx *ctx, const struct rte_mbuf *m,
+	      const struct nat_pkt *p)
+{
+	uint16_t clamp = ctx->conf.mss_clamp;
+	unsigned int hlen, avail = m->data_len - m->l3_len;
+	struct rte_tcp_hdr *tcp;
+	int off;
+
+	if (clamp == 0)
+		return;
+	tcp = (struct rte_tcp_hdr *)(void *)p->sport;
+	hlen = (unsigned int)(tcp->data_off >> 4) * 4;
+	if (hlen <= sizeof(*tcp) || hlen > avail)
+		return;
+	off = nat_mss_find((const uint8_t *)(tcp + 1), hlen - sizeof(*tcp));
+	if (off >= 0)
+		nat_tcp_lower16(tcp, sizeof(*tcp) + (unsigned int)off, clamp);
+}
+
 /* After a session is known: rewrite, hairpin, fragment bookkeeping. */
 static __rte_always_inline void
 nat_finish(struct nat_worker *w, struct rte_mbuf *m, struct nat_pkt *p,
@@ -300,6 +387,8 @@ nat_finish(struct nat_worker *w, struct rte_mbuf *m, struct nat_pkt *p,
 	uint32_t dst;
 
 	nat_apply(w, p, s, dir, now);
+	if (unlikely(p->tcp_flags & RTE_TCP_SYN_FLAG))
+		nat_mss_clamp(ctx, m, p);
 	nat_result_fwd(res, s, dir);
 	if (dir == NAT_DIR_IN2OUT) {
 		dst = rte_be_to_cpu_32(p->ip->dst_addr);

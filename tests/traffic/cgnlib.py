@@ -9,6 +9,8 @@ import subprocess
 import tempfile
 
 from scapy.all import Ether, IP, TCP, UDP, ICMP, Raw, rdpcap, wrpcap  # noqa: F401
+from scapy.layers.inet import IPerror
+from scapy.utils import checksum
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
 REPLAY = os.path.join(ROOT, "tools", "pcap-replay", "pcap-replay")
@@ -38,6 +40,7 @@ pools:
     prefixes: [{pool}]
     ports: {ports}
     block_size: {block_size}
+{pool_extra}
 nat:
   max_sessions: {max_sessions}
   max_subscribers: 1024
@@ -45,7 +48,7 @@ nat:
 {nat_extra}
 tenants:
   - name: residential
-    subscribers: [100.64.0.0/16]
+    subscribers: [{subscribers}]
     pool: public
     alg_policy: standard
 {tenant_extra}
@@ -59,7 +62,8 @@ alg_policies:
 def config(**kw):
     """Text of a config; keyword arguments override the defaults."""
     args = dict(pool="203.0.113.0/28", ports="1024-65535", block_size=256,
-                max_sessions=65536, nat_extra="", tenant_extra="",
+                max_sessions=65536, nat_extra="", tenant_extra="", pool_extra="",
+                subscribers="100.64.0.0/16",
                 ftp="true", ftp_ports="21", tftp="true")
     args.update(kw)
     return BASE_CONFIG.format(**args)
@@ -69,6 +73,7 @@ class Frames:
     """A capture under construction, with increasing timestamps."""
 
     def __init__(self, t0=1764000000.0, step=0.001):
+        self.t0 = t0
         self.t = t0
         self.step = step
         self.pkts = []
@@ -83,6 +88,11 @@ class Frames:
     def wait(self, seconds):
         self.t += seconds
 
+    def timeline(self, events):
+        """Add (seconds after t0, l3) events in time order (stable)."""
+        for at, l3 in sorted(events, key=lambda e: e[0]):
+            self.add(l3, at=self.t0 + at)
+
 
 class Result:
     def __init__(self, out, summary, stdout):
@@ -92,6 +102,17 @@ class Result:
 
     def drops(self, reason):
         return self.summary["dataplane"]["drops"].get(reason, 0)
+
+    def carrying(self, tag):
+        """Output packets whose payload contains tag (bytes or str)."""
+        tag = tag.encode() if isinstance(tag, str) else tag
+        return [p for p in self.out if tag in bytes(p)]
+
+    def one(self, tag):
+        """The only output packet carrying tag."""
+        got = self.carrying(tag)
+        assert len(got) == 1, "%r: %d packets out" % (tag, len(got))
+        return got[0]
 
     def ip(self, **match):
         """Output packets whose IP fields equal the given values."""
@@ -140,3 +161,36 @@ def checksums_ok(p):
             if fresh != r[layer].chksum:
                 return False
     return True
+
+
+def udp(src, sport, dst, dport, tag, **ip):
+    """An IPv4/UDP packet whose payload is tag (found again with Result.one)."""
+    return IP(src=src, dst=dst, **ip) / UDP(sport=sport, dport=dport) / Raw(tag.encode())
+
+
+def tcp(src, sport, dst, dport, flags, tag="", **tcpf):
+    """An IPv4/TCP segment; tag, when given, is its payload."""
+    p = IP(src=src, dst=dst) / TCP(sport=sport, dport=dport, flags=flags, **tcpf)
+    return p / Raw(tag.encode()) if tag else p
+
+
+def header_checksum_ok(raw):
+    """raw starts with an IPv4 header whose checksum is right."""
+    return checksum(raw[:(raw[0] & 0x0f) * 4]) == 0
+
+
+def quote_checksums_ok(p):
+    """For an ICMP error: the quoted IP header checksum is right, and so is
+    the quoted transport checksum when the whole datagram is quoted."""
+    raw = bytes(p[IPerror])
+    q = IP(raw)
+    return header_checksum_ok(raw) and (q.len > len(raw) or checksums_ok(q))
+
+
+def reassemble(frags):
+    """The IP datagram the fragments (any order) carry, as one packet."""
+    frags = sorted(frags, key=lambda p: p[IP].frag)
+    data = b"".join(bytes(p[IP])[p[IP].ihl * 4:p[IP].len] for p in frags)
+    h = frags[0][IP]
+    return IP(bytes(IP(src=h.src, dst=h.dst, proto=h.proto, id=h.id,
+                       ttl=h.ttl) / Raw(data)))

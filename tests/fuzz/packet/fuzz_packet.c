@@ -35,7 +35,7 @@ static const char fuzz_conf[] =
 	" address: 198.51.100.1/24, gateway: 198.51.100.254}\n"
 	"pools: [{name: public, prefixes: [203.0.113.0/29], ports: 1024-65535,"
 	" block_size: 64}]\n"
-	"nat: {max_sessions: 4096, max_subscribers: 256}\n"
+	"nat: {max_sessions: 4096, max_subscribers: 256, mss_clamp: 1400}\n"
 	"tenants: [{name: t, subscribers: [100.64.0.0/16], pool: public,"
 	" alg_policy: all}]\n"
 	"alg_policies: [{name: all, ftp: {enabled: true}, tftp: {enabled: true}}]\n";
