@@ -6,7 +6,7 @@ Slipstreaming attempts that must open nothing."""
 
 from scapy.all import IP, TCP, Raw
 
-from cgnlib import Frames, replay, checksums_ok
+from cgnlib import Frames, replay, checksums_ok, config
 
 CLI = "100.64.0.10"
 SRV = "192.0.2.21"
@@ -154,3 +154,48 @@ def test_nat_slipstreaming_attempts_open_nothing():
     # Everything left unmodified: the private address is still there.
     assert sent.count(b"100,64,0,10") == 4
     assert r.summary["dataplane"]["sessions"]["pinholes"] == 0
+
+
+def two_tenant_config():
+    """residential: FTP ALG on port 21; business: FTP ALG switched off;
+    lab: FTP ALG on a user-defined port, 2121, only."""
+    text = config(subscribers="100.64.0.0/16")
+    text = text.replace("""alg_policies:
+  - name: standard""", """  - name: business
+    subscribers: [100.65.0.0/16]
+    pool: public
+    alg_policy: noftp
+  - name: lab
+    subscribers: [100.66.0.0/16]
+    pool: public
+    alg_policy: ftp2121
+alg_policies:
+  - name: noftp
+    ftp: {enabled: false}
+  - name: ftp2121
+    ftp: {enabled: true, ports: [2121]}
+  - name: standard""")
+    return text
+
+
+def test_alg_policy_is_per_tenant():
+    f = Frames()
+    res, biz, lab = "100.64.0.10", "100.65.0.10", "100.66.0.10"
+    for cli, sport, cport in ((res, 21, 24000), (biz, 21, 24001),
+                              (lab, 21, 24002), (lab, 2121, 24003)):
+        conv = Conv(f, cport=cport, sport=sport, cli=cli)
+        conv.c(("PORT %s\r\n" % port_arg(cli, 40000)).encode())
+    r = replay(f, two_tenant_config())
+    sent = {(p[TCP].dport, p[IP].src): bytes(p[Raw].load)
+            for p in r.out if Raw in p and p[IP].dst == SRV}
+    assert len(sent) == 4
+    rewritten = [k for k, v in sent.items() if POOL.replace(".", ",").encode() in v]
+    untouched = [k for k, v in sent.items() if b"100,6" in v]
+    # residential on 21 and lab on 2121 rewritten; business (ALG off) and
+    # lab on 21 (not its configured port) pass as they were.
+    assert len(rewritten) == 2 and len(untouched) == 2
+    assert sorted(k[0] for k in rewritten) == [21, 2121]
+    alg = r.summary["dataplane"]["alg"]
+    assert alg["residential/ftp"]["rewritten"] == 1
+    assert alg["lab/ftp"]["rewritten"] == 1
+    assert alg["business/ftp"]["parsed"] == 0
