@@ -7,7 +7,7 @@ BUILD_FUZZ ?= build-fuzz
 FUZZ_SECONDS ?= 300
 
 .PHONY: all setup build build-asan build-fuzz run test unit unit-asan \
-	traffic e2e fuzz fuzz-smoke bench bench-smoke clean
+	traffic e2e fuzz fuzz-smoke bench bench-smoke bench-lab clean
 
 all: build
 
@@ -63,6 +63,10 @@ bench-smoke: build
 
 bench: build
 	sh bench/run.sh $(BUILD)
+
+# cgnat and Linux's nftables NAT side by side in the namespace lab.
+bench-lab: build
+	/usr/bin/python3 bench/lab-compare.py $(BUILD)
 
 # Everything `make test` runs, with one summary line at the end.
 test: setup
