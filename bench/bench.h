@@ -16,14 +16,15 @@
  *   bench_flow.c     flow sets, RFC 4814 ports, Zipf, packet writer
  *   bench_drive.c    the one packet-driving loop every scenario uses
  *   bench_measure.c  runs, median/min/max, two-lcore launch
- *   bench_scen.c     the scenarios
+ *   bench_scen.c     the scenarios per table size, and memory
+ *   bench_alg.c      the ALG messages
  *   bench_report.c   machine info, table, JSON
  */
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <netinet/in.h>
 
 #include <rte_ether.h>
 #include <rte_mbuf.h>
@@ -56,7 +57,6 @@ struct bench_opts {
 	uint8_t proto;			/**< IPPROTO_UDP or IPPROTO_TCP */
 	double zipf_s;
 	bool thp;			/**< madvise(MADV_HUGEPAGE) the heap */
-	bool smoke;
 	bool mem_max;			/**< memory figure for 16 Mi sessions */
 	const char *json_path;		/**< NULL: no JSON */
 	const char *only;		/**< sections to run, NULL: all */
@@ -115,7 +115,7 @@ struct bench_flow {
 	uint16_t ext_port;
 	uint8_t proto;
 	uint8_t pad;
-	uint32_t seq;			/**< next client sequence number (TCP) */
+	uint32_t seq;			/**< next client sequence (TCP) */
 };
 
 struct bench_flows {
@@ -198,7 +198,7 @@ struct bench_lane {
 	struct alg_worker *aw;
 	struct rte_mbuf **slot;		/**< batch of mbufs, reused */
 	uint32_t *slot_flow;		/**< flow index of each slot */
-	uint16_t *slot_len;		/**< length written (ALG: change check) */
+	uint16_t *slot_len;		/**< length written (ALG check) */
 	struct nat_result *res;
 	uint64_t seed;
 };

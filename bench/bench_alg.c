@@ -156,7 +156,8 @@ bench_alg_one(struct bench_alg *a, const char *label)
 	a->all = (struct bench_subset){ 0, 1, BENCH_ALG_FLOWS };
 	ret = bench_alg_setup(a);
 	if (ret < 0) {
-		snprintf(why, sizeof(why), "%s sessions could not be set up: %s",
+		snprintf(why, sizeof(why),
+			 "%s sessions could not be set up: %s",
 			 cgn_alg_name(a->id), strerror(-ret));
 		bench_row_na(a->b, c.section, c.label, why);
 		a->b->failures++;

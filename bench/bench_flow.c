@@ -173,7 +173,8 @@ bench_sampler_next(struct bench_sampler *sp)
 		k = bench_zipf_rank(sp, u);
 		if (k >= n)
 			k = n - 1;
-		k = k * sp->mult % n;	/* popular flows spread over the table */
+		/* popular flows spread over the table */
+		k = k * sp->mult % n;
 		break;
 	default:
 		k = (sp->cursor++ % n) * sp->mult % n;

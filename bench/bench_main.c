@@ -7,7 +7,7 @@
  *
  *   cgnat-bench [EAL args] -- [--sizes 64Ki,1Mi,4Mi,16Mi] [--runs 5]
  *       [--packets N] [--batch N] [--proto udp|tcp] [--zipf S]
- *       [--no-thp] [--no-mem-max] [--json FILE] [--smoke]
+ *       [--no-thp] [--no-mem-max] [--only LIST] [--json FILE] [--smoke]
  *
  * bench/run.sh gives suitable EAL arguments. Exit status 0 when every
  * scenario ran and every packet was handled as expected; the targets are
@@ -38,18 +38,18 @@ bench_usage(FILE *out, const char *prog)
 {
 	fprintf(out,
 		"usage: %s [EAL args] -- [options]\n"
-		"  --sizes LIST     live sessions per table, e.g. 64Ki,1Mi,4Mi,16Mi\n"
-		"  --runs N         runs per figure, median shown (default 5)\n"
-		"  --packets N      packets per established-flow run (default 1Mi)\n"
-		"  --batch N        packets in flight per fill (default 2048)\n"
-		"  --proto udp|tcp  flow protocol (default udp)\n"
-		"  --zipf S         Zipf exponent (default 1.0)\n"
-		"  --no-thp         keep 4 KiB pages for the --no-huge heap\n"
-		"  --no-mem-max     skip the memory figure for 16 Mi sessions\n"
-		"  --json FILE      also write the results as JSON (- = stdout)\n"
-		"  --only LIST      sections to measure: memory,sessions,established,\n"
-		"                   scaling,sweep,alg (for profiling)\n"
-		"  --smoke          tiny configuration: 4 Ki sessions, 1 run\n",
+		"  --sizes LIST    sessions per table (64Ki,1Mi,4Mi,16Mi)\n"
+		"  --runs N        runs per figure, median shown (5)\n"
+		"  --packets N     packets per established-flow run (1Mi)\n"
+		"  --batch N       packets in flight per fill (2048)\n"
+		"  --proto P       udp or tcp flows (udp)\n"
+		"  --zipf S        Zipf exponent (1.0)\n"
+		"  --no-thp        keep 4 KiB pages for the --no-huge heap\n"
+		"  --no-mem-max    no memory figure for 16 Mi sessions\n"
+		"  --json FILE     also write JSON (- = stdout)\n"
+		"  --only LIST     sections: memory,sessions,established,\n"
+		"                  scaling,sweep,alg\n"
+		"  --smoke         tiny run: 4 Ki sessions, 1 run\n",
 		prog);
 }
 
@@ -126,7 +126,6 @@ bench_opts_default(struct bench_opts *o)
 static void
 bench_opts_smoke(struct bench_opts *o)
 {
-	o->smoke = true;
 	o->sizes[0] = 4096;
 	o->nb_sizes = 1;
 	o->runs = 1;

@@ -84,7 +84,8 @@ bench_note_bad(struct bench *b, const struct bench_sample *s,
 
 	if (s->bad != 0) {
 		b->bad_pkts += s->bad;
-		n = snprintf(note, len, "%" PRIu64 " of %" PRIu64 " %s failed; ",
+		n = snprintf(note, len,
+			     "%" PRIu64 " of %" PRIu64 " %s failed; ",
 			     s->bad, s->pkts, what);
 	}
 	if (s->rejected != 0 && n >= 0 && (size_t)n < len)
@@ -310,7 +311,8 @@ bench_sz_sessions(struct bench_sz *z)
 	ret = bench_create(&z->wd.lane[0], &z->fl, &z->all, 0, z->size, &s);
 	if (ret == 0 && s.bad != 0) {
 		z->b->bad_pkts += s.bad;
-		fprintf(stderr, "%s: %" PRIu64 " sessions could not be created\n",
+		fprintf(stderr,
+			"%s: %" PRIu64 " sessions could not be created\n",
 			c.label, s.bad);
 	}
 	return ret;
@@ -583,17 +585,7 @@ bench_sweep_run(void *arg, double *v, char *note, size_t len)
 	ret = bench_run_pair(z->b, bench_noop, NULL, bench_drive_job, &j);
 	if (ret < 0)
 		return ret;
-	fprintf(stderr, "DBG baseline1 %.1f\n", bench_per_pkt(j.s.cyc_proc, j.s.timed));
-	bench_job_init(&j, z, 1, &z->half[0], z->b->o.packets);
-	ret = bench_run_pair(z->b, bench_noop, NULL, bench_drive_job, &j);
-	fprintf(stderr, "DBG baseline2 %.1f\n", bench_per_pkt(j.s.cyc_proc, j.s.timed));
-	bench_job_init(&j, z, 0, &z->half[0], z->b->o.packets);
-	ret = bench_drive_job(&j);
-	fprintf(stderr, "DBG baseline lane0 %.1f\n", bench_per_pkt(j.s.cyc_proc, j.s.timed));
-	bench_job_init(&j, z, 1, &z->half[0], z->b->o.packets);
-	ret = bench_run_pair(z->b, bench_noop, NULL, bench_drive_job, &j);
 	v[0] = bench_per_pkt(j.s.cyc_proc, j.s.timed);
-	fprintf(stderr, "DBG baseline3 %.1f\n", v[0]);
 	bench_job_init(&j, z, 1, &z->half[0], UINT64_MAX);
 	j.t.stop = &sw.stop;
 	j.t.progress = &sw.progress;
@@ -676,11 +668,16 @@ bench_sz_open(struct bench_sz *z, struct bench *b, uint32_t size)
 int
 bench_scen_size(struct bench *b, uint32_t size)
 {
-	struct bench_sz *z = calloc(1, sizeof(*z));
 	uint64_t t0 = rte_rdtsc();
+	struct bench_sz *z;
 	char sz[16];
 	int ret;
 
+	if (!bench_selected(b, "sessions") &&
+	    !bench_selected(b, "established") &&
+	    !bench_selected(b, "scaling") && !bench_selected(b, "sweep"))
+		return 0;
+	z = calloc(1, sizeof(*z));
 	if (z == NULL)
 		return -ENOMEM;
 	printf("== %s sessions (max_sessions %u)\n",

@@ -228,7 +228,8 @@ bench_port_open(struct bench *b, unsigned int p, unsigned int lanes)
 		return -EIO;
 	for (q = 0; q < lanes; q++) {
 		if (rte_eth_rx_queue_setup(id, q, BENCH_RING_DESC,
-					   rte_socket_id(), NULL, b->pool) < 0 ||
+					   rte_socket_id(), NULL,
+					   b->pool) < 0 ||
 		    rte_eth_tx_queue_setup(id, q, BENCH_RING_DESC,
 					   rte_socket_id(), NULL) < 0)
 			return -EIO;
