@@ -89,26 +89,13 @@ bench_conf_fill(struct cgn_config *c, uint32_t max_sessions,
 	struct cgn_tenant_conf *t;
 
 	memset(c, 0, sizeof(*c));
+	cgn_config_set_defaults(c);
 	snprintf(c->path, sizeof(c->path), "(cgnat-bench)");
 	c->workers = BENCH_MAX_LANES;
-	c->mbufs = 16383;
 	c->burst = BENCH_BURST;
 	c->max_sessions = max_sessions;
 	c->max_subscribers = max_subs;
-	c->max_fragments = 4096;
-	c->fragment_timeout = 2;
-	c->port_reuse_delay = 120;
-	c->max_pinholes = 65536;
-	nat->mapping = CGN_MAPPING_EIM;
-	nat->tcp_filtering = CGN_FILTER_APDF;
-	nat->udp_filtering = CGN_FILTER_EIF;
-	nat->tcp_established_timeout = 7440;
-	nat->tcp_transitory_timeout = 240;
-	nat->tcp_time_wait_timeout = 240;
 	nat->udp_timeout = BENCH_TIMEOUT;
-	nat->icmp_timeout = 60;
-	nat->max_sessions_per_subscriber = 4096;
-	nat->max_port_blocks = 4;
 	if (proto == IPPROTO_TCP) {
 		c->allow_short_timeouts = true;
 		nat->tcp_established_timeout = BENCH_TIMEOUT;
