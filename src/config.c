@@ -1484,7 +1484,7 @@ enum claim_kind {
 struct claim {
 	struct cgn_prefix p;
 	enum claim_kind kind;
-	char path[48];
+	char path[CONF_PATH_MAX];
 };
 
 struct claims {

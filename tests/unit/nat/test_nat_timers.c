@@ -400,6 +400,42 @@ test_clock_backwards(void **state)
 	nat_test_env_down(&e);
 }
 
+
+static void
+tweak_many(struct cgn_config *c)
+{
+	c->max_sessions = 4096;
+	c->tenants[0].nat.max_port_blocks = 16;
+}
+
+/*
+ * A mass expiry is removed one full limbo batch per call, and the record a
+ * call stops at is the first one the next call takes: none is left behind
+ * for a whole pass.
+ */
+static void
+test_sweep_batches_lose_nothing(void **state)
+{
+	struct nat_test_spec s = nat_test_flow(IPPROTO_UDP, S1, 20000, R1, 53);
+	struct nat_test_env e;
+	struct nat_result res;
+	struct nat_stats st;
+	const unsigned int n = 2500;
+
+	(void)state;
+	env_up(&e, tweak_many);
+	assert_int_equal(nat_test_open(&e, &s, n, &res, NULL, NULL), n);
+	set_clock(&e, T0 + 1000);
+	assert_int_equal(nat_sweep(e.ctx, 8192), 1024);
+	assert_int_equal(nat_sweep(e.ctx, 8192), 1024);
+	assert_int_equal(nat_sweep(e.ctx, 8192), n - 2048);
+	assert_int_equal(nat_sweep(e.ctx, 8192), 0);
+	nat_get_stats(e.ctx, &st);
+	assert_int_equal(st.sessions, 0);
+	assert_int_equal(st.sessions_expired, n);
+	nat_test_env_down(&e);
+}
+
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_tcp_states_and_timeouts),
 	cmocka_unit_test(test_tcp_refresh_both_directions),
@@ -409,6 +445,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_port_reuse_delay),
 	cmocka_unit_test(test_rcu_deferred_free),
 	cmocka_unit_test(test_clock_backwards),
+	cmocka_unit_test(test_sweep_batches_lose_nothing),
 };
 
 NAT_TEST_MAIN(tests, NULL)
