@@ -9,6 +9,7 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -276,6 +277,17 @@ bench_thp_one(const struct rte_memseg_list *msl, void *arg)
 	return 0;
 }
 
+static int
+bench_page_size(const struct rte_memseg_list *msl, void *arg)
+{
+	uint64_t *pg = arg;
+
+	if (msl->external || msl->page_sz == 0)
+		return 0;
+	*pg = msl->page_sz;
+	return 1;
+}
+
 /* Is THP possible for shared memory (the EAL's --no-huge heap is a memfd)? */
 static bool
 bench_thp_shmem_ok(void)
@@ -305,6 +317,14 @@ bench_thp_advise(struct bench *b)
 {
 	size_t advised = 0;
 
+	if (rte_eal_has_hugepages()) {
+		uint64_t pg = 0;
+
+		rte_memseg_list_walk(bench_page_size, &pg);
+		snprintf(b->thp_state, sizeof(b->thp_state),
+			 "%" PRIu64 " KiB pages (hugetlbfs)", pg >> 10);
+		return;
+	}
 	if (!b->o.thp) {
 		snprintf(b->thp_state, sizeof(b->thp_state),
 			 "4 KiB pages (THP not requested)");

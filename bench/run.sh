@@ -1,16 +1,18 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-3-Clause
-# Run cgnat-bench with EAL arguments that work without hugepages or NICs.
+# Run cgnat-bench with EAL arguments that work without NICs.
 #
 #   sh bench/run.sh BUILD_DIR [--smoke] [bench options...]
 #
-# --smoke: 4 Ki sessions, one run, a few seconds (part of `make test`).
-# Otherwise the full carrier sizes (64 Ki .. 16 Mi sessions); the EAL heap
-# (-m) is sized from the memory available, at most 20 GiB.
+# --smoke: 4 Ki sessions, one run, a few seconds, --no-huge (part of
+# `make test`). Otherwise the full carrier sizes (64 Ki .. 16 Mi sessions)
+# with a heap sized from the memory available, at most 20 GiB: on 2 MiB
+# hugepages reserved for the run when root (BENCH_HUGE=0: never), else on
+# --no-huge 4 KiB pages.
 # Results: the table on stdout and BUILD_DIR/bench.json.
 #
-# BENCH_EAL="..." replaces the memory arguments, e.g. on a box with
-# hugepages: BENCH_EAL="--socket-mem 16384 --huge-unlink" sh bench/run.sh build
+# BENCH_EAL="..." replaces the memory arguments, e.g.
+# BENCH_EAL="--socket-mem 16384 --huge-unlink" sh bench/run.sh build
 set -eu
 
 if [ $# -lt 1 ]; then
@@ -50,10 +52,55 @@ else
 		mem=2048
 	fi
 fi
-eal_mem=${BENCH_EAL:-"--no-huge -m $mem"}
+
+# Hugepages, as in production: with 4 KiB pages every table access beyond
+# a few MiB misses the TLB and the figures measure page walks. As root, a
+# full run reserves 2 MiB pages for itself and gives them back at exit.
+# BENCH_HUGE=0 keeps the --no-huge heap (what the smoke run always uses).
+huge_prev=""
+huge_mnt=""
+huge_release() {
+	[ -n "$huge_mnt" ] && umount "$huge_mnt" 2>/dev/null
+	[ -n "$huge_prev" ] && echo "$huge_prev" >/proc/sys/vm/nr_hugepages
+	huge_prev=""
+	huge_mnt=""
+}
+huge_free_mb() {
+	awk '/^HugePages_Free:/ { f = $2 } /^Hugepagesize:/ { s = $2 }
+	     END { print int(f * s / 1024) }' /proc/meminfo
+}
+huge_reserve() {
+	[ "$(id -u)" -eq 0 ] && [ -w /proc/sys/vm/nr_hugepages ] || return 1
+	[ "$(awk '/^Hugepagesize:/ { print $2 }' /proc/meminfo)" = 2048 ] ||
+		return 1
+	huge_prev=$(cat /proc/sys/vm/nr_hugepages)
+	echo $((huge_prev + mem / 2)) >/proc/sys/vm/nr_hugepages 2>/dev/null
+	if ! grep -qs ' hugetlbfs ' /proc/mounts; then
+		mkdir -p /dev/hugepages &&
+			mount -t hugetlbfs nodev /dev/hugepages || return 1
+		huge_mnt=/dev/hugepages
+	fi
+	[ "$(huge_free_mb)" -ge "$mem" ]
+}
+
+if [ -n "${BENCH_EAL:-}" ]; then
+	eal_mem=$BENCH_EAL
+elif [ "$smoke" -eq 0 ] && [ "${BENCH_HUGE:-1}" != 0 ] && huge_reserve; then
+	echo "bench: $(huge_free_mb) MiB of 2 MiB hugepages reserved" \
+		"for this run" >&2
+	eal_mem="-m $mem --huge-unlink"
+else
+	if [ "$smoke" -eq 0 ] && [ "${BENCH_HUGE:-1}" != 0 ]; then
+		echo "bench: no hugepages (not root, or not ${mem} MiB free);" \
+			"4 KiB pages" >&2
+	fi
+	huge_release
+	eal_mem="--no-huge -m $mem"
+fi
+trap huge_release EXIT INT TERM
 
 # shellcheck disable=SC2086
-exec "$bin" $eal_mem --no-pci --no-shconf --no-telemetry \
+"$bin" $eal_mem --no-pci --no-shconf --no-telemetry \
 	--file-prefix=cgnat-bench --lcores="$lcores" \
 	--log-level='lib.*:warning' --log-level='cgnat.*:notice' \
 	-- --json "$build/bench.json" "$@"

@@ -35,15 +35,20 @@ RTE_LOG_REGISTER_DEFAULT(nat_logtype, INFO);
 
 static unsigned int nat_ctx_seq;
 
+/* What rte_hash allocates for a table (DPDK 22.11 rte_cuckoo_hash.c). */
 static size_t
-nat_hash_mem(uint32_t entries, uint32_t key_len)
+nat_hash_mem(uint32_t entries, uint32_t key_len, bool lf)
 {
-	size_t pow = rte_align32pow2(entries);
-	size_t slots = (size_t)entries + NAT_HASH_LCORE_SLACK;
+	size_t buckets = rte_align32pow2(entries) / 8;
+	size_t slots = (size_t)entries + (lf ? NAT_HASH_LCORE_SLACK : 0) + 1;
 
-	/* buckets + ext buckets (64 B per 8 entries), key store, free ring */
-	return 2 * pow / 8 * 64 + slots * RTE_ALIGN(8 + key_len, 16) +
-	       rte_align32pow2(slots) * 4 + NAT_HASH_DQ_SIZE * 16;
+	/* buckets and as many extendable ones, 64 B each, and their ring */
+	return 2 * buckets * 64 + rte_align32pow2(buckets + 1) * 4 +
+	       /* key store (data pointer + key), free-slot ring */
+	       slots * RTE_ALIGN(8 + key_len, 16) +
+	       rte_align32pow2(slots) * 4 +
+	       /* with lock-free readers: ext buckets to free per key slot */
+	       (lf ? slots * 4 + NAT_HASH_DQ_SIZE * 16 : 0);
 }
 
 struct rte_hash *
@@ -84,7 +89,7 @@ nat_hash_create(struct nat_ctx *ctx, const char *what, uint32_t entries,
 		rte_hash_free(h);
 		return NULL;
 	}
-	ctx->mem_bytes += nat_hash_mem(hp.entries, key_len);
+	ctx->mem_bytes += nat_hash_mem(hp.entries, key_len, ctx->qs != NULL);
 	return h;
 }
 
