@@ -165,7 +165,10 @@ pl_ipv4_check(struct rte_mbuf *m, unsigned int l2_len, enum cgn_drop *why)
 		*why = CGN_DROP_BAD_IP_LENGTH;
 		return -EINVAL;
 	}
-	if (rte_ipv4_cksum(ip) != 0 && ip->hdr_checksum != 0xffff) {
+	/* a NIC that checked it says so; otherwise verify here */
+	if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) !=
+	    RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
+	    rte_ipv4_cksum(ip) != 0 && ip->hdr_checksum != 0xffff) {
 		/* rte_ipv4_cksum over a valid header yields 0 or 0xffff */
 		*why = CGN_DROP_BAD_IP_CHECKSUM;
 		return -EINVAL;
@@ -338,8 +341,11 @@ pl_process_burst(struct pl_worker *w, unsigned int ifidx,
 	struct pl_if_stats *st = &w->ifs[ifidx];
 	uint16_t i, nv = 0;
 
+	/* all headers first: their misses overlap instead of queueing */
+	for (i = 0; i < n; i++)
+		rte_prefetch0(pkts[i]);
+	st->rx_pkts += n;
 	for (i = 0; i < n; i++) {
-		st->rx_pkts++;
 		st->rx_bytes += pkts[i]->pkt_len;
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	}
