@@ -110,6 +110,20 @@ bench_traffic_init(struct bench_traffic *t, struct bench_flows *fl,
 		t->tcp_flags = RTE_TCP_ACK_FLAG;
 }
 
+/* In2out first packets, in order, of count flows of the set from from. */
+static void
+bench_create_init(struct bench_traffic *t, struct bench_flows *fl,
+		  const struct bench_subset *set, uint64_t from,
+		  uint64_t count)
+{
+	bench_traffic_init(t, fl, set, BENCH_DIST_SEQ, NAT_DIR_IN2OUT,
+			   BENCH_PATH_NAT, count);
+	t->seq_start = from;
+	t->learn = true;
+	if (fl->f[set->offset].proto == IPPROTO_TCP)
+		t->tcp_flags = RTE_TCP_SYN_FLAG;
+}
+
 /* In2out packets for flows that have no session yet: create them. */
 static int
 bench_create(struct bench_lane *ln, struct bench_flows *fl,
@@ -118,12 +132,7 @@ bench_create(struct bench_lane *ln, struct bench_flows *fl,
 {
 	struct bench_traffic t;
 
-	bench_traffic_init(&t, fl, set, BENCH_DIST_SEQ, NAT_DIR_IN2OUT,
-			   BENCH_PATH_NAT, count);
-	t.seq_start = from;
-	t.learn = true;
-	if (fl->f[set->offset].proto == IPPROTO_TCP)
-		t.tcp_flags = RTE_TCP_SYN_FLAG;
+	bench_create_init(&t, fl, set, from, count);
 	return bench_drive(ln, &t, s);
 }
 
@@ -283,6 +292,109 @@ bench_create_run(void *arg, double *v, char *note, size_t len)
 	return 0;
 }
 
+/* A case that needs the worker lcore beside the main one. */
+static int
+bench_measure_pair(struct bench_sz *z, const struct bench_case *c)
+{
+	if (z->wd.nb_lanes < 2) {
+		bench_row_na(z->b, c->section, c->label,
+			     "needs 2 lcores (--lcores=0@0,1@1)");
+		return 0;
+	}
+	return bench_measure(z->b, c);
+}
+
+static double
+bench_job_mpps(struct bench *b, const struct bench_job *j)
+{
+	return bench_rate_m(b, j->s.timed, j->s.cyc_proc);
+}
+
+/* What went wrong on either lane of a pair, in the row's note. */
+static void
+bench_pair_note(struct bench *b, struct bench_job *j, const char *what,
+		char *note, size_t len)
+{
+	j[0].s.bad += j[1].s.bad;
+	j[0].s.pkts += j[1].s.pkts;
+	j[0].s.rejected += j[1].s.rejected;
+	bench_note_bad(b, &j[0].s, what, note, len);
+}
+
+/* Every session past its timeout, swept, mappings and blocks freed. */
+static void
+bench_sz_empty(struct bench_world *wd)
+{
+	bench_clock_advance(wd, bench_idle_timeout(wd) + 1);
+	bench_sweep_until(wd, 0, NULL);
+	bench_sweep_settle(wd, 0);
+}
+
+/*
+ * Creation over 1 and 2 workers: lane 0 alone creates the sessions of half
+ * the flows, then lanes 0 and 1 together create as many (a quarter each),
+ * so both fill the table from 0 to 45 %. Both lanes write the shared
+ * tables: this shows what the slow path's locks and shared writes cost.
+ */
+static int
+bench_create_pair_run(void *arg, double *v, char *note, size_t len)
+{
+	struct bench_sz *z = arg;
+	struct bench *b = z->b;
+	struct bench_world *wd = &z->wd;
+	uint64_t n = z->size / 2;
+	struct bench_barrier br;
+	struct bench_job j[2];
+	unsigned int i;
+	int ret;
+
+	memset(j, 0, sizeof(j));
+	for (i = 0; i < 2; i++)
+		j[i].ln = &wd->lane[i];
+	bench_create_init(&j[0].t, &z->fl, &z->half[0], 0, n);
+	ret = bench_drive_job(&j[0]);
+	if (ret < 0)
+		return ret;
+	v[0] = bench_job_mpps(b, &j[0]);
+	bench_sz_empty(wd);
+
+	/* the same sessions in all, so the table fills over the same range */
+	bench_barrier_init(&br, 2);
+	for (i = 0; i < 2; i++) {
+		bench_create_init(&j[i].t, &z->fl, &z->half[i], 0, n / 2);
+		j[i].t.sync = &br;
+	}
+	ret = bench_run_pair(b, bench_drive_job, &j[0], bench_drive_job,
+			     &j[1]);
+	if (ret < 0)
+		return ret;
+	v[1] = bench_job_mpps(b, &j[0]) + bench_job_mpps(b, &j[1]);
+	v[2] = v[1] / v[0];
+	bench_pair_note(b, j, "creations", note, len);
+	bench_sz_empty(wd);
+	return 0;
+}
+
+static int
+bench_sz_create_pair(struct bench_sz *z)
+{
+	static const struct bench_metric m[] = {
+		{ .name = "1 worker", .unit = "M/s" },
+		{ .name = "2 workers, aggregate", .unit = "M/s" },
+		{ .name = "speedup 1->2", .unit = "x" },
+	};
+	struct bench_case c = {
+		.section = "scaling", .run = bench_create_pair_run, .arg = z,
+		.metrics = m, .nb_metrics = RTE_DIM(m),
+		.runs = bench_heavy_runs(z),
+	};
+	char sz[16];
+
+	snprintf(c.label, sizeof(c.label), "%s new sessions/s",
+		 bench_size_str(z->size, sz, sizeof(sz)));
+	return bench_measure_pair(z, &c);
+}
+
 static int
 bench_sz_sessions(struct bench_sz *z)
 {
@@ -305,6 +417,8 @@ bench_sz_sessions(struct bench_sz *z)
 	snprintf(c.label, sizeof(c.label), "%s",
 		 bench_size_str(z->size, sz, sizeof(sz)));
 	ret = bench_measure(z->b, &c);
+	if (ret == 0 && bench_selected(z->b, "scaling"))
+		ret = bench_sz_create_pair(z);
 	if (ret < 0)
 		return ret;
 	/* fill the table again for what follows */
@@ -404,18 +518,6 @@ bench_sz_established(struct bench_sz *z)
 
 /* ---- 1 -> 2 workers ---- */
 
-/* A case that needs the worker lcore beside the main one. */
-static int
-bench_measure_pair(struct bench_sz *z, const struct bench_case *c)
-{
-	if (z->wd.nb_lanes < 2) {
-		bench_row_na(z->b, c->section, c->label,
-			     "needs 2 lcores (--lcores=0@0,1@1)");
-		return 0;
-	}
-	return bench_measure(z->b, c);
-}
-
 static void
 bench_job_init(struct bench_job *j, struct bench_sz *z, unsigned int lane,
 	       const struct bench_subset *set, uint64_t packets)
@@ -445,12 +547,6 @@ bench_sz_prime(struct bench_sz *z)
 			      &j[1]);
 }
 
-static double
-bench_job_mpps(struct bench *b, const struct bench_job *j)
-{
-	return bench_rate_m(b, j->s.timed, j->s.cyc_proc);
-}
-
 static int
 bench_scale_run(void *arg, double *v, char *note, size_t len)
 {
@@ -475,10 +571,7 @@ bench_scale_run(void *arg, double *v, char *note, size_t len)
 		return ret;
 	v[1] = bench_job_mpps(b, &j[0]) + bench_job_mpps(b, &j[1]);
 	v[2] = v[1] / v[0];
-	j[0].s.bad += j[1].s.bad;
-	j[0].s.pkts += j[1].s.pkts;
-	j[0].s.rejected += j[1].s.rejected;
-	bench_note_bad(b, &j[0].s, "packets", note, len);
+	bench_pair_note(b, j, "packets", note, len);
 	return 0;
 }
 

@@ -59,6 +59,7 @@ fi
 # BENCH_HUGE=0 keeps the --no-huge heap (what the smoke run always uses).
 huge_prev=""
 huge_mnt=""
+huge_mb=0
 huge_release() {
 	[ -n "$huge_mnt" ] && umount "$huge_mnt" 2>/dev/null
 	[ -n "$huge_prev" ] && echo "$huge_prev" >/proc/sys/vm/nr_hugepages
@@ -73,14 +74,19 @@ huge_reserve() {
 	[ "$(id -u)" -eq 0 ] && [ -w /proc/sys/vm/nr_hugepages ] || return 1
 	[ "$(awk '/^Hugepagesize:/ { print $2 }' /proc/meminfo)" = 2048 ] ||
 		return 1
+	# 16 Mi sessions need ~7.2 GiB of tables; more only fragments memory
+	huge_mb=$mem
+	[ "$huge_mb" -gt 12288 ] && huge_mb=12288
 	huge_prev=$(cat /proc/sys/vm/nr_hugepages)
-	echo $((huge_prev + mem / 2)) >/proc/sys/vm/nr_hugepages 2>/dev/null
+	# contiguous 2 MiB pages are easier to find after a compaction
+	echo 1 >/proc/sys/vm/compact_memory 2>/dev/null || true
+	echo $((huge_prev + huge_mb / 2)) >/proc/sys/vm/nr_hugepages 2>/dev/null
 	if ! grep -qs ' hugetlbfs ' /proc/mounts; then
 		mkdir -p /dev/hugepages &&
 			mount -t hugetlbfs nodev /dev/hugepages || return 1
 		huge_mnt=/dev/hugepages
 	fi
-	[ "$(huge_free_mb)" -ge "$mem" ]
+	[ "$(huge_free_mb)" -ge "$huge_mb" ]
 }
 
 if [ -n "${BENCH_EAL:-}" ]; then
@@ -88,10 +94,10 @@ if [ -n "${BENCH_EAL:-}" ]; then
 elif [ "$smoke" -eq 0 ] && [ "${BENCH_HUGE:-1}" != 0 ] && huge_reserve; then
 	echo "bench: $(huge_free_mb) MiB of 2 MiB hugepages reserved" \
 		"for this run" >&2
-	eal_mem="-m $mem --huge-unlink"
+	eal_mem="-m $huge_mb --huge-unlink"
 else
 	if [ "$smoke" -eq 0 ] && [ "${BENCH_HUGE:-1}" != 0 ]; then
-		echo "bench: no hugepages (not root, or not ${mem} MiB free);" \
+		echo "bench: no hugepages (not root, or not ${huge_mb} MiB of them free);" \
 			"4 KiB pages" >&2
 	fi
 	huge_release

@@ -523,36 +523,34 @@ nat_event_emit(struct nat_ctx *ctx, struct nat_event *ev)
 		__atomic_fetch_add(&ctx->n_ev_dropped, 1, __ATOMIC_RELAXED);
 }
 
-/* Live counters copied into nat_stats. */
-#define NAT_STAT(c, st) \
-	{ offsetof(struct nat_ctx, c), offsetof(struct nat_stats, st) }
-static const struct {
-	size_t ctx_off;
-	size_t st_off;
-} nat_stat_map[] = {
-	NAT_STAT(n_sessions, sessions),
-	NAT_STAT(n_created, sessions_created),
-	NAT_STAT(n_expired, sessions_expired),
-	NAT_STAT(n_maps, mappings),
-	NAT_STAT(n_subs, subscribers),
-	NAT_STAT(n_blocks, port_blocks),
-	NAT_STAT(n_frags, fragments),
-	NAT_STAT(n_ev_dropped, log_events_dropped),
+/* Where each occupancy counter goes in nat_stats. */
+static const size_t nat_count_stat[NAT_C_MAX] = {
+	[NAT_C_SESSIONS] = offsetof(struct nat_stats, sessions),
+	[NAT_C_CREATED] = offsetof(struct nat_stats, sessions_created),
+	[NAT_C_EXPIRED] = offsetof(struct nat_stats, sessions_expired),
+	[NAT_C_MAPS] = offsetof(struct nat_stats, mappings),
+	[NAT_C_SUBS] = offsetof(struct nat_stats, subscribers),
+	[NAT_C_BLOCKS] = offsetof(struct nat_stats, port_blocks),
 };
 
 void
 nat_get_stats(const struct nat_ctx *ctx, struct nat_stats *st)
 {
-	const uint64_t *from;
-	unsigned int i;
+	int64_t sum[NAT_C_MAX] = { 0 };
+	unsigned int i, c;
 
 	memset(st, 0, sizeof(*st));
-	for (i = 0; i < RTE_DIM(nat_stat_map); i++) {
-		from = (const uint64_t *)((const uint8_t *)ctx +
-					  nat_stat_map[i].ctx_off);
-		*(uint64_t *)((uint8_t *)st + nat_stat_map[i].st_off) =
-			__atomic_load_n(from, __ATOMIC_RELAXED);
-	}
+	for (i = 0; i < RTE_DIM(ctx->counts); i++)
+		for (c = 0; c < NAT_C_MAX; c++)
+			sum[c] += __atomic_load_n(&ctx->counts[i].v[c],
+						  __ATOMIC_RELAXED);
+	/* lines are read one by one: a live figure may dip below zero */
+	for (c = 0; c < NAT_C_MAX; c++)
+		*(uint64_t *)((uint8_t *)st + nat_count_stat[c]) =
+			(uint64_t)RTE_MAX(sum[c], (int64_t)0);
+	st->fragments = __atomic_load_n(&ctx->n_frags, __ATOMIC_RELAXED);
+	st->log_events_dropped = __atomic_load_n(&ctx->n_ev_dropped,
+						 __ATOMIC_RELAXED);
 	for (i = 0; i < ctx->conf.nb_pools; i++)
 		st->port_blocks_total += ctx->pools[i].blocks_total;
 	st->max_sessions = ctx->max_sessions;

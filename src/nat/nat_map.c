@@ -112,7 +112,7 @@ nat_map_new(struct nat_ctx *ctx, struct nat_sub *sub, uint32_t sub_idx,
 	if (int_key && nat_map_add_key(ctx, m, 0, idx) >= 0)
 		m->flags |= NAT_MAP_F_INT_KEY;
 	sub->mappings++;
-	__atomic_fetch_add(&ctx->n_maps, 1, __ATOMIC_RELAXED);
+	nat_count(ctx, NAT_C_MAPS, 1);
 	*map_idx = idx;
 	return 0;
 }
@@ -193,7 +193,7 @@ nat_map_unlink(struct nat_ctx *ctx, struct nat_mapping *m)
 	nat_port_free(ctx, sub, m->proto, m->ext_port, m->block);
 	sub->mappings--;
 	m->flags |= NAT_REC_DEAD;
-	__atomic_fetch_sub(&ctx->n_maps, 1, __ATOMIC_RELAXED);
+	nat_count(ctx, NAT_C_MAPS, -1);
 }
 
 /* ---- the sessions of a mapping (address-dependent filtering) ---- */

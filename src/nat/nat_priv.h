@@ -18,6 +18,7 @@
 #include <rte_byteorder.h>
 #include <rte_hash.h>
 #include <rte_ip.h>
+#include <rte_lcore.h>
 #include <rte_log.h>
 #include <rte_ring_elem.h>
 #include <rte_spinlock.h>
@@ -221,6 +222,26 @@ struct nat_limbo {
 	uint32_t count[NAT_RK_MAX];
 };
 
+/** Occupancy counters kept by the slow path and the sweeper. */
+enum nat_count {
+	NAT_C_SESSIONS = 0,	/**< live: creations less removals */
+	NAT_C_CREATED,
+	NAT_C_EXPIRED,
+	NAT_C_MAPS,		/**< live */
+	NAT_C_SUBS,		/**< live */
+	NAT_C_BLOCKS,		/**< live */
+	NAT_C_MAX
+};
+
+/*
+ * One cache line of signed deltas per lcore, so that workers creating
+ * sessions at once never write the same line; a figure is the sum of the
+ * lines. The last line serves threads that are not EAL lcores.
+ */
+struct nat_count_line {
+	int64_t v[NAT_C_MAX];
+} __rte_cache_aligned;
+
 struct nat_ctx {
 	struct cgn_config conf;			/**< private copy */
 	const struct cgn_clock *clock;
@@ -274,13 +295,9 @@ struct nat_ctx {
 	struct rte_ring *ev_ring;
 	bool ev_sessions;			/**< also session events */
 
-	/* slow-path counters, relaxed atomics */
-	uint64_t n_sessions;
-	uint64_t n_created;
-	uint64_t n_expired;
-	uint64_t n_maps;
-	uint64_t n_subs;
-	uint64_t n_blocks;
+	/* occupancy, one line per lcore (nat_count) */
+	struct nat_count_line counts[RTE_MAX_LCORE + 1];
+	/* rare events, relaxed atomics */
 	uint64_t n_frags;
 	uint64_t n_ev_dropped;			/**< event ring was full */
 	uint64_t blocks_total;
@@ -494,6 +511,22 @@ nat_ck_apply_l4(uint16_t ck, uint16_t delta, uint8_t proto)
 	if (ck == 0 && proto == IPPROTO_UDP)
 		ck = 0xffff;
 	return ck;
+}
+
+static inline void
+nat_count(struct nat_ctx *ctx, enum nat_count c, int64_t delta)
+{
+	unsigned int id = rte_lcore_id();
+	int64_t *v;
+
+	if (likely(id < RTE_MAX_LCORE)) {
+		/* this lcore is the line's only writer: no read-modify-write */
+		v = &ctx->counts[id].v[c];
+		__atomic_store_n(v, *v + delta, __ATOMIC_RELAXED);
+	} else {
+		__atomic_fetch_add(&ctx->counts[RTE_MAX_LCORE].v[c], delta,
+				   __ATOMIC_RELAXED);
+	}
 }
 
 /* ---- nat_ctx.c ---- */

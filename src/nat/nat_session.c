@@ -157,8 +157,8 @@ nat_sess_create(struct nat_worker *w, struct nat_sub *sub,
 	nat_map_link_sess(ctx, m, s);
 	sub->sessions++;
 	w->sessions_created++;
-	__atomic_fetch_add(&ctx->n_sessions, 1, __ATOMIC_RELAXED);
-	__atomic_fetch_add(&ctx->n_created, 1, __ATOMIC_RELAXED);
+	nat_count(ctx, NAT_C_SESSIONS, 1);
+	nat_count(ctx, NAT_C_CREATED, 1);
 	nat_sess_event(ctx, s, NAT_EV_SESSION_CREATE);
 	return s;
 }
@@ -180,7 +180,7 @@ nat_sess_unlink(struct nat_ctx *ctx, struct nat_session *s, uint32_t now)
 	rte_hash_del_key(ctx->sess_h, &k);
 	nat_map_unlink_sess(ctx, &ctx->maps[s->mapping], s, now);
 	sub->sessions--;
-	__atomic_fetch_sub(&ctx->n_sessions, 1, __ATOMIC_RELAXED);
+	nat_count(ctx, NAT_C_SESSIONS, -1);
 	nat_sess_event(ctx, s, NAT_EV_SESSION_DELETE);
 }
 

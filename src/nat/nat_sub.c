@@ -93,7 +93,7 @@ nat_sub_create(struct nat_ctx *ctx, uint32_t addr, uint32_t *idx, int *err)
 		sub = NULL;
 		goto out;
 	}
-	__atomic_fetch_add(&ctx->n_subs, 1, __ATOMIC_RELAXED);
+	nat_count(ctx, NAT_C_SUBS, 1);
 out:
 	rte_spinlock_unlock(&ctx->sub_create_lock);
 	return sub;
@@ -139,7 +139,7 @@ nat_sub_unlink(struct nat_ctx *ctx, struct nat_sub *sub)
 {
 	rte_hash_del_key(ctx->sub_h, &sub->addr);
 	sub->flags |= NAT_REC_DEAD;
-	__atomic_fetch_sub(&ctx->n_subs, 1, __ATOMIC_RELAXED);
+	nat_count(ctx, NAT_C_SUBS, -1);
 }
 
 /* ---- blocks ---- */
@@ -243,7 +243,7 @@ nat_sub_block_add(struct nat_worker *w, struct nat_sub *sub)
 	memset(b->used, 0, sizeof(b->used));
 	memset(b->bits, 0, NAT_PS_MAX * ctx->blk_words * sizeof(uint64_t));
 	sub->blocks[sub->nb_blocks++] = bi;
-	__atomic_fetch_add(&ctx->n_blocks, 1, __ATOMIC_RELAXED);
+	nat_count(ctx, NAT_C_BLOCKS, 1);
 	if (!pool->det)
 		nat_block_event(ctx, sub, b, NAT_EV_BLOCK_ALLOC);
 	return 0;
@@ -269,7 +269,7 @@ nat_sub_block_remove(struct nat_ctx *ctx, struct nat_sub *sub, uint32_t bi)
 			sub->ext_addr = 0;
 	}
 	rte_ring_mp_enqueue_elem(ctx->blk_free, &bi, sizeof(bi));
-	__atomic_fetch_sub(&ctx->n_blocks, 1, __ATOMIC_RELAXED);
+	nat_count(ctx, NAT_C_BLOCKS, -1);
 }
 
 static uint32_t

@@ -190,7 +190,7 @@ static void
 nat_sess_reap(struct nat_ctx *ctx, uint32_t idx, uint32_t now)
 {
 	nat_sess_unlink(ctx, &ctx->sess[idx], now);
-	__atomic_fetch_add(&ctx->n_expired, 1, __ATOMIC_RELAXED);
+	nat_count(ctx, NAT_C_EXPIRED, 1);
 }
 
 static bool
