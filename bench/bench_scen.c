@@ -152,6 +152,18 @@ bench_touch(struct bench_sz *z, const struct bench_subset *set)
 	return ret;
 }
 
+/* A case's label: the table size, then what is measured. */
+static void
+bench_sz_label(struct bench_case *c, const struct bench_sz *z,
+	       const char *what)
+{
+	char sz[16];
+
+	snprintf(c->label, sizeof(c->label), "%s%s%s",
+		 bench_size_str(z->size, sz, sizeof(sz)), *what ? " " : "",
+		 what);
+}
+
 /*
  * Runs of the cases that fill or empty the whole table: at 16 Mi sessions
  * one such run takes a minute, so tables from 4 Mi on get at most
@@ -388,10 +400,8 @@ bench_sz_create_pair(struct bench_sz *z)
 		.metrics = m, .nb_metrics = RTE_DIM(m),
 		.runs = bench_heavy_runs(z),
 	};
-	char sz[16];
 
-	snprintf(c.label, sizeof(c.label), "%s new sessions/s",
-		 bench_size_str(z->size, sz, sizeof(sz)));
+	bench_sz_label(&c, z, "new sessions/s");
 	return bench_measure_pair(z, &c);
 }
 
@@ -411,11 +421,9 @@ bench_sz_sessions(struct bench_sz *z)
 		.runs = bench_heavy_runs(z),
 	};
 	struct bench_sample s;
-	char sz[16];
 	int ret;
 
-	snprintf(c.label, sizeof(c.label), "%s",
-		 bench_size_str(z->size, sz, sizeof(sz)));
+	bench_sz_label(&c, z, "");
 	ret = bench_measure(z->b, &c);
 	if (ret == 0 && bench_selected(z->b, "scaling"))
 		ret = bench_sz_create_pair(z);
@@ -588,10 +596,8 @@ bench_sz_scaling(struct bench_sz *z)
 		.section = "scaling", .run = bench_scale_run, .arg = z,
 		.metrics = m, .nb_metrics = RTE_DIM(m), .warmup = true,
 	};
-	char sz[16];
 
-	snprintf(c.label, sizeof(c.label), "%s in2out uniform ring",
-		 bench_size_str(z->size, sz, sizeof(sz)));
+	bench_sz_label(&c, z, "in2out uniform ring");
 	return bench_measure_pair(z, &c);
 }
 
@@ -709,10 +715,8 @@ bench_sz_sweep(struct bench_sz *z)
 		.metrics = m, .nb_metrics = RTE_DIM(m),
 		.runs = bench_heavy_runs(z),
 	};
-	char sz[16];
 
-	snprintf(c.label, sizeof(c.label), "%s ring, half expiring",
-		 bench_size_str(z->size, sz, sizeof(sz)));
+	bench_sz_label(&c, z, "ring, half expiring");
 	/* minutes at 16 Mi: only when asked for by name */
 	if (z->size > BENCH_SWEEP_MAX && z->b->o.only == NULL) {
 		bench_row_na(z->b, c.section, c.label,
