@@ -165,11 +165,13 @@ pl_ipv4_check(struct rte_mbuf *m, unsigned int l2_len, enum cgn_drop *why)
 		*why = CGN_DROP_BAD_IP_LENGTH;
 		return -EINVAL;
 	}
-	/* a NIC that checked it says so; otherwise verify here */
+	/*
+	 * A NIC that checked it says so; otherwise verify here. Summed with
+	 * its checksum field a valid header folds to 0xffff, whichever of
+	 * its two forms of zero the sender wrote, so the complement is 0.
+	 */
 	if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) !=
-	    RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
-	    rte_ipv4_cksum(ip) != 0 && ip->hdr_checksum != 0xffff) {
-		/* rte_ipv4_cksum over a valid header yields 0 or 0xffff */
+	    RTE_MBUF_F_RX_IP_CKSUM_GOOD && rte_ipv4_cksum(ip) != 0) {
 		*why = CGN_DROP_BAD_IP_CHECKSUM;
 		return -EINVAL;
 	}
