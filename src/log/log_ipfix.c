@@ -35,11 +35,17 @@
 #define IE_OBS_TIME_MS		323	/* observationTimeMilliseconds */
 #define IE_PORT_RANGE_START	361	/* portRangeStart */
 #define IE_PORT_RANGE_END	362	/* portRangeEnd */
+#define IE_NAT_POOL_ID		283	/* natPoolId */
+#define IE_NAT_QUOTA_EVENT	466	/* natQuotaExceededEvent */
+#define IE_MAX_SESSIONS		471	/* maxSessionEntries */
+#define IE_MAX_PER_USER		473	/* maxEntriesPerUser */
+#define IE_MAX_SUBSCRIBERS	474	/* maxSubscribers */
 
 struct log_ipfix_field {
 	uint16_t ie;
 	uint8_t len;		/**< bytes on the wire */
-	uint8_t src_size;	/**< bytes of the event member, 0: natEvent */
+	uint8_t src_size;	/**< bytes of the event member, 0: from the
+				 * event type (natEvent, natQuotaExceededEvent) */
 	uint16_t src_off;	/**< offset of that member */
 };
 
@@ -47,15 +53,19 @@ struct log_ipfix_field {
 	{ (ie), (len), RTE_SIZEOF_FIELD(struct nat_event, member), \
 	  offsetof(struct nat_event, member) }
 #define LOG_F_NAT_EVENT { IE_NAT_EVENT, 1, 0, 0 }
+#define LOG_F_QUOTA_EVENT { IE_NAT_QUOTA_EVENT, 4, 0, 0 }
+/* What every record starts with. */
+#define LOG_F_HEAD \
+	LOG_F(IE_OBS_TIME_MS, 8, time_ms), \
+	LOG_F(IE_INGRESS_VRFID, 4, tenant), \
+	LOG_F_NAT_EVENT
 
 /*
  * RFC 8158 NAT44 session create/delete. NAT44 leaves the destination
  * alone, so the post-NAT destination equals the destination.
  */
 static const struct log_ipfix_field log_f_session[] = {
-	LOG_F(IE_OBS_TIME_MS, 8, time_ms),
-	LOG_F(IE_INGRESS_VRFID, 4, tenant),
-	LOG_F_NAT_EVENT,
+	LOG_F_HEAD,
 	LOG_F(IE_SRC_IPV4, 4, int_addr),
 	LOG_F(IE_POST_NAT_SRC_IPV4, 4, ext_addr),
 	LOG_F(IE_PROTOCOL, 1, proto),
@@ -69,21 +79,62 @@ static const struct log_ipfix_field log_f_session[] = {
 
 /* RFC 8158 port block allocation/de-allocation. */
 static const struct log_ipfix_field log_f_block[] = {
-	LOG_F(IE_OBS_TIME_MS, 8, time_ms),
-	LOG_F(IE_INGRESS_VRFID, 4, tenant),
-	LOG_F_NAT_EVENT,
+	LOG_F_HEAD,
 	LOG_F(IE_SRC_IPV4, 4, int_addr),
 	LOG_F(IE_POST_NAT_SRC_IPV4, 4, ext_addr),
 	LOG_F(IE_PORT_RANGE_START, 2, port_first),
 	LOG_F(IE_PORT_RANGE_END, 2, port_last),
 };
 
+/*
+ * RFC 8158 resource events (RFC 6888 REQ-11c), each with the tenant as
+ * ingressVRFID like the others: addresses exhausted (the pool), ports
+ * exhausted (the subscriber and its external address), quota exceeded
+ * (the limit; the subscriber for the per-subscriber one).
+ */
+static const struct log_ipfix_field log_f_pool[] = {
+	LOG_F_HEAD,
+	LOG_F(IE_NAT_POOL_ID, 4, value),
+};
+
+static const struct log_ipfix_field log_f_ports[] = {
+	LOG_F_HEAD,
+	LOG_F(IE_SRC_IPV4, 4, int_addr),
+	LOG_F(IE_POST_NAT_SRC_IPV4, 4, ext_addr),
+	LOG_F(IE_PROTOCOL, 1, proto),
+};
+
+static const struct log_ipfix_field log_f_quota[] = {
+	LOG_F_HEAD,
+	LOG_F_QUOTA_EVENT,
+	LOG_F(IE_MAX_SESSIONS, 4, value),
+};
+
+static const struct log_ipfix_field log_f_quota_sub[] = {
+	LOG_F_HEAD,
+	LOG_F_QUOTA_EVENT,
+	LOG_F(IE_MAX_PER_USER, 4, value),
+	LOG_F(IE_SRC_IPV4, 4, int_addr),
+};
+
+static const struct log_ipfix_field log_f_quota_subs[] = {
+	LOG_F_HEAD,
+	LOG_F_QUOTA_EVENT,
+	LOG_F(IE_MAX_SUBSCRIBERS, 4, value),
+};
+
+#define LOG_TMPL(f) { (f), RTE_DIM(f) }
 static const struct {
 	const struct log_ipfix_field *f;
 	uint16_t nb;
 } log_tmpls[LOG_SHAPE_MAX] = {
-	[LOG_SHAPE_SESSION] = { log_f_session, RTE_DIM(log_f_session) },
-	[LOG_SHAPE_BLOCK] = { log_f_block, RTE_DIM(log_f_block) },
+	[LOG_SHAPE_SESSION] = LOG_TMPL(log_f_session),
+	[LOG_SHAPE_BLOCK] = LOG_TMPL(log_f_block),
+	[LOG_SHAPE_POOL] = LOG_TMPL(log_f_pool),
+	[LOG_SHAPE_PORTS] = LOG_TMPL(log_f_ports),
+	[LOG_SHAPE_QUOTA] = LOG_TMPL(log_f_quota),
+	[LOG_SHAPE_QUOTA_SUB] = LOG_TMPL(log_f_quota_sub),
+	[LOG_SHAPE_QUOTA_SUBS] = LOG_TMPL(log_f_quota_subs),
 };
 
 /* Big-endian n bytes of v at p. */
@@ -106,7 +157,7 @@ log_put(struct log_ipfix *x, uint64_t v, unsigned int n)
 
 static uint64_t
 log_field_value(const struct log_ipfix_field *f, const struct nat_event *ev,
-		uint8_t nat_event)
+		const struct log_event_desc *d)
 {
 	const uint8_t *p = (const uint8_t *)ev + f->src_off;
 	uint64_t u64;
@@ -126,7 +177,7 @@ log_field_value(const struct log_ipfix_field *f, const struct nat_event *ev,
 		memcpy(&u64, p, sizeof(u64));
 		return u64;
 	default:
-		return nat_event;
+		return f->ie == IE_NAT_EVENT ? d->nat_event : d->quota;
 	}
 }
 
@@ -237,7 +288,7 @@ log_ipfix_add(struct log_ipfix *x, const struct nat_event *ev)
 	}
 	for (i = 0; i < log_tmpls[d->shape].nb; i++) {
 		f = &log_tmpls[d->shape].f[i];
-		log_put(x, log_field_value(f, ev, d->nat_event), f->len);
+		log_put(x, log_field_value(f, ev, d), f->len);
 	}
 	x->nrec++;
 	return 0;

@@ -33,18 +33,32 @@ extern int log_logtype;
 enum log_shape {
 	LOG_SHAPE_SESSION = 0,
 	LOG_SHAPE_BLOCK,
+	LOG_SHAPE_POOL,		/**< addresses exhausted */
+	LOG_SHAPE_PORTS,	/**< ports exhausted */
+	LOG_SHAPE_QUOTA,	/**< a table-wide quota */
+	LOG_SHAPE_QUOTA_SUB,	/**< a per-subscriber quota */
+	LOG_SHAPE_QUOTA_SUBS,	/**< the subscriber quota */
 	LOG_SHAPE_MAX
 };
 
 /* natEvent values (IANA "NAT Event Type" registry, RFC 8158). */
+#define LOG_NATEV_ADDRESSES_EXHAUSTED	3
 #define LOG_NATEV_NAT44_SESSION_CREATE	4
 #define LOG_NATEV_NAT44_SESSION_DELETE	5
+#define LOG_NATEV_PORTS_EXHAUSTED	12
+#define LOG_NATEV_QUOTA_EXCEEDED	13
 #define LOG_NATEV_PORT_BLOCK_ALLOC	16
 #define LOG_NATEV_PORT_BLOCK_DEALLOC	17
+
+/* natQuotaExceededEvent values (IANA registry, RFC 8158 section 4.4). */
+#define LOG_QUOTA_MAX_SESSIONS		1
+#define LOG_QUOTA_MAX_PER_USER		3
+#define LOG_QUOTA_MAX_SUBSCRIBERS	4
 
 struct log_event_desc {
 	uint8_t shape;		/**< enum log_shape */
 	uint8_t nat_event;	/**< IPFIX natEvent */
+	uint8_t quota;		/**< natQuotaExceededEvent, 0: none */
 	const char *text;	/**< syslog: what happened */
 };
 
@@ -54,13 +68,27 @@ log_event_desc(unsigned int type)
 {
 	static const struct log_event_desc d[NAT_EV_MAX] = {
 		[NAT_EV_BLOCK_ALLOC] = { LOG_SHAPE_BLOCK,
-			LOG_NATEV_PORT_BLOCK_ALLOC, "port-block alloc" },
+			LOG_NATEV_PORT_BLOCK_ALLOC, 0, "port-block alloc" },
 		[NAT_EV_BLOCK_RELEASE] = { LOG_SHAPE_BLOCK,
-			LOG_NATEV_PORT_BLOCK_DEALLOC, "port-block release" },
+			LOG_NATEV_PORT_BLOCK_DEALLOC, 0, "port-block release" },
 		[NAT_EV_SESSION_CREATE] = { LOG_SHAPE_SESSION,
-			LOG_NATEV_NAT44_SESSION_CREATE, "session create" },
+			LOG_NATEV_NAT44_SESSION_CREATE, 0, "session create" },
 		[NAT_EV_SESSION_DELETE] = { LOG_SHAPE_SESSION,
-			LOG_NATEV_NAT44_SESSION_DELETE, "session delete" },
+			LOG_NATEV_NAT44_SESSION_DELETE, 0, "session delete" },
+		[NAT_EV_ADDRS_EXHAUSTED] = { LOG_SHAPE_POOL,
+			LOG_NATEV_ADDRESSES_EXHAUSTED, 0,
+			"addresses exhausted" },
+		[NAT_EV_PORTS_EXHAUSTED] = { LOG_SHAPE_PORTS,
+			LOG_NATEV_PORTS_EXHAUSTED, 0, "ports exhausted" },
+		[NAT_EV_QUOTA_SESSIONS] = { LOG_SHAPE_QUOTA,
+			LOG_NATEV_QUOTA_EXCEEDED, LOG_QUOTA_MAX_SESSIONS,
+			"quota exceeded: sessions" },
+		[NAT_EV_QUOTA_SUB_SESSIONS] = { LOG_SHAPE_QUOTA_SUB,
+			LOG_NATEV_QUOTA_EXCEEDED, LOG_QUOTA_MAX_PER_USER,
+			"quota exceeded: sessions per subscriber" },
+		[NAT_EV_QUOTA_SUBSCRIBERS] = { LOG_SHAPE_QUOTA_SUBS,
+			LOG_NATEV_QUOTA_EXCEEDED, LOG_QUOTA_MAX_SUBSCRIBERS,
+			"quota exceeded: subscribers" },
 	};
 
 	return type < NAT_EV_MAX ? &d[type] : NULL;

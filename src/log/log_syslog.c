@@ -56,32 +56,59 @@ log_time_iso(uint64_t ms, char *buf, size_t len)
 	snprintf(buf + n, len - n, ".%03uZ", (unsigned int)(ms % 1000));
 }
 
+/* What follows "<event> tenant=<name>" for each shape, without the time. */
+static int
+log_syslog_body(char *buf, size_t len, const struct log_event_desc *d,
+		const struct nat_event *ev)
+{
+	char pname[4];
+
+	switch (d->shape) {
+	case LOG_SHAPE_BLOCK:
+		return snprintf(buf, len, "sub=" LOG_IP_FMT " ext=" LOG_IP_FMT
+				" ports=%u-%u proto=all", LOG_IP(ev->int_addr),
+				LOG_IP(ev->ext_addr), ev->port_first,
+				ev->port_last);
+	case LOG_SHAPE_SESSION:
+		return snprintf(buf, len, "proto=%s sub=" LOG_IP_FMT
+				":%u ext=" LOG_IP_FMT ":%u dst=" LOG_IP_FMT
+				":%u", log_proto_name(ev->proto, pname,
+						      sizeof(pname)),
+				LOG_IP(ev->int_addr), ev->int_port,
+				LOG_IP(ev->ext_addr), ev->ext_port,
+				LOG_IP(ev->rem_addr), ev->rem_port);
+	case LOG_SHAPE_POOL:
+		return snprintf(buf, len, "pool=%u", ev->value);
+	case LOG_SHAPE_PORTS:
+		return snprintf(buf, len, "proto=%s sub=" LOG_IP_FMT
+				" ext=" LOG_IP_FMT,
+				log_proto_name(ev->proto, pname,
+					       sizeof(pname)),
+				LOG_IP(ev->int_addr), LOG_IP(ev->ext_addr));
+	case LOG_SHAPE_QUOTA_SUB:
+		return snprintf(buf, len, "sub=" LOG_IP_FMT " limit=%u",
+				LOG_IP(ev->int_addr), ev->value);
+	default:
+		return snprintf(buf, len, "limit=%u", ev->value);
+	}
+}
+
 int
 log_syslog_format(char *buf, size_t len, const struct nat_event *ev,
 		  const char *tenant)
 {
 	const struct log_event_desc *d = log_event_desc(ev->type);
-	char when[40], pname[4];
+	char when[40], body[160];
 	int n;
 
 	if (d == NULL)
 		return -EINVAL;
 	log_time_iso(ev->time_ms, when, sizeof(when));
-	if (d->shape == LOG_SHAPE_BLOCK)
-		n = snprintf(buf, len, "%s tenant=%s sub=" LOG_IP_FMT
-			     " ext=" LOG_IP_FMT " ports=%u-%u proto=all"
-			     " time=%s",
-			     d->text, tenant, LOG_IP(ev->int_addr),
-			     LOG_IP(ev->ext_addr), ev->port_first,
-			     ev->port_last, when);
-	else
-		n = snprintf(buf, len, "%s tenant=%s proto=%s sub=" LOG_IP_FMT
-			     ":%u ext=" LOG_IP_FMT ":%u dst=" LOG_IP_FMT
-			     ":%u time=%s", d->text, tenant,
-			     log_proto_name(ev->proto, pname, sizeof(pname)),
-			     LOG_IP(ev->int_addr), ev->int_port,
-			     LOG_IP(ev->ext_addr), ev->ext_port,
-			     LOG_IP(ev->rem_addr), ev->rem_port, when);
+	n = log_syslog_body(body, sizeof(body), d, ev);
+	if (n < 0 || (size_t)n >= sizeof(body))
+		return -ENOSPC;
+	n = snprintf(buf, len, "%s tenant=%s %s time=%s", d->text, tenant,
+		     body, when);
 	if (n < 0 || (size_t)n >= len)
 		return -ENOSPC;
 	return n;

@@ -287,6 +287,12 @@ enum nat_event_type {
 	NAT_EV_BLOCK_RELEASE,		/**< ... and went back to its pool */
 	NAT_EV_SESSION_CREATE,		/**< only with per_session */
 	NAT_EV_SESSION_DELETE,		/**< only with per_session */
+	/* a packet refused for lack of resources (RFC 6888 REQ-11c) */
+	NAT_EV_ADDRS_EXHAUSTED,		/**< the pool has no free port block */
+	NAT_EV_PORTS_EXHAUSTED,		/**< a subscriber has no port left */
+	NAT_EV_QUOTA_SESSIONS,		/**< the session table is full */
+	NAT_EV_QUOTA_SUB_SESSIONS,	/**< a subscriber's session limit */
+	NAT_EV_QUOTA_SUBSCRIBERS,	/**< the subscriber table is full */
 	NAT_EV_MAX
 };
 
@@ -295,7 +301,10 @@ enum nat_event_type {
  * int_addr, ext_addr and port_first..port_last (every protocol's port space
  * in that range belongs to the subscriber); session events fill the
  * endpoints and proto (for ICMP queries the ports are the identifiers and
- * rem_port is 0).
+ * rem_port is 0). Resource events fill value: the pool's index
+ * (ADDRS_EXHAUSTED) or the limit reached (QUOTA_*); PORTS_EXHAUSTED and
+ * QUOTA_SUB_SESSIONS also the subscriber (int_addr), PORTS_EXHAUSTED its
+ * external address (0 while it holds no block) and proto.
  */
 struct nat_event {
 	uint64_t time_ms;	/**< the NAT clock (cgn_clock.now_ms) */
@@ -310,13 +319,15 @@ struct nat_event {
 	uint8_t type;		/**< enum nat_event_type */
 	uint8_t proto;		/**< sessions: IPPROTO_*; blocks: 0 (all) */
 	uint8_t tenant;		/**< index into cgn_config.tenants */
-	uint8_t pad[7];
+	uint8_t pad[3];
+	uint32_t value;		/**< resource events: pool index or limit */
 };
 
 /**
  * Give the NAT a ring (elements of sizeof(struct nat_event), multi-producer,
  * consumed by the control lcore) to put events in. Events are enqueued on
- * the slow path only (block allocation and release, and with
+ * the slow path only (block allocation and release; a packet refused for
+ * lack of resources, at most one event per type and second; and with
  * @p per_session session creation and removal), never on the established
  * path, and never wait: when the ring is full the event is dropped and
  * counted in nat_stats.log_events_dropped. Deterministic pools (RFC 7422)

@@ -150,16 +150,87 @@ nat_errno_to_drop(int err)
 	return CGN_DROP_NO_SESSION;
 }
 
+/*
+ * True for one caller per period: the one that moves *last_p (0: never)
+ * to now.
+ */
+static bool
+nat_once_per(uint64_t *last_p, uint64_t now, uint64_t period)
+{
+	uint64_t last = __atomic_load_n(last_p, __ATOMIC_RELAXED);
+
+	if (last != 0 && now - last < period)
+		return false;
+	return __atomic_compare_exchange_n(last_p, &last, now, false,
+					   __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+}
+
 bool
 nat_ratelimit_ok(struct nat_ctx *ctx)
 {
-	uint64_t now = rte_get_tsc_cycles();
-	uint64_t last = __atomic_load_n(&ctx->log_tsc, __ATOMIC_RELAXED);
+	return nat_once_per(&ctx->log_tsc, rte_get_tsc_cycles(),
+			    rte_get_tsc_hz());
+}
 
-	if (now - last < rte_get_tsc_hz())
-		return false;
-	return __atomic_compare_exchange_n(&ctx->log_tsc, &last, now, false,
-					   __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+/* The resource event a refusal reason is reported as, by drop reason. */
+static const struct {
+	enum cgn_drop reason;
+	enum nat_event_type type;
+} nat_limit_events[] = {
+	{ CGN_DROP_POOL_EXHAUSTED, NAT_EV_ADDRS_EXHAUSTED },
+	{ CGN_DROP_PORTS_EXHAUSTED, NAT_EV_PORTS_EXHAUSTED },
+	{ CGN_DROP_SESSION_TABLE_FULL, NAT_EV_QUOTA_SESSIONS },
+	{ CGN_DROP_SUBSCRIBER_LIMIT, NAT_EV_QUOTA_SUB_SESSIONS },
+	{ CGN_DROP_SUBSCRIBER_TABLE_FULL, NAT_EV_QUOTA_SUBSCRIBERS },
+};
+
+/*
+ * A refusal can repeat at line rate: one event per type and second tells
+ * the operator, the drop counters count every packet.
+ */
+void
+nat_limit_event(struct nat_ctx *ctx, enum cgn_drop reason,
+		const struct nat_sub *sub, uint32_t in_addr, uint8_t proto)
+{
+	struct nat_event ev = { .int_addr = in_addr };
+	const struct nat_tenant *t;
+	unsigned int i;
+	int tenant;
+
+	if (ctx->ev_ring == NULL)
+		return;
+	for (i = 0; i < RTE_DIM(nat_limit_events) &&
+	     nat_limit_events[i].reason != reason; i++)
+		;
+	if (i == RTE_DIM(nat_limit_events))
+		return;
+	ev.type = (uint8_t)nat_limit_events[i].type;
+	tenant = sub != NULL ? sub->tenant : nat_tenant_lookup(ctx, in_addr);
+	ev.time_ms = ctx->clock->now_ms;
+	/* by the NAT's clock, so that a replay logs the same every time */
+	if (tenant < 0 || !nat_once_per(&ctx->ev_ms[ev.type], ev.time_ms, 1000))
+		return;
+	t = &ctx->tenants[tenant];
+	ev.tenant = (uint8_t)tenant;
+	switch (ev.type) {
+	case NAT_EV_ADDRS_EXHAUSTED:
+		ev.value = t->pool;
+		break;
+	case NAT_EV_PORTS_EXHAUSTED:
+		ev.ext_addr = sub != NULL ? sub->ext_addr : 0;
+		ev.proto = proto;
+		break;
+	case NAT_EV_QUOTA_SESSIONS:
+		ev.value = ctx->max_sessions;
+		break;
+	case NAT_EV_QUOTA_SUB_SESSIONS:
+		ev.value = t->nat.max_sessions_per_subscriber;
+		break;
+	default:
+		ev.value = ctx->max_subs;
+		break;
+	}
+	nat_event_emit(ctx, &ev);
 }
 
 /* ---- tenants ---- */

@@ -36,9 +36,11 @@ nat_drop_is_limit(enum cgn_drop reason)
 	       reason == CGN_DROP_POOL_EXHAUSTED;
 }
 
+/* sub: the subscriber the packet was for, NULL when there is none. */
 static void
 nat_slow_fail(struct nat_worker *w, const struct nat_pkt *p,
-	      enum nat_dir dir, int err, struct nat_result *res)
+	      const struct nat_sub *sub, enum nat_dir dir, int err,
+	      struct nat_result *res)
 {
 	struct nat_ctx *ctx = w->ctx;
 	enum cgn_drop reason = (enum cgn_drop)nat_errno_to_drop(err);
@@ -47,6 +49,8 @@ nat_slow_fail(struct nat_worker *w, const struct nat_pkt *p,
 	nat_result_drop(w, res, reason);
 	if (!nat_drop_is_limit(reason))
 		return;
+	nat_limit_event(ctx, reason, sub, sub != NULL ? sub->addr :
+			rte_be_to_cpu_32(p->src0), p->proto);
 	if (dir == NAT_DIR_IN2OUT) {
 		tenant = nat_tenant_lookup(ctx, rte_be_to_cpu_32(p->src0));
 		res->send_unreach = tenant >= 0 &&
@@ -89,8 +93,10 @@ nat_slow_in2out(struct nat_worker *w, struct nat_pkt *p,
 	}
 	a.alg_port = a.rem_port;
 	sub = nat_sub_get(w, in.addr, &a.sub_idx, &err);
-	if (sub == NULL)
-		goto fail;
+	if (sub == NULL) {
+		nat_slow_fail(w, p, NULL, NAT_DIR_IN2OUT, err, res);
+		return NULL;
+	}
 	s = nat_sess_lookup(ctx, k);
 	if (s != NULL)
 		goto out;
@@ -101,11 +107,9 @@ nat_slow_in2out(struct nat_worker *w, struct nat_pkt *p,
 		res->new_session = 1;
 out:
 	rte_spinlock_unlock(&sub->lock);
-	if (s != NULL)
-		return s;
-fail:
-	nat_slow_fail(w, p, NAT_DIR_IN2OUT, err, res);
-	return NULL;
+	if (s == NULL)
+		nat_slow_fail(w, p, sub, NAT_DIR_IN2OUT, err, res);
+	return s;
 }
 
 /* Would the tenant's filtering let rem_addr open a session on m? */
@@ -185,6 +189,6 @@ nat_slow_out2in(struct nat_worker *w, struct nat_pkt *p,
 out:
 	rte_spinlock_unlock(&sub->lock);
 	if (err != 0)
-		nat_slow_fail(w, p, NAT_DIR_OUT2IN, err, res);
+		nat_slow_fail(w, p, sub, NAT_DIR_OUT2IN, err, res);
 	return s;
 }

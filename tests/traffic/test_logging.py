@@ -18,6 +18,7 @@ SUBS = ["100.64.0.10", "100.64.0.11", "100.64.0.12"]
 DOMAIN = 7
 # natEvent values (IANA registry, RFC 8158)
 SESSION_CREATE, SESSION_DELETE, BLOCK_ALLOC, BLOCK_RELEASE = 4, 5, 16, 17
+QUOTA_EXCEEDED = 13
 # Sessions expire within seconds, and their ports soon after.
 SHORT = "  port_reuse_delay: 1\n  timeouts: {udp: 2, tcp_transitory: 2}\n"
 
@@ -209,3 +210,45 @@ def test_syslog_lines_and_blocks_only(monkeypatch):
     released = [ln for ln in lines if ln.startswith("port-block release ")]
     assert len(released) == 3
     assert all("time=2025-11-24T16:00:15.0" in ln for ln in released)
+
+
+def test_quota_exceeded_reported_once_a_second(monkeypatch):
+    """RFC 6888 REQ-11c: a subscriber over its session limit is reported to
+    the collector (natEvent 13, quota event 3, the limit, the subscriber)
+    and in syslog, once per second however many packets are refused."""
+    col = Collector()
+    path = os.path.join(tempfile.mkdtemp(prefix="cgn-syslog-"), "syslog.txt")
+    monkeypatch.setenv("CGNAT_SYSLOG_FILE", path)
+    f = Frames()
+    for sport in range(5000, 5005):         # 2 pass, 3 refused in 5 ms
+        f.add(IP(src=SUBS[0], dst="192.0.2.1") / UDP(sport=sport, dport=53))
+    f.wait(1.5)
+    f.add(IP(src=SUBS[0], dst="192.0.2.1") / UDP(sport=5005, dport=53))
+    conf = (config(nat_extra=SHORT,
+                   tenant_extra="    limits: {sessions: 2}") +
+            "logging:\n  ipfix: {collector: \"127.0.0.1:%d\", domain: %d}\n"
+            "  syslog: true\n" % (col.port, DOMAIN))
+    try:
+        r = replay(f, conf)
+        _, recs = decode(col.datagrams(), col.port)
+    finally:
+        col.close()
+    assert len(r.out) == 2
+    assert r.drops("subscriber_session_limit") == 4
+    quota = of_event(recs, QUOTA_EXCEEDED)
+    assert len(quota) == 2
+    for q in quota:
+        assert int(q["cflow.nat_quota_exceeded_event"]) == 3
+        assert int(q["cflow.max_entries_per_user"]) == 2
+        assert q["cflow.srcaddr"] == SUBS[0]
+    assert quota[0]["cflow.observation_time_milliseconds"].startswith(
+        "Nov 24, 2025 16:00:00.003")
+    assert quota[1]["cflow.observation_time_milliseconds"].startswith(
+        "Nov 24, 2025 16:00:01.5")
+    lines = [ln.split(": ", 1)[1] for ln in open(path).read().splitlines()]
+    over = [ln for ln in lines if ln.startswith("quota exceeded: ")]
+    assert over == [
+        "quota exceeded: sessions per subscriber tenant=residential "
+        "sub=%s limit=2 time=2025-11-24T16:00:00.003Z" % SUBS[0],
+        "quota exceeded: sessions per subscriber tenant=residential "
+        "sub=%s limit=2 time=2025-11-24T16:00:01.506Z" % SUBS[0]]

@@ -27,9 +27,13 @@
 #define EXT 0xcb007105u			/* 203.0.113.5 */
 #define REM 0xc0000201u			/* 192.0.2.1 */
 
-/* The template set: session template 256, block template 257. */
+/*
+ * The template set: session 256, block 257, then the resource events:
+ * addresses exhausted 258, ports exhausted 259, quota exceeded for
+ * sessions 260, per subscriber 261, subscribers 262.
+ */
 static const uint8_t tmpl_set[] = {
-	0x00, 0x02, 0x00, 0x58,		/* set 2, 88 bytes */
+	0x00, 0x02, 0x00, 0xd4,		/* set 2, 212 bytes */
 	0x01, 0x00, 0x00, 0x0c,		/* template 256, 12 fields */
 	0x01, 0x43, 0x00, 0x08,		/* observationTimeMilliseconds */
 	0x00, 0xea, 0x00, 0x04,		/* ingressVRFID */
@@ -51,7 +55,39 @@ static const uint8_t tmpl_set[] = {
 	0x00, 0xe1, 0x00, 0x04,
 	0x01, 0x69, 0x00, 0x02,		/* portRangeStart */
 	0x01, 0x6a, 0x00, 0x02,		/* portRangeEnd */
+	0x01, 0x02, 0x00, 0x04,		/* template 258, 4 fields */
+	0x01, 0x43, 0x00, 0x08,
+	0x00, 0xea, 0x00, 0x04,
+	0x00, 0xe6, 0x00, 0x01,
+	0x01, 0x1b, 0x00, 0x04,		/* natPoolId */
+	0x01, 0x03, 0x00, 0x06,		/* template 259, 6 fields */
+	0x01, 0x43, 0x00, 0x08,
+	0x00, 0xea, 0x00, 0x04,
+	0x00, 0xe6, 0x00, 0x01,
+	0x00, 0x08, 0x00, 0x04,
+	0x00, 0xe1, 0x00, 0x04,
+	0x00, 0x04, 0x00, 0x01,
+	0x01, 0x04, 0x00, 0x05,		/* template 260, 5 fields */
+	0x01, 0x43, 0x00, 0x08,
+	0x00, 0xea, 0x00, 0x04,
+	0x00, 0xe6, 0x00, 0x01,
+	0x01, 0xd2, 0x00, 0x04,		/* natQuotaExceededEvent */
+	0x01, 0xd7, 0x00, 0x04,		/* maxSessionEntries */
+	0x01, 0x05, 0x00, 0x06,		/* template 261, 6 fields */
+	0x01, 0x43, 0x00, 0x08,
+	0x00, 0xea, 0x00, 0x04,
+	0x00, 0xe6, 0x00, 0x01,
+	0x01, 0xd2, 0x00, 0x04,
+	0x01, 0xd9, 0x00, 0x04,		/* maxEntriesPerUser */
+	0x00, 0x08, 0x00, 0x04,
+	0x01, 0x06, 0x00, 0x05,		/* template 262, 5 fields */
+	0x01, 0x43, 0x00, 0x08,
+	0x00, 0xea, 0x00, 0x04,
+	0x00, 0xe6, 0x00, 0x01,
+	0x01, 0xd2, 0x00, 0x04,
+	0x01, 0xda, 0x00, 0x04,		/* maxSubscribers */
 };
+#define TMPL_LEN ((uint16_t)sizeof(tmpl_set))
 
 /* natEvent (offset 12) is filled per case. */
 static const uint8_t rec_block[] = {
@@ -75,6 +111,43 @@ static const uint8_t rec_sess[] = {
 	0x01, 0xbb, 0x01, 0xbb,				/* 443 x2 */
 };
 
+/* Resource events: time, tenant, natEvent, then these. */
+#define REC_HEAD \
+	0x00, 0x00, 0x01, 0x9a, 0xb6, 0x97, 0xe8, 0x7b, \
+	0x00, 0x00, 0x00, 0x03, \
+	0x00
+
+static const uint8_t rec_pool[] = {
+	REC_HEAD,
+	0x00, 0x00, 0x10, 0x00,				/* pool 4096 */
+};
+
+static const uint8_t rec_ports[] = {
+	REC_HEAD,
+	0x64, 0x40, 0x00, 0x0a,				/* subscriber */
+	0xcb, 0x00, 0x71, 0x05,				/* its address */
+	0x06,						/* TCP */
+};
+
+static const uint8_t rec_quota_sess[] = {
+	REC_HEAD,
+	0x00, 0x00, 0x00, 0x01,				/* max sessions */
+	0x00, 0x00, 0x10, 0x00,				/* 4096 */
+};
+
+static const uint8_t rec_quota_sub[] = {
+	REC_HEAD,
+	0x00, 0x00, 0x00, 0x03,				/* max per user */
+	0x00, 0x00, 0x10, 0x00,
+	0x64, 0x40, 0x00, 0x0a,
+};
+
+static const uint8_t rec_quota_subs[] = {
+	REC_HEAD,
+	0x00, 0x00, 0x00, 0x04,				/* max subscribers */
+	0x00, 0x00, 0x10, 0x00,
+};
+
 #define NATEV_OFF 12
 
 static struct nat_event
@@ -89,7 +162,10 @@ ev_of(uint8_t type)
 		.tenant = 3,
 	};
 
-	if (block) {
+	if (type >= NAT_EV_ADDRS_EXHAUSTED) {
+		ev.value = 4096;
+		ev.proto = IPPROTO_TCP;
+	} else if (block) {
 		ev.port_first = 1024;
 		ev.port_last = 1279;
 	} else {
@@ -134,7 +210,7 @@ test_template_message(void **state)
 	assert_int_equal(log_ipfix_finish(&x, EXPORT_SEC),
 			 16 + sizeof(tmpl_set));
 	check_header(x.buf, 16 + sizeof(tmpl_set), 0);
-	assert_memory_equal(x.buf + 16, tmpl_set, sizeof(tmpl_set));
+	assert_memory_equal(x.buf + 16, tmpl_set, TMPL_LEN);
 	/* templates are not data records: the sequence does not move */
 	assert_int_equal(x.seq, 0);
 	assert_int_equal(log_ipfix_finish(&x, EXPORT_SEC), 0);
@@ -153,6 +229,14 @@ static const struct {
 	{ NAT_EV_BLOCK_RELEASE, 17, 257, rec_block, sizeof(rec_block), 3 },
 	{ NAT_EV_SESSION_CREATE, 4, 256, rec_sess, sizeof(rec_sess), 2 },
 	{ NAT_EV_SESSION_DELETE, 5, 256, rec_sess, sizeof(rec_sess), 2 },
+	{ NAT_EV_ADDRS_EXHAUSTED, 3, 258, rec_pool, sizeof(rec_pool), 3 },
+	{ NAT_EV_PORTS_EXHAUSTED, 12, 259, rec_ports, sizeof(rec_ports), 2 },
+	{ NAT_EV_QUOTA_SESSIONS, 13, 260, rec_quota_sess,
+	  sizeof(rec_quota_sess), 3 },
+	{ NAT_EV_QUOTA_SUB_SESSIONS, 13, 261, rec_quota_sub,
+	  sizeof(rec_quota_sub), 3 },
+	{ NAT_EV_QUOTA_SUBSCRIBERS, 13, 262, rec_quota_subs,
+	  sizeof(rec_quota_subs), 3 },
 };
 
 static void
@@ -206,16 +290,16 @@ test_sets_follow_shapes(void **state)
 		ev = ev_of(order[i]);
 		assert_int_equal(log_ipfix_add(&x, &ev), 0);
 	}
-	/* 16 + 88 + (4 + 25 + 3) + (4 + 2 * 38) + (4 + 25 + 3) */
-	assert_int_equal(log_ipfix_finish(&x, EXPORT_SEC), 248);
-	check_header(x.buf, 248, 0);
-	assert_memory_equal(x.buf + 16, tmpl_set, sizeof(tmpl_set));
-	check_set_header(x.buf + 104, 257, 32);
-	check_set_header(x.buf + 136, 256, 80);
-	assert_int_equal(x.buf[136 + 4 + NATEV_OFF], 4);
-	assert_int_equal(x.buf[136 + 4 + 38 + NATEV_OFF], 5);
-	check_set_header(x.buf + 216, 257, 32);
-	assert_int_equal(x.buf[216 + 4 + NATEV_OFF], 17);
+	/* 16 + templates + (4 + 25 + 3) + (4 + 2 * 38) + (4 + 25 + 3) */
+	assert_int_equal(log_ipfix_finish(&x, EXPORT_SEC), 16 + TMPL_LEN + 144);
+	check_header(x.buf, 16 + TMPL_LEN + 144, 0);
+	assert_memory_equal(x.buf + 16, tmpl_set, TMPL_LEN);
+	check_set_header(x.buf + 16 + TMPL_LEN, 257, 32);
+	check_set_header(x.buf + 48 + TMPL_LEN, 256, 80);
+	assert_int_equal(x.buf[48 + TMPL_LEN + 4 + NATEV_OFF], 4);
+	assert_int_equal(x.buf[48 + TMPL_LEN + 4 + 38 + NATEV_OFF], 5);
+	check_set_header(x.buf + 128 + TMPL_LEN, 257, 32);
+	assert_int_equal(x.buf[128 + TMPL_LEN + 4 + NATEV_OFF], 17);
 	assert_int_equal(x.seq, 4);
 }
 
@@ -233,7 +317,7 @@ test_sequence_numbers(void **state)
 	for (i = 0; i < 3; i++)
 		assert_int_equal(log_ipfix_add(&x, &ev), 0);
 	log_ipfix_finish(&x, EXPORT_SEC);
-	check_header(x.buf, 16 + 88 + 4 + 3 * 38 + 2, 0);
+	check_header(x.buf, 16 + TMPL_LEN + 4 + 3 * 38 + 2, 0);
 	assert_int_equal(log_ipfix_begin(&x, false), 0);
 	assert_int_equal(log_ipfix_add(&x, &ev), 0);
 	log_ipfix_finish(&x, EXPORT_SEC);
@@ -257,25 +341,26 @@ test_message_size_limit(void **state)
 	unsigned int n;
 
 	(void)state;
-	/* header, templates, one session set padded: exactly 148 */
-	log_ipfix_init(&x, DOMAIN, 148);
+	/* header, templates, one session set padded */
+	log_ipfix_init(&x, DOMAIN, 16 + TMPL_LEN + 44);
 	assert_int_equal(log_ipfix_begin(&x, true), 0);
 	assert_int_equal(log_ipfix_add(&x, &sess), 0);
 	assert_int_equal(log_ipfix_add(&x, &sess), -ENOSPC);
 	assert_int_equal(log_ipfix_add(&x, &blk), -ENOSPC);
-	assert_int_equal(log_ipfix_finish(&x, EXPORT_SEC), 148);
+	assert_int_equal(log_ipfix_finish(&x, EXPORT_SEC), 16 + TMPL_LEN + 44);
 	assert_int_equal(x.seq, 1);
-	log_ipfix_init(&x, DOMAIN, 147);
+	log_ipfix_init(&x, DOMAIN, 16 + TMPL_LEN + 43);
 	assert_int_equal(log_ipfix_begin(&x, true), 0);
 	assert_int_equal(log_ipfix_add(&x, &sess), -ENOSPC);
-	log_ipfix_init(&x, DOMAIN, 103);
+	log_ipfix_init(&x, DOMAIN, 16 + TMPL_LEN - 1);
 	assert_int_equal(log_ipfix_begin(&x, true), -ENOSPC);
 	/* the default limit: full messages stay under it */
 	log_ipfix_init(&x, DOMAIN, LOG_IPFIX_MSG_MAX);
 	assert_int_equal(log_ipfix_begin(&x, true), 0);
 	for (n = 0; log_ipfix_add(&x, &sess) == 0; n++)
 		;
-	assert_int_equal(n, 34);	/* 16 + 88 + 4 + 34 * 38 == 1400 */
+	/* 16 + 212 + 4 + 30 * 38 == 1372; one more would be 1410 */
+	assert_int_equal(n, 30);
 	assert_true(log_ipfix_finish(&x, EXPORT_SEC) <= LOG_IPFIX_MSG_MAX);
 }
 

@@ -232,6 +232,151 @@ test_ring_overflow_counted(void **state)
 	env_down(&e, r);
 }
 
+/* The first event of a type among n, or NULL. */
+static const struct nat_event *
+find_event(const struct nat_event *ev, unsigned int n, uint8_t type)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (ev[i].type == type)
+			return &ev[i];
+	return NULL;
+}
+
+/* Exactly one event of a type in the ring now; the others are ignored. */
+static void
+expect_resource(struct rte_ring *r, uint8_t type, uint32_t sub,
+		uint32_t ext, uint8_t proto, uint32_t value, uint64_t time_ms)
+{
+	struct nat_event ev[32];
+	const struct nat_event *got;
+	struct nat_event want = {
+		.time_ms = time_ms, .int_addr = sub, .ext_addr = ext,
+		.type = type, .proto = proto, .value = value,
+	};
+	unsigned int n = take(r, ev, RTE_DIM(ev));
+
+	got = find_event(ev, n, type);
+	assert_non_null(got);
+	assert_memory_equal(got, &want, sizeof(want));
+	assert_null(find_event(got + 1, n - (unsigned int)(got - ev) - 1,
+			       type));
+}
+
+static void
+tweak_sub_quota(struct cgn_config *c)
+{
+	c->tenants[0].nat.max_sessions_per_subscriber = 2;
+}
+
+/*
+ * RFC 6888 REQ-11c: a refusal for lack of resources is reported, once per
+ * type and second of the NAT's clock however many packets are refused.
+ */
+static void
+test_quota_event_rate(void **state)
+{
+	struct rte_ring *r;
+	struct nat_test_env e;
+	struct nat_event ev[8];
+
+	(void)state;
+	r = env_with_ring(&e, tweak_sub_quota, 64, false);
+	assert_int_equal(open_flow(&e, IPPROTO_UDP, S(1), 100), 1);
+	assert_int_equal(open_flow(&e, IPPROTO_UDP, S(1), 101), 1);
+	assert_int_equal(open_flow(&e, IPPROTO_UDP, S(1), 102), 0);
+	assert_int_equal(open_flow(&e, IPPROTO_UDP, S(1), 103), 0);
+	expect_resource(r, NAT_EV_QUOTA_SUB_SESSIONS, S(1), 0, 0, 2,
+			T0 * 1000);
+	e.clock.now_ms += 999;
+	assert_int_equal(open_flow(&e, IPPROTO_UDP, S(1), 104), 0);
+	assert_int_equal(take(r, ev, 8), 0);
+	e.clock.now_ms += 1;
+	assert_int_equal(open_flow(&e, IPPROTO_UDP, S(1), 105), 0);
+	expect_resource(r, NAT_EV_QUOTA_SUB_SESSIONS, S(1), 0, 0, 2,
+			T0 * 1000 + 1000);
+	assert_int_equal(e.drops[CGN_DROP_SUBSCRIBER_LIMIT], 4);
+	env_down(&e, r);
+}
+
+static void
+tweak_one_block(struct cgn_config *c)
+{
+	c->pools[0].block_size = 64;
+	c->tenants[0].nat.max_port_blocks = 1;
+}
+
+/* A subscriber out of ports: who, on which address, which protocol. */
+static void
+test_ports_exhausted_event(void **state)
+{
+	struct nat_test_spec s = nat_test_flow(IPPROTO_TCP, S(2), 2000, R1, 80);
+	struct rte_ring *r;
+	struct nat_test_env e;
+	struct nat_result res;
+
+	(void)state;
+	r = env_with_ring(&e, tweak_one_block, 64, false);
+	assert_int_equal(nat_test_open(&e, &s, 65, &res, seen, NULL), 64);
+	assert_int_equal(res.drop, CGN_DROP_PORTS_EXHAUSTED);
+	expect_resource(r, NAT_EV_PORTS_EXHAUSTED, S(2), last_seen.src,
+			IPPROTO_TCP, 0, T0 * 1000);
+	env_down(&e, r);
+}
+
+static void
+tweak_small_tables(struct cgn_config *c)
+{
+	c->max_sessions = 3;
+	c->max_subscribers = 2;
+	c->tenants[0].nat.max_sessions_per_subscriber = 3;
+}
+
+/* The table-wide limits, each with its size. */
+static void
+test_table_full_events(void **state)
+{
+	struct rte_ring *r;
+	struct nat_test_env e;
+
+	(void)state;
+	r = env_with_ring(&e, tweak_small_tables, 64, false);
+	assert_int_equal(open_flow(&e, IPPROTO_UDP, S(1), 100), 1);
+	assert_int_equal(open_flow(&e, IPPROTO_UDP, S(2), 100), 1);
+	assert_int_equal(open_flow(&e, IPPROTO_UDP, S(3), 100), 0);
+	expect_resource(r, NAT_EV_QUOTA_SUBSCRIBERS, S(3), 0, 0, 2,
+			T0 * 1000);
+	assert_int_equal(open_flow(&e, IPPROTO_UDP, S(1), 101), 1);
+	assert_int_equal(open_flow(&e, IPPROTO_UDP, S(2), 101), 0);
+	expect_resource(r, NAT_EV_QUOTA_SESSIONS, S(2), 0, 0, 3, T0 * 1000);
+	env_down(&e, r);
+}
+
+static void
+tweak_one_block_per_addr(struct cgn_config *c)
+{
+	c->pools[0].port_max = (uint16_t)(c->pools[0].port_min +
+					  c->pools[0].block_size - 1);
+}
+
+/* No block left in the pool: which pool. */
+static void
+test_addresses_exhausted_event(void **state)
+{
+	struct rte_ring *r;
+	struct nat_test_env e;
+	unsigned int i;
+
+	(void)state;
+	r = env_with_ring(&e, tweak_one_block_per_addr, 64, false);
+	for (i = 1; open_flow(&e, IPPROTO_UDP, S(i), 100) == 1; i++)
+		assert_true(i < 16);
+	assert_int_equal(e.drops[CGN_DROP_POOL_EXHAUSTED], 1);
+	expect_resource(r, NAT_EV_ADDRS_EXHAUSTED, S(i), 0, 0, 0, T0 * 1000);
+	env_down(&e, r);
+}
+
 /* No ring: nothing enqueued, nothing counted. */
 static void
 test_no_ring(void **state)
@@ -254,6 +399,10 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_deterministic_no_block_events),
 	cmocka_unit_test(test_ring_overflow_counted),
 	cmocka_unit_test(test_no_ring),
+	cmocka_unit_test(test_quota_event_rate),
+	cmocka_unit_test(test_ports_exhausted_event),
+	cmocka_unit_test(test_table_full_events),
+	cmocka_unit_test(test_addresses_exhausted_event),
 };
 
 NAT_TEST_MAIN(tests, NULL)

@@ -20,6 +20,8 @@
 
 #include <netinet/in.h>
 
+#include <rte_common.h>
+
 #include "log/log_priv.h"
 
 #define TIME_MS UINT64_C(1764000000123)	/* 2025-11-24T16:00:00.123Z */
@@ -102,6 +104,38 @@ test_session_lines(void **state)
 		    "dst=192.0.2.1:443 time=2025-11-24T16:00:00.123Z");
 }
 
+/* Resource events (RFC 6888 REQ-11c): what ran out, and its limit. */
+static void
+test_resource_lines(void **state)
+{
+	static const struct {
+		uint8_t type;
+		const char *want;
+	} cases[] = {
+		{ NAT_EV_ADDRS_EXHAUSTED, "addresses exhausted "
+		  "tenant=residential pool=2 time=2025-11-24T16:00:00.123Z" },
+		{ NAT_EV_PORTS_EXHAUSTED, "ports exhausted tenant=residential "
+		  "proto=udp sub=100.64.0.10 ext=203.0.113.5 "
+		  "time=2025-11-24T16:00:00.123Z" },
+		{ NAT_EV_QUOTA_SESSIONS, "quota exceeded: sessions "
+		  "tenant=residential limit=2 time=2025-11-24T16:00:00.123Z" },
+		{ NAT_EV_QUOTA_SUB_SESSIONS, "quota exceeded: sessions per "
+		  "subscriber tenant=residential sub=100.64.0.10 limit=2 "
+		  "time=2025-11-24T16:00:00.123Z" },
+		{ NAT_EV_QUOTA_SUBSCRIBERS, "quota exceeded: subscribers "
+		  "tenant=residential limit=2 time=2025-11-24T16:00:00.123Z" },
+	};
+	struct nat_event ev;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		ev = ev_sess(cases[i].type, IPPROTO_UDP);
+		ev.value = 2;
+		expect_line(&ev, cases[i].want);
+	}
+}
+
 static void
 test_format_errors(void **state)
 {
@@ -160,6 +194,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_block_lines),
 		cmocka_unit_test(test_session_lines),
+		cmocka_unit_test(test_resource_lines),
 		cmocka_unit_test(test_format_errors),
 		cmocka_unit_test(test_file_sink),
 	};
