@@ -166,11 +166,28 @@ workers_free(struct cgn_app *app)
 	}
 }
 
+/*
+ * Blocks and sessions still held when the process stops are logged as
+ * released and deleted now, so that every interval in the log is closed.
+ */
+static void
+log_final_events(struct cgn_app *app)
+{
+	uint64_t cursor = 0;
+
+	if (app->log == NULL || app->nat == NULL)
+		return;
+	while (!nat_final_events(app->nat, &cursor))
+		if (cgn_log_drain(app->log, app->clock.now_ms, UINT32_MAX) == 0)
+			break;	/* a ring too small for one subscriber */
+}
+
 void
 cgn_app_fini(struct cgn_app *app)
 {
 	workers_free(app);
-	/* workers are gone: export what they left in the ring */
+	/* workers are gone: close what the log opened, export the ring */
+	log_final_events(app);
 	if (app->nat != NULL)
 		nat_set_event_ring(app->nat, NULL, false);
 	cgn_log_destroy(app->log);

@@ -337,6 +337,16 @@ struct nat_event {
 void nat_set_event_ring(struct nat_ctx *ctx, struct rte_ring *ring,
 			bool per_session);
 
+/**
+ * At shutdown, once the workers have stopped: enqueue a delete for every
+ * live session (with per_session) and a release for every dynamic port
+ * block still held, so that the log closes every interval it opened.
+ * Never drops: when the ring is full it stops, and the caller drains the
+ * ring and calls again with the same cursor (0 the first time).
+ * @return true when everything is enqueued.
+ */
+bool nat_final_events(struct nat_ctx *ctx, uint64_t *cursor);
+
 /* ---- deterministic mapping (RFC 7422), pure functions of the config ---- */
 
 /**

@@ -594,6 +594,29 @@ nat_event_emit(struct nat_ctx *ctx, struct nat_event *ev)
 		__atomic_fetch_add(&ctx->n_ev_dropped, 1, __ATOMIC_RELAXED);
 }
 
+/* Sessions first, then blocks: the order expiry logs them in. */
+bool
+nat_final_events(struct nat_ctx *ctx, uint64_t *cursor)
+{
+	uint64_t c = *cursor, nsess = ctx->ev_sessions ? ctx->max_sessions : 0;
+	bool room = true;
+
+	if (ctx->ev_ring == NULL)
+		return true;
+	if (c < ctx->max_sessions && c >= nsess)
+		c = ctx->max_sessions;
+	for (; room && c < nsess; c++)
+		room = nat_sess_final_event(ctx, (uint32_t)c);
+	if (room && c < ctx->max_sessions)
+		c = ctx->max_sessions;
+	for (; room && c < (uint64_t)ctx->max_sessions + ctx->max_subs; c++)
+		room = nat_sub_final_events(ctx,
+					    (uint32_t)(c - ctx->max_sessions));
+	/* the record that found no room is tried again next time */
+	*cursor = room ? c : c - 1;
+	return room;
+}
+
 /* Where each occupancy counter goes in nat_stats. */
 static const size_t nat_count_stat[NAT_C_MAX] = {
 	[NAT_C_SESSIONS] = offsetof(struct nat_stats, sessions),

@@ -604,6 +604,10 @@ void nat_map_unlink_sess(struct nat_ctx *ctx, struct nat_mapping *m,
 bool nat_map_has_remote(const struct nat_ctx *ctx,
 			const struct nat_mapping *m, uint32_t rem_addr);
 
+/* nat_final_events, one record at a time; false: no room in the ring. */
+bool nat_sess_final_event(struct nat_ctx *ctx, uint32_t idx);
+bool nat_sub_final_events(struct nat_ctx *ctx, uint32_t idx);
+
 /* ---- nat_session.c ---- */
 struct nat_session *nat_sess_lookup(const struct nat_ctx *ctx,
 				    const struct nat_key *k);

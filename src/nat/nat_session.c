@@ -128,6 +128,20 @@ nat_sess_add_keys(struct nat_ctx *ctx, struct nat_session *s)
 	return 0;
 }
 
+bool
+nat_sess_final_event(struct nat_ctx *ctx, uint32_t idx)
+{
+	const struct nat_session *s = &ctx->sess[idx];
+
+	if ((s->flags & (NAT_SESS_F_LIVE | NAT_SESS_F_DYING)) !=
+	    NAT_SESS_F_LIVE)
+		return true;
+	if (rte_ring_free_count(ctx->ev_ring) == 0)
+		return false;
+	nat_sess_event(ctx, s, NAT_EV_SESSION_DELETE);
+	return true;
+}
+
 struct nat_session *
 nat_sess_create(struct nat_worker *w, struct nat_sub *sub,
 		const struct nat_sess_args *a, int *err)

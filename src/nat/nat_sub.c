@@ -212,6 +212,24 @@ nat_block_event(struct nat_ctx *ctx, const struct nat_sub *sub,
 	nat_event_emit(ctx, &ev);
 }
 
+bool
+nat_sub_final_events(struct nat_ctx *ctx, uint32_t idx)
+{
+	const struct nat_sub *sub = nat_sub_at(ctx, idx);
+	uint16_t i;
+
+	/* deterministic blocks were never logged: nothing to close */
+	if ((sub->flags & (NAT_REC_LIVE | NAT_REC_DEAD)) != NAT_REC_LIVE ||
+	    ctx->pools[nat_tenant_of(ctx, sub)->pool].det)
+		return true;
+	if (rte_ring_free_count(ctx->ev_ring) < sub->nb_blocks)
+		return false;
+	for (i = 0; i < sub->nb_blocks; i++)
+		nat_block_event(ctx, sub, nat_block_at(ctx, sub->blocks[i]),
+				NAT_EV_BLOCK_RELEASE);
+	return true;
+}
+
 static int
 nat_sub_block_add(struct nat_worker *w, struct nat_sub *sub)
 {

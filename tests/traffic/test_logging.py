@@ -215,7 +215,8 @@ def test_syslog_lines_and_blocks_only(monkeypatch):
 def test_quota_exceeded_reported_once_a_second(monkeypatch):
     """RFC 6888 REQ-11c: a subscriber over its session limit is reported to
     the collector (natEvent 13, quota event 3, the limit, the subscriber)
-    and in syslog, once per second however many packets are refused."""
+    and in syslog, once per second however many packets are refused. What
+    is still held at the end is logged as released."""
     col = Collector()
     path = os.path.join(tempfile.mkdtemp(prefix="cgn-syslog-"), "syslog.txt")
     monkeypatch.setenv("CGNAT_SYSLOG_FILE", path)
@@ -252,3 +253,15 @@ def test_quota_exceeded_reported_once_a_second(monkeypatch):
         "sub=%s limit=2 time=2025-11-24T16:00:00.003Z" % SUBS[0],
         "quota exceeded: sessions per subscriber tenant=residential "
         "sub=%s limit=2 time=2025-11-24T16:00:01.506Z" % SUBS[0]]
+    # the block still held when the replay ends is released in the log
+    alloc, = of_event(recs, BLOCK_ALLOC)
+    release, = of_event(recs, BLOCK_RELEASE)
+    assert recs.index(release) == len(recs) - 1
+    for k in ("cflow.srcaddr", "cflow.post_natsource_ipv4_address",
+              "cflow.port_range_start", "cflow.port_range_end"):
+        assert release[k] == alloc[k]
+    assert [ln for ln in lines if ln.startswith("port-block release ")] == [
+        "port-block release tenant=residential sub=%s ext=%s ports=%s-%s "
+        "proto=all time=2025-11-24T16:00:01.506Z" % (
+            SUBS[0], alloc["cflow.post_natsource_ipv4_address"],
+            alloc["cflow.port_range_start"], alloc["cflow.port_range_end"])]

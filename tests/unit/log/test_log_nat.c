@@ -377,6 +377,54 @@ test_addresses_exhausted_event(void **state)
 	env_down(&e, r);
 }
 
+/*
+ * At shutdown the log closes what it opened: a delete per live session,
+ * then a release per block held; a full ring is resumed, never dropped.
+ */
+static void
+test_final_events(void **state)
+{
+	struct nat_test_fields f[2];
+	struct rte_ring *r;
+	struct nat_test_env e;
+	struct nat_event ev[8];
+	struct nat_stats st;
+	uint64_t cursor = 0;
+	unsigned int i;
+
+	(void)state;
+	r = env_with_ring(&e, NULL, 4, true);	/* 3 events fit */
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(open_flow(&e, IPPROTO_UDP, S(i + 1), 100), 1);
+		f[i] = last_seen;
+		assert_int_equal(take(r, ev, 8), 2);
+	}
+	e.clock.now_ms += 5000;
+	assert_false(nat_final_events(e.ctx, &cursor));
+	assert_int_equal(take(r, ev, 8), 3);
+	for (i = 0; i < 2; i++) {
+		expect_session(&ev[i], NAT_EV_SESSION_DELETE, IPPROTO_UDP,
+			       S(i + 1), 100, &f[i]);
+		assert_int_equal(ev[i].time_ms, T0 * 1000 + 5000);
+	}
+	expect_block(&ev[2], NAT_EV_BLOCK_RELEASE, S(1), &f[0],
+		     T0 * 1000 + 5000);
+	assert_true(nat_final_events(e.ctx, &cursor));
+	assert_int_equal(take(r, ev, 8), 1);
+	expect_block(&ev[0], NAT_EV_BLOCK_RELEASE, S(2), &f[1],
+		     T0 * 1000 + 5000);
+	nat_get_stats(e.ctx, &st);
+	assert_int_equal(st.log_events_dropped, 0);
+	/* without per_session, blocks only */
+	cursor = 0;
+	nat_set_event_ring(e.ctx, r, false);
+	assert_true(nat_final_events(e.ctx, &cursor));
+	assert_int_equal(take(r, ev, 8), 2);
+	assert_int_equal(ev[0].type, NAT_EV_BLOCK_RELEASE);
+	assert_int_equal(ev[1].type, NAT_EV_BLOCK_RELEASE);
+	env_down(&e, r);
+}
+
 /* No ring: nothing enqueued, nothing counted. */
 static void
 test_no_ring(void **state)
@@ -403,6 +451,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_ports_exhausted_event),
 	cmocka_unit_test(test_table_full_events),
 	cmocka_unit_test(test_addresses_exhausted_event),
+	cmocka_unit_test(test_final_events),
 };
 
 NAT_TEST_MAIN(tests, NULL)
