@@ -60,15 +60,38 @@ fi
 huge_prev=""
 huge_mnt=""
 huge_mb=0
+bench_pid=""
+# Give back what huge_reserve took; each step on its own, never failing.
 huge_release() {
-	[ -n "$huge_mnt" ] && umount "$huge_mnt" 2>/dev/null
-	[ -n "$huge_prev" ] && echo "$huge_prev" >/proc/sys/vm/nr_hugepages
+	if [ -n "$huge_mnt" ]; then
+		umount "$huge_mnt" 2>/dev/null || true
+	fi
+	if [ -n "$huge_prev" ]; then
+		echo "$huge_prev" >/proc/sys/vm/nr_hugepages 2>/dev/null || true
+	fi
 	huge_prev=""
 	huge_mnt=""
 }
+# A signal stops the bench first: its pages cannot go back while it runs.
+# shellcheck disable=SC2317  # called by the trap
+on_signal() {
+	if [ -n "$bench_pid" ]; then
+		kill "$bench_pid" 2>/dev/null || true
+		wait "$bench_pid" 2>/dev/null || true
+	fi
+	huge_release
+	exit 130
+}
+trap huge_release EXIT
+trap on_signal HUP INT TERM
 huge_free_mb() {
 	awk '/^HugePages_Free:/ { f = $2 } /^Hugepagesize:/ { s = $2 }
 	     END { print int(f * s / 1024) }' /proc/meminfo
+}
+# Is a hugetlbfs of 2 MiB pages mounted (the default size, or pagesize=2M)?
+huge_mounted() {
+	awk '$3 == "hugetlbfs" && ($4 !~ /pagesize=/ || $4 ~ /pagesize=2M/) {
+	     found = 1 } END { exit !found }' /proc/mounts
 }
 huge_reserve() {
 	[ "$(id -u)" -eq 0 ] && [ -w /proc/sys/vm/nr_hugepages ] || return 1
@@ -80,10 +103,12 @@ huge_reserve() {
 	huge_prev=$(cat /proc/sys/vm/nr_hugepages)
 	# contiguous 2 MiB pages are easier to find after a compaction
 	echo 1 >/proc/sys/vm/compact_memory 2>/dev/null || true
-	echo $((huge_prev + huge_mb / 2)) >/proc/sys/vm/nr_hugepages 2>/dev/null
-	if ! grep -qs ' hugetlbfs ' /proc/mounts; then
-		mkdir -p /dev/hugepages &&
-			mount -t hugetlbfs nodev /dev/hugepages || return 1
+	echo $((huge_prev + huge_mb / 2)) >/proc/sys/vm/nr_hugepages \
+		2>/dev/null || return 1
+	if ! huge_mounted; then
+		mkdir -p /dev/hugepages || return 1
+		mount -t hugetlbfs -o pagesize=2M nodev /dev/hugepages ||
+			return 1
 		huge_mnt=/dev/hugepages
 	fi
 	[ "$(huge_free_mb)" -ge "$huge_mb" ]
@@ -97,16 +122,21 @@ elif [ "$smoke" -eq 0 ] && [ "${BENCH_HUGE:-1}" != 0 ] && huge_reserve; then
 	eal_mem="-m $huge_mb --huge-unlink"
 else
 	if [ "$smoke" -eq 0 ] && [ "${BENCH_HUGE:-1}" != 0 ]; then
-		echo "bench: no hugepages (not root, or not ${huge_mb} MiB of them free);" \
-			"4 KiB pages" >&2
+		echo "bench: no hugepages (not root, or not ${huge_mb} MiB" \
+			"of them free); 4 KiB pages" >&2
 	fi
 	huge_release
 	eal_mem="--no-huge -m $mem"
 fi
-trap huge_release EXIT INT TERM
 
+# In the background, so that a signal to this script reaches the trap now.
 # shellcheck disable=SC2086
 "$bin" $eal_mem --no-pci --no-shconf --no-telemetry \
 	--file-prefix=cgnat-bench --lcores="$lcores" \
 	--log-level='lib.*:warning' --log-level='cgnat.*:notice' \
-	-- --json "$build/bench.json" "$@"
+	-- --json "$build/bench.json" "$@" &
+bench_pid=$!
+rc=0
+wait "$bench_pid" || rc=$?
+bench_pid=""
+exit "$rc"

@@ -138,6 +138,9 @@ port_configure(struct cgn_app *app, struct cgn_port *p, unsigned int idx)
 		econf.rx_adv_conf.rss_conf.rss_hf =
 			RTE_ETH_RSS_IP & info.flow_type_rss_offloads;
 	}
+	/* the pipeline skips its own header check when the NIC did it */
+	econf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM &
+				 info.rx_offload_capa;
 	ret = rte_eth_dev_configure(p->port_id, p->nb_rxq, p->nb_txq, &econf);
 	if (ret < 0)
 		return ret;

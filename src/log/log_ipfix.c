@@ -38,6 +38,7 @@
 #define IE_NAT_POOL_ID		283	/* natPoolId */
 #define IE_NAT_QUOTA_EVENT	466	/* natQuotaExceededEvent */
 #define IE_MAX_SESSIONS		471	/* maxSessionEntries */
+#define IE_MAX_BIB		472	/* maxBIBEntries */
 #define IE_MAX_PER_USER		473	/* maxEntriesPerUser */
 #define IE_MAX_SUBSCRIBERS	474	/* maxSubscribers */
 
@@ -123,6 +124,13 @@ static const struct log_ipfix_field log_f_quota_subs[] = {
 	LOG_F(IE_MAX_SUBSCRIBERS, 4, value),
 };
 
+/* Mappings are the BIB of RFC 8158: maximum BIB entries. */
+static const struct log_ipfix_field log_f_quota_maps[] = {
+	LOG_F_HEAD,
+	LOG_F_QUOTA_EVENT,
+	LOG_F(IE_MAX_BIB, 4, value),
+};
+
 #define LOG_TMPL(f) { (f), RTE_DIM(f) }
 static const struct {
 	const struct log_ipfix_field *f;
@@ -135,6 +143,7 @@ static const struct {
 	[LOG_SHAPE_QUOTA] = LOG_TMPL(log_f_quota),
 	[LOG_SHAPE_QUOTA_SUB] = LOG_TMPL(log_f_quota_sub),
 	[LOG_SHAPE_QUOTA_SUBS] = LOG_TMPL(log_f_quota_subs),
+	[LOG_SHAPE_QUOTA_MAPS] = LOG_TMPL(log_f_quota_maps),
 };
 
 /* Big-endian n bytes of v at p. */

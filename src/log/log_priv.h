@@ -38,6 +38,7 @@ enum log_shape {
 	LOG_SHAPE_QUOTA,	/**< a table-wide quota */
 	LOG_SHAPE_QUOTA_SUB,	/**< a per-subscriber quota */
 	LOG_SHAPE_QUOTA_SUBS,	/**< the subscriber quota */
+	LOG_SHAPE_QUOTA_MAPS,	/**< the mapping (BIB) quota */
 	LOG_SHAPE_MAX
 };
 
@@ -52,6 +53,7 @@ enum log_shape {
 
 /* natQuotaExceededEvent values (IANA registry, RFC 8158 section 4.4). */
 #define LOG_QUOTA_MAX_SESSIONS		1
+#define LOG_QUOTA_MAX_BIB		2
 #define LOG_QUOTA_MAX_PER_USER		3
 #define LOG_QUOTA_MAX_SUBSCRIBERS	4
 
@@ -89,6 +91,9 @@ log_event_desc(unsigned int type)
 		[NAT_EV_QUOTA_SUBSCRIBERS] = { LOG_SHAPE_QUOTA_SUBS,
 			LOG_NATEV_QUOTA_EXCEEDED, LOG_QUOTA_MAX_SUBSCRIBERS,
 			"quota exceeded: subscribers" },
+		[NAT_EV_QUOTA_MAPPINGS] = { LOG_SHAPE_QUOTA_MAPS,
+			LOG_NATEV_QUOTA_EXCEEDED, LOG_QUOTA_MAX_BIB,
+			"quota exceeded: mappings" },
 	};
 
 	return type < NAT_EV_MAX ? &d[type] : NULL;

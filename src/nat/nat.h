@@ -293,6 +293,7 @@ enum nat_event_type {
 	NAT_EV_QUOTA_SESSIONS,		/**< the session table is full */
 	NAT_EV_QUOTA_SUB_SESSIONS,	/**< a subscriber's session limit */
 	NAT_EV_QUOTA_SUBSCRIBERS,	/**< the subscriber table is full */
+	NAT_EV_QUOTA_MAPPINGS,		/**< the mapping table is full */
 	NAT_EV_MAX
 };
 
@@ -327,7 +328,7 @@ struct nat_event {
  * Give the NAT a ring (elements of sizeof(struct nat_event), multi-producer,
  * consumed by the control lcore) to put events in. Events are enqueued on
  * the slow path only (block allocation and release; a packet refused for
- * lack of resources, at most one event per type and second; and with
+ * lack of resources, at most one event per type, tenant and second; and with
  * @p per_session session creation and removal), never on the established
  * path, and never wait: when the ring is full the event is dropped and
  * counted in nat_stats.log_events_dropped. Deterministic pools (RFC 7422)

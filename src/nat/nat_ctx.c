@@ -131,10 +131,12 @@ static const struct {
 	enum cgn_drop drop;
 } nat_err_drops[] = {
 	{ -ENOBUFS, CGN_DROP_SESSION_TABLE_FULL },
+	{ -ENFILE, CGN_DROP_SESSION_TABLE_FULL },	/* the mapping table */
 	{ -EUSERS, CGN_DROP_SUBSCRIBER_TABLE_FULL },
 	{ -EDQUOT, CGN_DROP_SUBSCRIBER_LIMIT },
 	{ -ENOSPC, CGN_DROP_PORTS_EXHAUSTED },
 	{ -EADDRNOTAVAIL, CGN_DROP_POOL_EXHAUSTED },
+	{ -EXFULL, CGN_DROP_POOL_EXHAUSTED },	/* the paired address */
 	{ -ESRCH, CGN_DROP_NOT_SUBSCRIBER },
 	{ -EPERM, CGN_DROP_FILTERED },
 };
@@ -151,18 +153,20 @@ nat_errno_to_drop(int err)
 }
 
 /*
- * True for one caller per period: the one that moves *last_p (0: never)
- * to now.
+ * True for one caller per period: the one that moves *last_p to now (0:
+ * never yet; a now of 0 is stored as 1). A clock that went back, or a
+ * caller that read it just before another, counts as within the period.
  */
 static bool
 nat_once_per(uint64_t *last_p, uint64_t now, uint64_t period)
 {
 	uint64_t last = __atomic_load_n(last_p, __ATOMIC_RELAXED);
 
-	if (last != 0 && now - last < period)
+	if (last != 0 && (int64_t)(now - last) < (int64_t)period)
 		return false;
-	return __atomic_compare_exchange_n(last_p, &last, now, false,
-					   __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+	return __atomic_compare_exchange_n(last_p, &last, RTE_MAX(now, (uint64_t)1),
+					   false, __ATOMIC_RELAXED,
+					   __ATOMIC_RELAXED);
 }
 
 bool
@@ -172,25 +176,33 @@ nat_ratelimit_ok(struct nat_ctx *ctx)
 			    rte_get_tsc_hz());
 }
 
-/* The resource event a refusal reason is reported as, by drop reason. */
+/*
+ * The resource event a slow-path error is reported as. Finer than the
+ * drop reasons: a paired address out of blocks is a pool_exhausted drop
+ * but ports exhausted on that address, a full mapping table a
+ * session_table_full drop but its own quota.
+ */
 static const struct {
-	enum cgn_drop reason;
+	int err;
 	enum nat_event_type type;
 } nat_limit_events[] = {
-	{ CGN_DROP_POOL_EXHAUSTED, NAT_EV_ADDRS_EXHAUSTED },
-	{ CGN_DROP_PORTS_EXHAUSTED, NAT_EV_PORTS_EXHAUSTED },
-	{ CGN_DROP_SESSION_TABLE_FULL, NAT_EV_QUOTA_SESSIONS },
-	{ CGN_DROP_SUBSCRIBER_LIMIT, NAT_EV_QUOTA_SUB_SESSIONS },
-	{ CGN_DROP_SUBSCRIBER_TABLE_FULL, NAT_EV_QUOTA_SUBSCRIBERS },
+	{ -EADDRNOTAVAIL, NAT_EV_ADDRS_EXHAUSTED },
+	{ -EXFULL, NAT_EV_PORTS_EXHAUSTED },
+	{ -ENOSPC, NAT_EV_PORTS_EXHAUSTED },
+	{ -ENOBUFS, NAT_EV_QUOTA_SESSIONS },
+	{ -ENFILE, NAT_EV_QUOTA_MAPPINGS },
+	{ -EDQUOT, NAT_EV_QUOTA_SUB_SESSIONS },
+	{ -EUSERS, NAT_EV_QUOTA_SUBSCRIBERS },
 };
 
 /*
- * A refusal can repeat at line rate: one event per type and second tells
- * the operator, the drop counters count every packet.
+ * A refusal can repeat at line rate: one event per type, tenant and second
+ * tells the operator, the drop counters count every packet. The second is
+ * the NAT clock's, so that a replay logs the same every time.
  */
 void
-nat_limit_event(struct nat_ctx *ctx, enum cgn_drop reason,
-		const struct nat_sub *sub, uint32_t in_addr, uint8_t proto)
+nat_limit_event(struct nat_ctx *ctx, int err, const struct nat_sub *sub,
+		uint32_t in_addr, uint32_t ext_addr, uint8_t proto)
 {
 	struct nat_event ev = { .int_addr = in_addr };
 	const struct nat_tenant *t;
@@ -200,15 +212,15 @@ nat_limit_event(struct nat_ctx *ctx, enum cgn_drop reason,
 	if (ctx->ev_ring == NULL)
 		return;
 	for (i = 0; i < RTE_DIM(nat_limit_events) &&
-	     nat_limit_events[i].reason != reason; i++)
+	     nat_limit_events[i].err != err; i++)
 		;
 	if (i == RTE_DIM(nat_limit_events))
 		return;
 	ev.type = (uint8_t)nat_limit_events[i].type;
 	tenant = sub != NULL ? sub->tenant : nat_tenant_lookup(ctx, in_addr);
 	ev.time_ms = ctx->clock->now_ms;
-	/* by the NAT's clock, so that a replay logs the same every time */
-	if (tenant < 0 || !nat_once_per(&ctx->ev_ms[ev.type], ev.time_ms, 1000))
+	if (tenant < 0 ||
+	    !nat_once_per(&ctx->ev_ms[ev.type][tenant], ev.time_ms, 1000))
 		return;
 	t = &ctx->tenants[tenant];
 	ev.tenant = (uint8_t)tenant;
@@ -217,11 +229,14 @@ nat_limit_event(struct nat_ctx *ctx, enum cgn_drop reason,
 		ev.value = t->pool;
 		break;
 	case NAT_EV_PORTS_EXHAUSTED:
-		ev.ext_addr = sub != NULL ? sub->ext_addr : 0;
+		ev.ext_addr = ext_addr;
 		ev.proto = proto;
 		break;
 	case NAT_EV_QUOTA_SESSIONS:
 		ev.value = ctx->max_sessions;
+		break;
+	case NAT_EV_QUOTA_MAPPINGS:
+		ev.value = ctx->max_maps;
 		break;
 	case NAT_EV_QUOTA_SUB_SESSIONS:
 		ev.value = t->nat.max_sessions_per_subscriber;

@@ -88,7 +88,7 @@ nat_map_new(struct nat_ctx *ctx, struct nat_sub *sub, uint32_t sub_idx,
 	uint32_t idx;
 
 	if (rte_ring_mc_dequeue_elem(ctx->map_free, &idx, sizeof(idx)) != 0)
-		return -ENOBUFS;
+		return -ENFILE;
 	m = &ctx->maps[idx];
 	m->int_addr = in->addr;
 	m->int_port = in->port;
@@ -105,7 +105,7 @@ nat_map_new(struct nat_ctx *ctx, struct nat_sub *sub, uint32_t sub_idx,
 	if (nat_map_add_key(ctx, m, 1, idx) < 0) {
 		m->flags = 0;
 		rte_ring_mp_enqueue_elem(ctx->map_free, &idx, sizeof(idx));
-		return -ENOBUFS;
+		return -ENFILE;
 	}
 	/* without its inside key the mapping still works, it is just not
 	 * found again for reuse */

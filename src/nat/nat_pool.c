@@ -215,8 +215,9 @@ nat_pool_block_get(struct nat_ctx *ctx, unsigned int p, struct nat_sub *sub,
 	}
 	a = sub->ext_idx;
 	if (pool->addr_free[a] == 0) {
+		/* the pool may have blocks, but not on the paired address */
 		rte_spinlock_unlock(&pool->lock);
-		return -EADDRNOTAVAIL;
+		return -EXFULL;
 	}
 	bits = pool->addr_bits + (size_t)a * pool->words_per_addr;
 	b = nat_bitmap_find(bits, pool->blocks_per_addr,

@@ -303,7 +303,7 @@ struct nat_ctx {
 	uint64_t blocks_total;
 	size_t mem_bytes;
 	uint64_t log_tsc;			/**< rate limit of slow-path logs */
-	uint64_t ev_ms[NAT_EV_MAX];		/**< last resource event, per type */
+	uint64_t ev_ms[NAT_EV_MAX][CGN_MAX_TENANTS]; /**< last resource event */
 	unsigned int id;			/**< for unique object names */
 };
 
@@ -537,11 +537,13 @@ struct rte_ring *nat_ring_create(struct nat_ctx *ctx, const char *what,
 				 uint32_t n);
 int nat_tenant_lookup(const struct nat_ctx *ctx, uint32_t addr);
 bool nat_ratelimit_ok(struct nat_ctx *ctx);
-/* A resource event (RFC 6888 REQ-11c) for a packet refused with reason;
- * sub may be NULL, in_addr is the subscriber's inside address. */
-void nat_limit_event(struct nat_ctx *ctx, enum cgn_drop reason,
-		     const struct nat_sub *sub, uint32_t in_addr,
-		     uint8_t proto);
+/*
+ * A resource event (RFC 6888 REQ-11c) for a packet the slow path refused
+ * with err; sub may be NULL; in_addr is the subscriber's inside address,
+ * ext_addr its external one as read under its lock (0: none).
+ */
+void nat_limit_event(struct nat_ctx *ctx, int err, const struct nat_sub *sub,
+		     uint32_t in_addr, uint32_t ext_addr, uint8_t proto);
 int nat_errno_to_drop(int err);
 /* Enqueue an event without waiting; a full ring drops and counts it. */
 void nat_event_emit(struct nat_ctx *ctx, struct nat_event *ev);

@@ -36,11 +36,14 @@ nat_drop_is_limit(enum cgn_drop reason)
 	       reason == CGN_DROP_POOL_EXHAUSTED;
 }
 
-/* sub: the subscriber the packet was for, NULL when there is none. */
+/*
+ * sub: the subscriber the packet was for, NULL when there is none; ext: its
+ * external address, read while its lock was held.
+ */
 static void
 nat_slow_fail(struct nat_worker *w, const struct nat_pkt *p,
-	      const struct nat_sub *sub, enum nat_dir dir, int err,
-	      struct nat_result *res)
+	      const struct nat_sub *sub, uint32_t ext, enum nat_dir dir,
+	      int err, struct nat_result *res)
 {
 	struct nat_ctx *ctx = w->ctx;
 	enum cgn_drop reason = (enum cgn_drop)nat_errno_to_drop(err);
@@ -49,8 +52,8 @@ nat_slow_fail(struct nat_worker *w, const struct nat_pkt *p,
 	nat_result_drop(w, res, reason);
 	if (!nat_drop_is_limit(reason))
 		return;
-	nat_limit_event(ctx, reason, sub, sub != NULL ? sub->addr :
-			rte_be_to_cpu_32(p->src0), p->proto);
+	nat_limit_event(ctx, err, sub, sub != NULL ? sub->addr :
+			rte_be_to_cpu_32(p->src0), ext, p->proto);
 	if (dir == NAT_DIR_IN2OUT) {
 		tenant = nat_tenant_lookup(ctx, rte_be_to_cpu_32(p->src0));
 		res->send_unreach = tenant >= 0 &&
@@ -85,6 +88,7 @@ nat_slow_in2out(struct nat_worker *w, struct nat_pkt *p,
 	};
 	struct nat_session *s;
 	struct nat_sub *sub;
+	uint32_t ext;
 	int err;
 
 	if (!p->create) {
@@ -94,7 +98,7 @@ nat_slow_in2out(struct nat_worker *w, struct nat_pkt *p,
 	a.alg_port = a.rem_port;
 	sub = nat_sub_get(w, in.addr, &a.sub_idx, &err);
 	if (sub == NULL) {
-		nat_slow_fail(w, p, NULL, NAT_DIR_IN2OUT, err, res);
+		nat_slow_fail(w, p, NULL, 0, NAT_DIR_IN2OUT, err, res);
 		return NULL;
 	}
 	s = nat_sess_lookup(ctx, k);
@@ -106,9 +110,10 @@ nat_slow_in2out(struct nat_worker *w, struct nat_pkt *p,
 	if (s != NULL)
 		res->new_session = 1;
 out:
+	ext = sub->ext_addr;
 	rte_spinlock_unlock(&sub->lock);
 	if (s == NULL)
-		nat_slow_fail(w, p, sub, NAT_DIR_IN2OUT, err, res);
+		nat_slow_fail(w, p, sub, ext, NAT_DIR_IN2OUT, err, res);
 	return s;
 }
 
@@ -137,7 +142,7 @@ nat_slow_out2in(struct nat_worker *w, struct nat_pkt *p,
 		const struct nat_key *k, struct nat_result *res)
 {
 	struct nat_ctx *ctx = w->ctx;
-	uint32_t ext = rte_be_to_cpu_32(k->b);
+	uint32_t ext = rte_be_to_cpu_32(k->b), sub_ext;
 	struct nat_sess_args a = {
 		.rem_addr = rte_be_to_cpu_32(k->a),
 		.rem_port = rte_be_to_cpu_16(k->pa),
@@ -187,8 +192,9 @@ nat_slow_out2in(struct nat_worker *w, struct nat_pkt *p,
 	if (s != NULL)
 		res->new_session = 1;
 out:
+	sub_ext = sub->ext_addr;
 	rte_spinlock_unlock(&sub->lock);
 	if (err != 0)
-		nat_slow_fail(w, p, sub, NAT_DIR_OUT2IN, err, res);
+		nat_slow_fail(w, p, sub, sub_ext, NAT_DIR_OUT2IN, err, res);
 	return s;
 }

@@ -30,10 +30,10 @@
 /*
  * The template set: session 256, block 257, then the resource events:
  * addresses exhausted 258, ports exhausted 259, quota exceeded for
- * sessions 260, per subscriber 261, subscribers 262.
+ * sessions 260, per subscriber 261, subscribers 262, mappings 263.
  */
 static const uint8_t tmpl_set[] = {
-	0x00, 0x02, 0x00, 0xd4,		/* set 2, 212 bytes */
+	0x00, 0x02, 0x00, 0xec,		/* set 2, 236 bytes */
 	0x01, 0x00, 0x00, 0x0c,		/* template 256, 12 fields */
 	0x01, 0x43, 0x00, 0x08,		/* observationTimeMilliseconds */
 	0x00, 0xea, 0x00, 0x04,		/* ingressVRFID */
@@ -86,6 +86,12 @@ static const uint8_t tmpl_set[] = {
 	0x00, 0xe6, 0x00, 0x01,
 	0x01, 0xd2, 0x00, 0x04,
 	0x01, 0xda, 0x00, 0x04,		/* maxSubscribers */
+	0x01, 0x07, 0x00, 0x05,		/* template 263, 5 fields */
+	0x01, 0x43, 0x00, 0x08,
+	0x00, 0xea, 0x00, 0x04,
+	0x00, 0xe6, 0x00, 0x01,
+	0x01, 0xd2, 0x00, 0x04,
+	0x01, 0xd8, 0x00, 0x04,		/* maxBIBEntries */
 };
 #define TMPL_LEN ((uint16_t)sizeof(tmpl_set))
 
@@ -145,6 +151,12 @@ static const uint8_t rec_quota_sub[] = {
 static const uint8_t rec_quota_subs[] = {
 	REC_HEAD,
 	0x00, 0x00, 0x00, 0x04,				/* max subscribers */
+	0x00, 0x00, 0x10, 0x00,
+};
+
+static const uint8_t rec_quota_maps[] = {
+	REC_HEAD,
+	0x00, 0x00, 0x00, 0x02,				/* max BIB entries */
 	0x00, 0x00, 0x10, 0x00,
 };
 
@@ -237,6 +249,8 @@ static const struct {
 	  sizeof(rec_quota_sub), 3 },
 	{ NAT_EV_QUOTA_SUBSCRIBERS, 13, 262, rec_quota_subs,
 	  sizeof(rec_quota_subs), 3 },
+	{ NAT_EV_QUOTA_MAPPINGS, 13, 263, rec_quota_maps,
+	  sizeof(rec_quota_maps), 3 },
 };
 
 static void
@@ -359,7 +373,7 @@ test_message_size_limit(void **state)
 	assert_int_equal(log_ipfix_begin(&x, true), 0);
 	for (n = 0; log_ipfix_add(&x, &sess) == 0; n++)
 		;
-	/* 16 + 212 + 4 + 30 * 38 == 1372; one more would be 1410 */
+	/* 16 + 236 + 4 + 30 * 38 == 1396; one more would be 1434 */
 	assert_int_equal(n, 30);
 	assert_true(log_ipfix_finish(&x, EXPORT_SEC) <= LOG_IPFIX_MSG_MAX);
 }

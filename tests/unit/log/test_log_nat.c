@@ -333,6 +333,18 @@ tweak_small_tables(struct cgn_config *c)
 	c->tenants[0].nat.max_sessions_per_subscriber = 3;
 }
 
+/* A UDP flow sub:sport -> rem:53. */
+static unsigned int
+open_flow_to(struct nat_test_env *e, uint32_t sub, uint16_t sport,
+	     uint32_t rem)
+{
+	struct nat_test_spec s = nat_test_flow(IPPROTO_UDP, sub, sport, rem,
+					       53);
+	struct nat_result res;
+
+	return nat_test_open(e, &s, 1, &res, NULL, NULL);
+}
+
 /* The table-wide limits, each with its size. */
 static void
 test_table_full_events(void **state)
@@ -347,9 +359,49 @@ test_table_full_events(void **state)
 	assert_int_equal(open_flow(&e, IPPROTO_UDP, S(3), 100), 0);
 	expect_resource(r, NAT_EV_QUOTA_SUBSCRIBERS, S(3), 0, 0, 2,
 			T0 * 1000);
-	assert_int_equal(open_flow(&e, IPPROTO_UDP, S(1), 101), 1);
-	assert_int_equal(open_flow(&e, IPPROTO_UDP, S(2), 101), 0);
+	/* EIM: a second remote reuses the mapping, only sessions run out */
+	assert_int_equal(open_flow_to(&e, S(1), 100, NAT_TEST_REM(2)), 1);
+	assert_int_equal(open_flow_to(&e, S(2), 100, NAT_TEST_REM(2)), 0);
 	expect_resource(r, NAT_EV_QUOTA_SESSIONS, S(2), 0, 0, 3, T0 * 1000);
+	/* sessions gone, their mappings wait port_reuse_delay: mappings
+	 * run out first (a session_table_full drop, its own quota event) */
+	nat_test_sweep_at(&e, T0 + 300);
+	assert_int_equal(open_flow(&e, IPPROTO_UDP, S(1), 101), 1);
+	assert_int_equal(open_flow(&e, IPPROTO_UDP, S(1), 102), 0);
+	expect_resource(r, NAT_EV_QUOTA_MAPPINGS, S(1), 0, 0, 3,
+			(T0 + 300) * 1000);
+	assert_int_equal(e.drops[CGN_DROP_SESSION_TABLE_FULL], 2);
+	env_down(&e, r);
+}
+
+static void
+tweak_two_blocks_per_addr(struct cgn_config *c)
+{
+	c->pools[0].block_size = 64;
+	c->pools[0].port_max = (uint16_t)(c->pools[0].port_min + 127);
+	c->tenants[0].nat.max_port_blocks = 3;
+}
+
+/*
+ * A subscriber's paired address out of blocks while the pool has others:
+ * a pool_exhausted drop, reported as ports exhausted on that address.
+ */
+static void
+test_paired_address_full_event(void **state)
+{
+	struct nat_test_spec s = nat_test_flow(IPPROTO_UDP, S(1), 2000, R1, 53);
+	struct rte_ring *r;
+	struct nat_test_env e;
+	struct nat_result res;
+
+	(void)state;
+	r = env_with_ring(&e, tweak_two_blocks_per_addr, 64, false);
+	assert_int_equal(nat_test_open(&e, &s, 129, &res, seen, NULL), 128);
+	assert_int_equal(res.drop, CGN_DROP_POOL_EXHAUSTED);
+	expect_resource(r, NAT_EV_PORTS_EXHAUSTED, S(1), last_seen.src,
+			IPPROTO_UDP, 0, T0 * 1000);
+	/* another subscriber still gets an address */
+	assert_int_equal(open_flow(&e, IPPROTO_UDP, S(2), 100), 1);
 	env_down(&e, r);
 }
 
@@ -452,6 +504,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_table_full_events),
 	cmocka_unit_test(test_addresses_exhausted_event),
 	cmocka_unit_test(test_final_events),
+	cmocka_unit_test(test_paired_address_full_event),
 };
 
 NAT_TEST_MAIN(tests, NULL)

@@ -124,6 +124,8 @@ test_resource_lines(void **state)
 		  "time=2025-11-24T16:00:00.123Z" },
 		{ NAT_EV_QUOTA_SUBSCRIBERS, "quota exceeded: subscribers "
 		  "tenant=residential limit=2 time=2025-11-24T16:00:00.123Z" },
+		{ NAT_EV_QUOTA_MAPPINGS, "quota exceeded: mappings "
+		  "tenant=residential limit=2 time=2025-11-24T16:00:00.123Z" },
 	};
 	struct nat_event ev;
 	unsigned int i;
