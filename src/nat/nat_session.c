@@ -348,8 +348,11 @@ nat_session_create_child(struct nat_worker *w,
 	err = nat_map_adopt(ctx, sub, a.sub_idx, proto, in, ext, &a.map_idx);
 	if (err == 0)
 		s = nat_sess_create(w, sub, &a, &err);
-	if (s == NULL)
+	if (s == NULL) {
 		*drop = (enum cgn_drop)nat_errno_to_drop(err);
+		/* a data connection refused for lack of room is reported too */
+		nat_limit_event(ctx, err, sub, sub->addr, sub->ext_addr, proto);
+	}
 out:
 	rte_spinlock_unlock(&sub->lock);
 	return s;

@@ -429,6 +429,46 @@ test_addresses_exhausted_event(void **state)
 	env_down(&e, r);
 }
 
+static void
+tweak_one_session(struct cgn_config *c)
+{
+	c->max_sessions = 1;
+}
+
+static const struct nat_session *parent_sess;
+
+static void
+remember(const struct nat_session *s, void *arg)
+{
+	(void)arg;
+	parent_sess = s;
+}
+
+/* An ALG data connection refused for lack of room is reported too. */
+static void
+test_child_refused_event(void **state)
+{
+	struct nat_endpoint in = { S(1), 20 }, ext, rem = { R1, 40000 };
+	struct rte_ring *r;
+	struct nat_test_env e;
+	enum cgn_drop drop;
+
+	(void)state;
+	r = env_with_ring(&e, tweak_one_session, 64, false);
+	assert_int_equal(open_flow(&e, IPPROTO_TCP, S(1), 100), 1);
+	nat_session_foreach(e.ctx, remember, NULL);
+	assert_non_null(parent_sess);
+	ext.addr = parent_sess->ext_addr;
+	assert_int_equal(nat_port_reserve(&e.w, parent_sess, IPPROTO_TCP, 0,
+					  &ext.port), 0);
+	assert_null(nat_session_create_child(&e.w, parent_sess, IPPROTO_TCP,
+					     &in, &ext, &rem, &drop));
+	assert_int_equal(drop, CGN_DROP_SESSION_TABLE_FULL);
+	/* the one mapping is the parent's: the new one has no room */
+	expect_resource(r, NAT_EV_QUOTA_MAPPINGS, S(1), 0, 0, 1, T0 * 1000);
+	env_down(&e, r);
+}
+
 /*
  * At shutdown the log closes what it opened: a delete per live session,
  * then a release per block held; a full ring is resumed, never dropped.
@@ -505,6 +545,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_addresses_exhausted_event),
 	cmocka_unit_test(test_final_events),
 	cmocka_unit_test(test_paired_address_full_event),
+	cmocka_unit_test(test_child_refused_event),
 };
 
 NAT_TEST_MAIN(tests, NULL)
