@@ -543,6 +543,7 @@ nat_worker_init(struct nat_ctx *ctx, struct nat_worker *w,
 	w->ctx = ctx;
 	w->qsbr_id = qsbr_id;
 	w->drops = drops;
+	((struct nat_wpriv *)w->priv)->sub_hint_idx = NAT_IDX_NONE;
 	/* xorshift must never hold 0 */
 	w->rng = seed != 0 ? seed : (rte_rdtsc() | 1);
 	return 0;

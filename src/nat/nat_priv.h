@@ -350,6 +350,9 @@ struct nat_wpriv {
 	struct rte_mbuf *rel[NAT_HOLD_MAX];
 	struct nat_result rel_res[NAT_HOLD_MAX];
 	unsigned int nb_rel;
+	/* the last subscriber this worker created a session for */
+	uint32_t sub_hint_addr;
+	uint32_t sub_hint_idx;
 };
 
 static inline rte_be32_t *

@@ -107,18 +107,37 @@ struct nat_sub *
 nat_sub_get(struct nat_worker *w, uint32_t addr, uint32_t *idx, int *err)
 {
 	struct nat_ctx *ctx = w->ctx;
+	struct nat_wpriv *wp = w->priv;
 	struct nat_sub *sub;
 	unsigned int i;
 
 	*err = -EAGAIN;
+	/*
+	 * New flows come in runs from one subscriber (a page, an app
+	 * starting): try the last one first. Its record may have been
+	 * retired or reused since; live and the same address is proof.
+	 */
+	if (wp->sub_hint_idx != NAT_IDX_NONE && wp->sub_hint_addr == addr) {
+		sub = nat_sub_at(ctx, wp->sub_hint_idx);
+		if (nat_sub_lock_live(sub) == 0) {
+			if (sub->addr == addr) {
+				*idx = wp->sub_hint_idx;
+				return sub;
+			}
+			rte_spinlock_unlock(&sub->lock);
+		}
+	}
 	for (i = 0; i < NAT_SUB_RETRIES; i++) {
 		sub = nat_sub_find(ctx, addr, idx);
 		if (sub == NULL)
 			sub = nat_sub_create(ctx, addr, idx, err);
 		if (sub == NULL)
 			return NULL;
-		if (nat_sub_lock_live(sub) == 0)
+		if (nat_sub_lock_live(sub) == 0) {
+			wp->sub_hint_addr = addr;
+			wp->sub_hint_idx = *idx;
 			return sub;
+		}
 	}
 	return NULL;
 }

@@ -184,6 +184,46 @@ test_subscriber_table_full(void **state)
 	nat_test_env_down(&e);
 }
 
+static void
+tweak_one_subscriber(struct cgn_config *c)
+{
+	c->max_subscribers = 1;
+}
+
+/*
+ * The worker tries the subscriber it served last before the table: once
+ * that record has gone to someone else, the hint must not hand it back.
+ */
+static void
+test_subscriber_hint_after_reuse(void **state)
+{
+	struct nat_test_env e;
+	struct nat_result res;
+	struct nat_test_fields f;
+	struct nat_test_spec s = nat_test_flow(IPPROTO_TCP, NAT_TEST_SUB(1),
+					       1001, NAT_TEST_REM(1), 80);
+
+	struct nat_worker w1;
+
+	(void)state;
+	env_up(&e, tweak_one_subscriber);
+	assert_int_equal(open_flows(&e, NAT_TEST_SUB(1), 1000, 1, &res), 1);
+	nat_test_sweep_at(&e, 1000 + 241);
+	nat_test_sweep_at(&e, 1000 + 241 + 121);
+	/* another worker gives the only record to subscriber 2 */
+	w1 = e.w;
+	assert_int_equal(nat_worker_init(e.ctx, &e.w, 1, e.drops, 7), 0);
+	assert_int_equal(open_flows(&e, NAT_TEST_SUB(2), 1000, 1, &res), 1);
+	nat_worker_fini(&e.w);
+	e.w = w1;
+	/* the first worker's hint still says subscriber 1 is there */
+	assert_int_equal(open_flows(&e, NAT_TEST_SUB(1), 1001, 1, &res), 0);
+	assert_int_equal(res.drop, CGN_DROP_SUBSCRIBER_TABLE_FULL);
+	assert_int_equal(nat_test_xlate(&e, NAT_DIR_IN2OUT, &s, &f),
+			 NAT_DROP);
+	nat_test_env_down(&e);
+}
+
 /* Everything returns: sessions, mappings, blocks, subscribers. */
 static void
 test_all_resources_return(void **state)
@@ -222,6 +262,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_table_full_existing_still_work),
 	cmocka_unit_test(test_subscriber_table_full),
 	cmocka_unit_test(test_all_resources_return),
+	cmocka_unit_test(test_subscriber_hint_after_reuse),
 };
 
 NAT_TEST_MAIN(tests, NULL)
