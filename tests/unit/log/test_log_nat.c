@@ -307,24 +307,6 @@ tweak_one_block(struct cgn_config *c)
 	c->tenants[0].nat.max_port_blocks = 1;
 }
 
-/* A subscriber out of ports: who, on which address, which protocol. */
-static void
-test_ports_exhausted_event(void **state)
-{
-	struct nat_test_spec s = nat_test_flow(IPPROTO_TCP, S(2), 2000, R1, 80);
-	struct rte_ring *r;
-	struct nat_test_env e;
-	struct nat_result res;
-
-	(void)state;
-	r = env_with_ring(&e, tweak_one_block, 64, false);
-	assert_int_equal(nat_test_open(&e, &s, 65, &res, seen, NULL), 64);
-	assert_int_equal(res.drop, CGN_DROP_PORTS_EXHAUSTED);
-	expect_resource(r, NAT_EV_PORTS_EXHAUSTED, S(2), last_seen.src,
-			IPPROTO_TCP, 0, T0 * 1000);
-	env_down(&e, r);
-}
-
 static void
 tweak_small_tables(struct cgn_config *c)
 {
@@ -383,26 +365,43 @@ tweak_two_blocks_per_addr(struct cgn_config *c)
 }
 
 /*
- * A subscriber's paired address out of blocks while the pool has others:
- * a pool_exhausted drop, reported as ports exhausted on that address.
+ * Out of ports: a subscriber at its block limit, or its paired address out
+ * of blocks while the pool has others (a pool_exhausted drop, reported as
+ * ports exhausted on that address). Who, on which address, which protocol.
  */
 static void
-test_paired_address_full_event(void **state)
+test_ports_exhausted_events(void **state)
 {
-	struct nat_test_spec s = nat_test_flow(IPPROTO_UDP, S(1), 2000, R1, 53);
+	static const struct {
+		void (*tweak)(struct cgn_config *c);
+		uint8_t proto;
+		unsigned int ports;	/* what the subscriber gets */
+		enum cgn_drop drop;
+	} cases[] = {
+		{ tweak_one_block, IPPROTO_TCP, 64, CGN_DROP_PORTS_EXHAUSTED },
+		{ tweak_two_blocks_per_addr, IPPROTO_UDP, 128,
+		  CGN_DROP_POOL_EXHAUSTED },
+	};
+	struct nat_test_spec s;
 	struct rte_ring *r;
 	struct nat_test_env e;
 	struct nat_result res;
+	unsigned int i;
 
 	(void)state;
-	r = env_with_ring(&e, tweak_two_blocks_per_addr, 64, false);
-	assert_int_equal(nat_test_open(&e, &s, 129, &res, seen, NULL), 128);
-	assert_int_equal(res.drop, CGN_DROP_POOL_EXHAUSTED);
-	expect_resource(r, NAT_EV_PORTS_EXHAUSTED, S(1), last_seen.src,
-			IPPROTO_UDP, 0, T0 * 1000);
-	/* another subscriber still gets an address */
-	assert_int_equal(open_flow(&e, IPPROTO_UDP, S(2), 100), 1);
-	env_down(&e, r);
+	for (i = 0; i < RTE_DIM(cases); i++) {
+		s = nat_test_flow(cases[i].proto, S(1), 2000, R1, 53);
+		r = env_with_ring(&e, cases[i].tweak, 64, false);
+		assert_int_equal(nat_test_open(&e, &s, cases[i].ports + 1,
+					       &res, seen, NULL),
+				 cases[i].ports);
+		assert_int_equal(res.drop, cases[i].drop);
+		expect_resource(r, NAT_EV_PORTS_EXHAUSTED, S(1),
+				last_seen.src, cases[i].proto, 0, T0 * 1000);
+		/* another subscriber still gets ports */
+		assert_int_equal(open_flow(&e, IPPROTO_UDP, S(2), 100), 1);
+		env_down(&e, r);
+	}
 }
 
 static void
@@ -540,11 +539,10 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_ring_overflow_counted),
 	cmocka_unit_test(test_no_ring),
 	cmocka_unit_test(test_quota_event_rate),
-	cmocka_unit_test(test_ports_exhausted_event),
 	cmocka_unit_test(test_table_full_events),
 	cmocka_unit_test(test_addresses_exhausted_event),
 	cmocka_unit_test(test_final_events),
-	cmocka_unit_test(test_paired_address_full_event),
+	cmocka_unit_test(test_ports_exhausted_events),
 	cmocka_unit_test(test_child_refused_event),
 };
 
