@@ -201,15 +201,14 @@ static const struct {
  * the NAT clock's, so that a replay logs the same every time.
  */
 void
-nat_limit_event(struct nat_ctx *ctx, int err, const struct nat_sub *sub,
+nat_limit_event(struct nat_ctx *ctx, int err, unsigned int tenant,
 		uint32_t in_addr, uint32_t ext_addr, uint8_t proto)
 {
 	struct nat_event ev = { .int_addr = in_addr };
 	const struct nat_tenant *t;
 	unsigned int i;
-	int tenant;
 
-	if (ctx->ev_ring == NULL)
+	if (ctx->ev_ring == NULL || tenant >= CGN_MAX_TENANTS)
 		return;
 	for (i = 0; i < RTE_DIM(nat_limit_events) &&
 	     nat_limit_events[i].err != err; i++)
@@ -217,10 +216,8 @@ nat_limit_event(struct nat_ctx *ctx, int err, const struct nat_sub *sub,
 	if (i == RTE_DIM(nat_limit_events))
 		return;
 	ev.type = (uint8_t)nat_limit_events[i].type;
-	tenant = sub != NULL ? sub->tenant : nat_tenant_lookup(ctx, in_addr);
 	ev.time_ms = ctx->clock->now_ms;
-	if (tenant < 0 ||
-	    !nat_once_per(&ctx->ev_ms[ev.type][tenant], ev.time_ms, 1000))
+	if (!nat_once_per(&ctx->ev_ms[ev.type][tenant], ev.time_ms, 1000))
 		return;
 	t = &ctx->tenants[tenant];
 	ev.tenant = (uint8_t)tenant;
@@ -614,17 +611,15 @@ nat_event_emit(struct nat_ctx *ctx, struct nat_event *ev)
 bool
 nat_final_events(struct nat_ctx *ctx, uint64_t *cursor)
 {
-	uint64_t c = *cursor, nsess = ctx->ev_sessions ? ctx->max_sessions : 0;
+	uint64_t c = *cursor;
 	bool room = true;
 
 	if (ctx->ev_ring == NULL)
 		return true;
-	if (c < ctx->max_sessions && c >= nsess)
-		c = ctx->max_sessions;
-	for (; room && c < nsess; c++)
+	if (!ctx->ev_sessions)
+		c = RTE_MAX(c, (uint64_t)ctx->max_sessions);
+	for (; room && c < ctx->max_sessions; c++)
 		room = nat_sess_final_event(ctx, (uint32_t)c);
-	if (room && c < ctx->max_sessions)
-		c = ctx->max_sessions;
 	for (; room && c < (uint64_t)ctx->max_sessions + ctx->max_subs; c++)
 		room = nat_sub_final_events(ctx,
 					    (uint32_t)(c - ctx->max_sessions));

@@ -541,11 +541,11 @@ struct rte_ring *nat_ring_create(struct nat_ctx *ctx, const char *what,
 int nat_tenant_lookup(const struct nat_ctx *ctx, uint32_t addr);
 bool nat_ratelimit_ok(struct nat_ctx *ctx);
 /*
- * A resource event (RFC 6888 REQ-11c) for a packet the slow path refused
- * with err; sub may be NULL; in_addr is the subscriber's inside address,
- * ext_addr its external one as read under its lock (0: none).
+ * A resource event (RFC 6888 REQ-11c) for a packet of a tenant's
+ * subscriber in_addr the slow path refused with err; ext_addr is the
+ * subscriber's external address as read under its lock (0: none).
  */
-void nat_limit_event(struct nat_ctx *ctx, int err, const struct nat_sub *sub,
+void nat_limit_event(struct nat_ctx *ctx, int err, unsigned int tenant,
 		     uint32_t in_addr, uint32_t ext_addr, uint8_t proto);
 int nat_errno_to_drop(int err);
 /* Enqueue an event without waiting; a full ring drops and counts it. */

@@ -351,7 +351,8 @@ nat_session_create_child(struct nat_worker *w,
 	if (s == NULL) {
 		*drop = (enum cgn_drop)nat_errno_to_drop(err);
 		/* a data connection refused for lack of room is reported too */
-		nat_limit_event(ctx, err, sub, sub->addr, sub->ext_addr, proto);
+		nat_limit_event(ctx, err, sub->tenant, sub->addr,
+				sub->ext_addr, proto);
 	}
 out:
 	rte_spinlock_unlock(&sub->lock);

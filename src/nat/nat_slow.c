@@ -47,16 +47,19 @@ nat_slow_fail(struct nat_worker *w, const struct nat_pkt *p,
 {
 	struct nat_ctx *ctx = w->ctx;
 	enum cgn_drop reason = (enum cgn_drop)nat_errno_to_drop(err);
+	uint32_t in;
 	int tenant;
 
 	nat_result_drop(w, res, reason);
 	if (!nat_drop_is_limit(reason))
 		return;
-	nat_limit_event(ctx, err, sub, sub != NULL ? sub->addr :
-			rte_be_to_cpu_32(p->src0), ext, p->proto);
-	if (dir == NAT_DIR_IN2OUT) {
-		tenant = nat_tenant_lookup(ctx, rte_be_to_cpu_32(p->src0));
-		res->send_unreach = tenant >= 0 &&
+	/* a limit is met only once the packet's subscriber is known */
+	in = sub != NULL ? sub->addr : rte_be_to_cpu_32(p->src0);
+	tenant = sub != NULL ? sub->tenant : nat_tenant_lookup(ctx, in);
+	if (tenant >= 0) {
+		nat_limit_event(ctx, err, (unsigned int)tenant, in, ext,
+				p->proto);
+		res->send_unreach = dir == NAT_DIR_IN2OUT &&
 			ctx->tenants[tenant].nat.icmp_unreachable_on_limit;
 	}
 	if (nat_ratelimit_ok(ctx))
