@@ -53,7 +53,14 @@
 	X(ARP_PENDING, "arp_pending") \
 	X(TX_FULL, "tx_full") \
 	X(NO_MBUF, "no_mbuf") \
-	X(MTU_EXCEEDED, "mtu_exceeded")
+	X(MTU_EXCEEDED, "mtu_exceeded") \
+	X(FRAGMENT_OVERSIZE, "fragment_oversize") \
+	X(MARTIAN_SOURCE, "martian_source") \
+	X(BAD_UDP_LENGTH, "bad_udp_length") \
+	X(BAD_TCP_OFFSET, "bad_tcp_offset") \
+	X(ICMP_ERROR_SPOOFED, "icmp_error_spoofed") \
+	X(EXPECT_CONFLICT, "expect_conflict") \
+	X(ALG_NO_STATE, "alg_no_state")
 
 enum cgn_drop {
 #define CGN_DROP_ENUM(e, s) CGN_DROP_##e,

@@ -147,6 +147,7 @@ pl_ipv4_check(struct rte_mbuf *m, unsigned int l2_len, enum cgn_drop *why)
 {
 	struct rte_ipv4_hdr *ip;
 	unsigned int ihl, tot;
+	uint32_t frag_end;
 
 	if (rte_pktmbuf_adj(m, l2_len) == NULL ||
 	    rte_pktmbuf_data_len(m) < sizeof(*ip)) {
@@ -163,6 +164,18 @@ pl_ipv4_check(struct rte_mbuf *m, unsigned int l2_len, enum cgn_drop *why)
 	}
 	if (tot < ihl || tot > m->pkt_len) {
 		*why = CGN_DROP_BAD_IP_LENGTH;
+		return -EINVAL;
+	}
+	/*
+	 * A fragment whose data would end past byte 65535 of its datagram
+	 * cannot be part of a valid one (the "ping of death" shape); no
+	 * receiver could reassemble it, so it is not forwarded either way.
+	 */
+	frag_end = (uint32_t)(rte_be_to_cpu_16(ip->fragment_offset) &
+			      RTE_IPV4_HDR_OFFSET_MASK) * RTE_IPV4_HDR_OFFSET_UNITS +
+		   tot - ihl;
+	if (frag_end > UINT16_MAX - ihl) {
+		*why = CGN_DROP_FRAGMENT_OVERSIZE;
 		return -EINVAL;
 	}
 	/*
@@ -200,6 +213,24 @@ pl_is_multicast_or_bcast(const struct pl_iface *ifp, uint32_t dst)
 		(ifp->mask != UINT32_MAX && dst == (ifp->addr | ~ifp->mask));
 }
 
+/*
+ * A source that names no single host (RFC 1812 5.3.7, 4.3.2.7): "this
+ * network", loopback, multicast, class E and limited broadcast, the
+ * receiving subnet's broadcast, and our own addresses. Such a packet is
+ * never forwarded, and never answered: an ICMP reply to it would go to a
+ * whole network or be reflected at a victim.
+ */
+static bool
+pl_is_martian_src(const struct pl_ctx *ctx, const struct pl_iface *ifp,
+		  uint32_t src)
+{
+	uint8_t top = src >> 24;
+
+	return top == 0 || top == 127 || top >= 224 ||
+		(ifp->mask < UINT32_MAX - 1 && src == (ifp->addr | ~ifp->mask)) ||
+		pl_is_own_addr(ctx, src);
+}
+
 /* Decrement TTL with an incremental checksum update (RFC 1624). */
 static void
 pl_ttl_dec(struct rte_ipv4_hdr *ip)
@@ -226,6 +257,7 @@ pl_classify(struct pl_worker *w, const struct pl_iface *ifp,
 	unsigned int l2_len = sizeof(*eth);
 	enum cgn_drop why;
 	uint16_t type, vlan = 0;
+	bool l2_group;
 	uint32_t dst;
 
 	if (rte_pktmbuf_data_len(m) < sizeof(*eth)) {
@@ -233,9 +265,9 @@ pl_classify(struct pl_worker *w, const struct pl_iface *ifp,
 		return false;
 	}
 	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	l2_group = !rte_is_unicast_ether_addr(&eth->dst_addr);
 	/* A promiscuous port sees other hosts' unicast: not ours to route. */
-	if (rte_is_unicast_ether_addr(&eth->dst_addr) &&
-	    !rte_is_same_ether_addr(&eth->dst_addr, &ifp->mac)) {
+	if (!l2_group && !rte_is_same_ether_addr(&eth->dst_addr, &ifp->mac)) {
 		pl_drop(w, m, CGN_DROP_NOT_OUR_MAC);
 		return false;
 	}
@@ -267,13 +299,21 @@ pl_classify(struct pl_worker *w, const struct pl_iface *ifp,
 		return false;
 	}
 	ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	if (pl_is_martian_src(w->ctx, ifp, rte_be_to_cpu_32(ip->src_addr))) {
+		pl_drop(w, m, CGN_DROP_MARTIAN_SOURCE);
+		return false;
+	}
 	dst = rte_be_to_cpu_32(ip->dst_addr);
 	if (pl_is_own_addr(w->ctx, dst)) {
 		pl_local_input(w, ifp, m);
 		return false;
 	}
-	/* A NAT forwards unicast only; never answer these with ICMP either. */
-	if (pl_is_multicast_or_bcast(ifp, dst)) {
+	/*
+	 * A NAT forwards unicast only, and only what was sent to its own MAC
+	 * (a router ignores IP unicast in a link-layer broadcast); it never
+	 * answers these with ICMP either (RFC 1812 4.3.2.7).
+	 */
+	if (l2_group || pl_is_multicast_or_bcast(ifp, dst)) {
 		pl_drop(w, m, CGN_DROP_NOT_UNICAST);
 		return false;
 	}

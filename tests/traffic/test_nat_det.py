@@ -21,7 +21,8 @@ WHOIS = next((p for p in (os.path.join(BUILD, "tools", "cgnat-whois"),
 ADDRS, PORT_MIN, PER_SUB = 8, 1024, 2016
 CONF = config(pool="203.0.113.0/29", pool_extra="    mode: deterministic",
               subscribers="100.64.0.0/24")
-HOSTS = [1, 7, 8, 10, 100, 200, 255]
+# 100.64.0.1 is the inside interface itself, never a subscriber
+HOSTS = [2, 7, 8, 10, 100, 200, 255]
 R = "192.0.2.80"
 
 
