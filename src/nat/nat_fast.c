@@ -52,11 +52,22 @@ nat_pkt_drop(struct nat_pkt *p, enum cgn_drop reason)
 	p->drop = (uint8_t)reason;
 }
 
+/*
+ * The header's own length must fit in what arrived, so that nothing after
+ * us, and no receiver, reads a header that is not there. A first fragment
+ * must hold the whole header too (RFC 1858: tiny fragments hide flags).
+ */
 static inline void
-nat_parse_tcp(struct nat_pkt *p, uint8_t *l4, enum nat_dir dir)
+nat_parse_tcp(struct nat_pkt *p, uint8_t *l4, uint32_t l4_len,
+	      enum nat_dir dir)
 {
 	struct rte_tcp_hdr *tcp = (struct rte_tcp_hdr *)l4;
+	uint32_t hlen = (uint32_t)(tcp->data_off >> 4) * 4;
 
+	if (unlikely(hlen < sizeof(*tcp) || hlen > l4_len)) {
+		nat_pkt_drop(p, CGN_DROP_BAD_TCP_OFFSET);
+		return;
+	}
 	p->sport = NAT_FIELD16(l4, struct rte_tcp_hdr, src_port);
 	p->dport = NAT_FIELD16(l4, struct rte_tcp_hdr, dst_port);
 	p->ck = NAT_FIELD16(l4, struct rte_tcp_hdr, cksum);
@@ -70,11 +81,20 @@ nat_parse_tcp(struct nat_pkt *p, uint8_t *l4, enum nat_dir dir)
 			    RTE_TCP_SYN_FLAG;
 }
 
+/*
+ * UDP's length counts the whole datagram: it may not exceed what the IP
+ * header says arrived (for a first fragment, the rest is still to come).
+ */
 static inline void
-nat_parse_udp(struct nat_pkt *p, uint8_t *l4)
+nat_parse_udp(struct nat_pkt *p, uint8_t *l4, uint32_t l4_len)
 {
 	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)l4;
+	uint32_t ulen = rte_be_to_cpu_16(udp->dgram_len);
 
+	if (unlikely(ulen < sizeof(*udp) || (!p->first_frag && ulen > l4_len))) {
+		nat_pkt_drop(p, CGN_DROP_BAD_UDP_LENGTH);
+		return;
+	}
 	p->sport = NAT_FIELD16(l4, struct rte_udp_hdr, src_port);
 	p->dport = NAT_FIELD16(l4, struct rte_udp_hdr, dst_port);
 	/* a zero UDP checksum means "none" and stays zero */
@@ -144,9 +164,9 @@ nat_parse_pkt(struct rte_mbuf *m, enum nat_dir dir, struct nat_pkt *p)
 		return -EINVAL;
 	}
 	if (p->proto == IPPROTO_TCP)
-		nat_parse_tcp(p, l4, dir);
+		nat_parse_tcp(p, l4, m->pkt_len - l3, dir);
 	else if (p->proto == IPPROTO_UDP)
-		nat_parse_udp(p, l4);
+		nat_parse_udp(p, l4, m->pkt_len - l3);
 	else
 		nat_parse_icmp(p, l4, dir);
 	if (p->sport != NULL)

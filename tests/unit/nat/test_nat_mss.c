@@ -49,6 +49,7 @@ struct mss_case {
 	int mss_at;		/**< MSS value to clamp at, -1: none */
 	uint8_t doff_extra;	/**< header claims this many more words */
 	uint16_t split_at;	/**< 0, or split the mbuf at this offset */
+	bool dropped;		/**< refused as a malformed header */
 };
 
 /* A row: name, direction, flags, clamp, MSS value offset or -1, options. */
@@ -84,7 +85,7 @@ static const struct mss_case cases[] = {
 	    0, 1, 1, 1, MSS(1460)),
 	{ .name = "header longer than the packet", .dir = NAT_DIR_IN2OUT,
 	  .flags = SYN, .clamp = CLAMP, .mss_at = -1, .opts = { MSS(1460) },
-	  .opt_len = 4, .doff_extra = 2 },
+	  .opt_len = 4, .doff_extra = 2, .dropped = true },
 	{ .name = "options in the second segment", .dir = NAT_DIR_IN2OUT,
 	  .flags = SYN, .clamp = CLAMP, .mss_at = -1, .opts = { MSS(1460) },
 	  .opt_len = 4, .split_at = sizeof(struct rte_ipv4_hdr) +
@@ -178,6 +179,14 @@ mss_run_case(const struct mss_case *c)
 						c->split_at) != 0))
 		MSS_FAIL(c, "cannot build the segment");
 	v = nat_test_run(&e, c->dir, m, &res);
+	if (c->dropped) {
+		if (v != NAT_DROP || res.drop != CGN_DROP_BAD_TCP_OFFSET)
+			MSS_FAIL(c, "verdict %d drop %u, want a bad_tcp_offset drop",
+				 v, res.drop);
+		rte_pktmbuf_free(m);
+		nat_test_env_down(&e);
+		return;
+	}
 	if (v != want_v)
 		MSS_FAIL(c, "verdict %d, want %d", v, want_v);
 	if (nat_test_verify(m, false) != 0)
