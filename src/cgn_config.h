@@ -154,6 +154,9 @@ struct cgn_config {
 	uint32_t fragment_timeout;	/**< s, default 2 */
 	uint32_t port_reuse_delay;	/**< s, default 120 */
 	uint16_t mss_clamp;		/**< 0: off */
+	/** inside routers whose ICMP errors about a subscriber's flow count */
+	struct cgn_prefix icmp_error_sources[CGN_MAX_TENANT_PREFIXES];
+	unsigned int nb_icmp_error_sources;
 	bool allow_short_timeouts;	/**< below RFC minimums (labs only) */
 	struct cgn_nat_behaviour nat;	/**< defaults for every tenant */
 	uint32_t max_pinholes;		/**< total, default 65536 */
@@ -196,6 +199,10 @@ void cgn_config_set_defaults(struct cgn_config *conf);
 
 /** Tenant index owning an inside address, or -1. */
 int cgn_config_tenant_of(const struct cgn_config *conf, uint32_t addr);
+
+/** True when addr (host order) lies in one of the n prefixes. */
+bool cgn_prefixes_contain(const struct cgn_prefix *pf, unsigned int n,
+			  uint32_t addr);
 
 /** Parse "a.b.c.d/len" (host order result); 0 on success, -EINVAL else. */
 int cgn_parse_prefix(const char *s, struct cgn_prefix *p);

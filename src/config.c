@@ -1154,9 +1154,9 @@ walk_map(struct cgn_load *ld, const struct conf_field *tab,
 	.off = offsetof(t, m), .arg = names, .required = req }
 #define F_PAIR(k, fn, t, m1, m2, req) { .key = k, .parse = fn, \
 	.off = offsetof(t, m1), .aux = offsetof(t, m2), .required = req }
-#define F_PREFIXES(k, t, m, cnt, nb) { .key = k, .parse = parse_prefixes, \
-	.off = offsetof(t, m), .aux = offsetof(t, cnt), .max = nb, \
-	.required = true }
+#define F_PREFIXES(k, t, m, cnt, nb, req) { .key = k, \
+	.parse = parse_prefixes, .off = offsetof(t, m), .aux = offsetof(t, cnt), \
+	.max = nb, .required = req }
 #define F_SUB(k, o, tab) { .key = k, .parse = parse_map, .off = o, \
 	.arg = tab }
 #define F_LIST(k, l, req) { .key = k, .parse = parse_list, .arg = &(l), \
@@ -1255,6 +1255,8 @@ static const struct conf_field nat_keys[] = {
 	F_UINT("port_reuse_delay", struct cgn_config, port_reuse_delay,
 	       0, 3600),
 	F_UINT0("mss_clamp", struct cgn_config, mss_clamp, 536, 9000),
+	F_PREFIXES("icmp_error_sources", struct cgn_config, icmp_error_sources,
+		   nb_icmp_error_sources, CGN_MAX_TENANT_PREFIXES, OPT),
 	{ .key = "(behaviour)", .off = offsetof(struct cgn_config, nat),
 	  .arg = behaviour_keys },
 	F_SUB("limits", offsetof(struct cgn_config, nat), limits_keys),
@@ -1283,7 +1285,7 @@ static const struct conf_field iface_keys[] = {
 static const struct conf_field pool_keys[] = {
 	F_NAME(struct cgn_pool_conf, name),
 	F_PREFIXES("prefixes", struct cgn_pool_conf, prefixes, nb_prefixes,
-		   CGN_MAX_POOL_PREFIXES),
+		   CGN_MAX_POOL_PREFIXES, REQ),
 	F_PAIR("ports", parse_port_range, struct cgn_pool_conf, port_min,
 	       port_max, OPT),
 	F_UINT("block_size", struct cgn_pool_conf, block_size, 8, 4096),
@@ -1318,7 +1320,7 @@ static const struct conf_field policy_keys[] = {
 static const struct conf_field tenant_keys[] = {
 	F_NAME(struct cgn_tenant_conf, name),
 	F_PREFIXES("subscribers", struct cgn_tenant_conf, subscribers,
-		   nb_subscribers, CGN_MAX_TENANT_PREFIXES),
+		   nb_subscribers, CGN_MAX_TENANT_PREFIXES, REQ),
 	{ .key = "pool", .parse = parse_ref, .required = true },
 	{ .key = "alg_policy", .parse = parse_ref },
 	F_SUB("nat", offsetof(struct cgn_tenant_conf, nat), behaviour_keys),
@@ -1987,21 +1989,29 @@ cgn_config_load(const char *path, FILE *err)
 	return conf;
 }
 
+bool
+cgn_prefixes_contain(const struct cgn_prefix *pf, unsigned int n,
+		     uint32_t addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (((addr ^ pf[i].addr) & prefix_mask(pf[i].len)) == 0)
+			return true;
+	return false;
+}
+
 int
 cgn_config_tenant_of(const struct cgn_config *conf, uint32_t addr)
 {
-	unsigned int i, j;
+	unsigned int i;
 
 	if (conf == NULL)
 		return -1;
 	/* Subscriber prefixes never overlap, so the first match is it. */
-	for (i = 0; i < conf->nb_tenants; i++) {
-		const struct cgn_tenant_conf *t = &conf->tenants[i];
-
-		for (j = 0; j < t->nb_subscribers; j++)
-			if (((addr ^ t->subscribers[j].addr) &
-			     prefix_mask(t->subscribers[j].len)) == 0)
-				return (int)i;
-	}
+	for (i = 0; i < conf->nb_tenants; i++)
+		if (cgn_prefixes_contain(conf->tenants[i].subscribers,
+					 conf->tenants[i].nb_subscribers, addr))
+			return (int)i;
 	return -1;
 }

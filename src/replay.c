@@ -363,7 +363,10 @@ frame_role(const struct replay *r, const uint8_t *l3, unsigned int len,
 		src = rd32(l3 + 12);
 	else if (etype == RTE_ETHER_TYPE_ARP && len >= 28)
 		src = rd32(l3 + 14);
-	if (src != 0 && cgn_config_tenant_of(r->app->conf, src) >= 0)
+	/* ... and so do those of the inside routers the config names */
+	if (src != 0 && (cgn_config_tenant_of(r->app->conf, src) >= 0 ||
+			 cgn_prefixes_contain(r->app->conf->icmp_error_sources,
+				r->app->conf->nb_icmp_error_sources, src)))
 		return CGN_IF_INSIDE;
 	return CGN_IF_OUTSIDE;
 }

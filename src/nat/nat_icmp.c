@@ -118,6 +118,26 @@ nat_quote_parse(struct nat_quote *q, uint8_t *start, uint32_t avail,
 	return 0;
 }
 
+/*
+ * An error from inside speaks for the quoted session only when it comes
+ * from that session's own subscriber, or from an inside router the
+ * operator named (nat.icmp_error_sources: a BNG reporting an MTU), and
+ * goes back to where the quoted packet came from. Otherwise one
+ * subscriber could cut or throttle another's connections with forged
+ * Unreachable or Fragmentation Needed messages.
+ */
+static bool
+nat_icmp_sender_ok(const struct nat_ctx *ctx, const struct rte_ipv4_hdr *ip,
+		   const struct nat_quote *q, const struct nat_session *s)
+{
+	uint32_t src = rte_be_to_cpu_32(ip->src_addr);
+
+	return ip->dst_addr == q->ip->src_addr &&
+		(src == s->int_addr ||
+		 cgn_prefixes_contain(ctx->conf.icmp_error_sources,
+				      ctx->conf.nb_icmp_error_sources, src));
+}
+
 /* Give the quote's end the value a normal packet in dir would get. */
 static void
 nat_quote_rewrite(struct nat_quote *q, const struct nat_session *s,
@@ -196,6 +216,10 @@ nat_icmp_error(struct nat_worker *w, struct rte_mbuf *m, struct nat_pkt *p,
 	if (s == NULL || (dir == NAT_DIR_OUT2IN &&
 			  p->ip->dst_addr != rte_cpu_to_be_32(s->ext_addr))) {
 		nat_result_drop(w, res, CGN_DROP_ICMP_ERROR_NO_SESSION);
+		return;
+	}
+	if (dir == NAT_DIR_IN2OUT && !nat_icmp_sender_ok(w->ctx, p->ip, &q, s)) {
+		nat_result_drop(w, res, CGN_DROP_ICMP_ERROR_SPOOFED);
 		return;
 	}
 	nat_quote_rewrite(&q, s, dir);
