@@ -373,7 +373,7 @@ alg_process(struct alg_worker *aw, struct rte_mbuf *m,
 }
 
 struct nat_session *
-alg_expect_match(struct alg_worker *aw, struct rte_mbuf *m)
+alg_expect_match(struct alg_worker *aw, struct rte_mbuf *m, enum cgn_drop *why)
 {
 	struct alg_ctx *ctx = aw->ctx;
 	struct nat_endpoint in, ext, rem;
@@ -428,11 +428,14 @@ alg_expect_match(struct alg_worker *aw, struct rte_mbuf *m)
 			alg_pinhole_release(ctx, parent, e);
 		exp_retire(ctx->exp, idx);
 	}
-	if (child != NULL)
+	if (child != NULL) {
 		alg_count(aw->cnt, tenant, alg, ALG_CNT_PINHOLE_USED);
-	else
+	} else {
 		ALG_LOG(DEBUG, alg_logtype, "child session refused (drop %u)",
 			(unsigned int)drop);
+		if (why != NULL)
+			*why = drop;
+	}
 	return child;
 }
 

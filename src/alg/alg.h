@@ -79,10 +79,12 @@ void alg_process(struct alg_worker *aw, struct rte_mbuf *m,
 /**
  * Match an out2in packet the NAT had no session for against the pinholes.
  * On a match the child session is created and returned (the caller then
- * translates the packet with nat_translate); NULL when nothing matches.
+ * translates the packet with nat_translate); NULL when nothing matches, or
+ * when a pinhole matched but the NAT refused the child, then with the
+ * reason in *why (left alone otherwise; @p why may be NULL).
  */
 struct nat_session *alg_expect_match(struct alg_worker *aw,
-				     struct rte_mbuf *m);
+				     struct rte_mbuf *m, enum cgn_drop *why);
 
 /**
  * Expire pinholes (at most @p budget entries examined, resuming where the

@@ -93,6 +93,7 @@ struct nat_session {
 #define NAT_SESS_F_DYING	0x02	/**< set before its keys go; freed after RCU */
 #define NAT_SESS_F_LIVE		0x04	/**< record in use (not on the free list) */
 #define NAT_SESS_F_IN_REFRESH	0x08	/**< inbound packets refresh last_seen */
+#define NAT_SESS_F_RETIRED	0x10	/**< unlinked by a worker, the sweeper frees it */
 
 /** Result of translating one packet. */
 enum nat_verdict {
@@ -241,9 +242,13 @@ void nat_port_release(struct nat_ctx *ctx, const struct nat_session *parent,
  * Create a session for an expected flow, child of @p parent (same subscriber
  * and tenant). @p in is the inside endpoint, @p ext the external endpoint
  * (the parent's mapping, or a port from nat_port_reserve), @p rem the remote.
- * The child has alg NAT_SESSION_ALG_NONE, NAT_SESS_F_CHILD and parent set;
- * if a session with the same inside key exists already, that one is
- * returned. @return the session, or NULL with *drop set.
+ * The child has alg NAT_SESSION_ALG_NONE, NAT_SESS_F_CHILD and parent set.
+ * A session with the same inside key on the same external endpoint is
+ * returned as it is (a retransmitted SYN). One on another external endpoint
+ * is never handed the flow: a TCP session that is closing (RST, or FIN both
+ * ways) is ended at once and the child takes its key; any other refuses the
+ * flow with CGN_DROP_EXPECT_CONFLICT.
+ * @return the session, or NULL with *drop set.
  */
 struct nat_session *nat_session_create_child(struct nat_worker *w,
 					     const struct nat_session *parent,

@@ -198,19 +198,39 @@ nat_sess_unlink(struct nat_ctx *ctx, struct nat_session *s, uint32_t now)
 	nat_sess_event(ctx, s, NAT_EV_SESSION_DELETE);
 }
 
+/* A TCP session in its TIME_WAIT: reset, or closed both ways. */
+static bool
+nat_sess_closing(const struct nat_session *s)
+{
+	const uint8_t fins = NAT_TCP_FIN_IN | NAT_TCP_FIN_OUT;
+	uint8_t st = s->tcp_state;
+
+	return s->proto == IPPROTO_TCP &&
+		((st & NAT_TCP_RST) || (st & fins) == fins);
+}
+
+/*
+ * End a session now, from a worker, subscriber lock held: unlinked like an
+ * expiry, its record left to the sweeper, which parks it for RCU.
+ */
+static void
+nat_sess_retire(struct nat_ctx *ctx, struct nat_session *s)
+{
+	nat_sess_unlink(ctx, s, nat_clock_now(ctx));
+	nat_count(ctx, NAT_C_EXPIRED, 1);
+	s->flags |= NAT_SESS_F_RETIRED;
+}
+
 uint32_t
 nat_sess_timeout(const struct nat_ctx *ctx, const struct nat_session *s)
 {
 	const struct cgn_nat_behaviour *b = &ctx->tenants[s->tenant].nat;
-	const uint8_t fins = NAT_TCP_FIN_IN | NAT_TCP_FIN_OUT;
-	uint8_t st;
 
 	switch (s->proto) {
 	case IPPROTO_TCP:
-		st = s->tcp_state;
-		if ((st & NAT_TCP_RST) || (st & fins) == fins)
+		if (nat_sess_closing(s))
 			return b->tcp_time_wait_timeout;
-		if (st & NAT_TCP_ESTABLISHED)
+		if (s->tcp_state & NAT_TCP_ESTABLISHED)
 			return b->tcp_established_timeout;
 		return b->tcp_transitory_timeout;
 	case IPPROTO_UDP:
@@ -343,8 +363,23 @@ nat_session_create_child(struct nat_worker *w,
 	}
 	nat_key_in2out(&k, proto, in, rem);
 	s = nat_sess_lookup(ctx, &k);
-	if (s != NULL)
-		goto out;
+	if (s != NULL && (s->flags & NAT_SESS_F_DYING) == 0) {
+		if (s->ext_addr == ext->addr && s->ext_port == ext->port)
+			goto out;
+		/*
+		 * The inside endpoint reuses a 4-tuple whose old connection
+		 * lingers on another external port (an FTP client's data port
+		 * while the last transfer is in TIME_WAIT). Translating through
+		 * the old session would send the flow out of the wrong port with
+		 * a wrong checksum; a live one keeps its flow.
+		 */
+		if (!nat_sess_closing(s)) {
+			*drop = CGN_DROP_EXPECT_CONFLICT;
+			s = NULL;
+			goto out;
+		}
+		nat_sess_retire(ctx, s);
+	}
 	err = nat_map_adopt(ctx, sub, a.sub_idx, proto, in, ext, &a.map_idx);
 	if (err == 0)
 		s = nat_sess_create(w, sub, &a, &err);

@@ -166,6 +166,8 @@ nat_sess_due(const struct nat_ctx *ctx, uint32_t idx, uint32_t now)
 {
 	const struct nat_session *s = &ctx->sess[idx];
 
+	if (s->flags & NAT_SESS_F_RETIRED)
+		return true;
 	return (s->flags & (NAT_SESS_F_LIVE | NAT_SESS_F_DYING)) ==
 	       NAT_SESS_F_LIVE &&
 	       nat_expired(now, s->last_seen, nat_sess_timeout(ctx, s));
@@ -189,7 +191,14 @@ nat_sess_lock(struct nat_ctx *ctx, uint32_t idx, bool lock)
 static void
 nat_sess_reap(struct nat_ctx *ctx, uint32_t idx, uint32_t now)
 {
-	nat_sess_unlink(ctx, &ctx->sess[idx], now);
+	struct nat_session *s = &ctx->sess[idx];
+
+	/* a worker ended it already (nat_sess_retire): only park it */
+	if (s->flags & NAT_SESS_F_RETIRED) {
+		s->flags &= ~NAT_SESS_F_RETIRED;
+		return;
+	}
+	nat_sess_unlink(ctx, s, now);
 	nat_count(ctx, NAT_C_EXPIRED, 1);
 }
 

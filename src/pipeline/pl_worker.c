@@ -337,12 +337,14 @@ pl_post_nat(struct pl_worker *w, const struct pl_iface *ifp,
 	    struct rte_mbuf *m, struct nat_result *res)
 {
 	struct nat_session *s;
+	enum cgn_drop why;
 
 	if (res->verdict == NAT_NO_MATCH) {
-		s = alg_expect_match(w->aw, m);
+		why = res->drop == CGN_DROP_FILTERED ? CGN_DROP_FILTERED :
+						       CGN_DROP_NO_SESSION;
+		s = alg_expect_match(w->aw, m, &why);
 		if (s == NULL) {
-			pl_drop(w, m, res->drop == CGN_DROP_FILTERED ?
-				CGN_DROP_FILTERED : CGN_DROP_NO_SESSION);
+			pl_drop(w, m, why);
 			return;
 		}
 		nat_translate(w->nw, s, NAT_DIR_OUT2IN, m, res);

@@ -150,3 +150,103 @@ def test_tcp_data_offset_past_the_segment_dropped():
     assert r.drops("bad_tcp_offset") == 2
     assert [p[TCP].sport for p in r.out if TCP in p] != [6000, 6001]
     assert r.summary["dataplane"]["sessions"]["created"] == 1
+
+
+# ---- 2. an expected flow is never handed to an older session ----
+
+FTP_CLI, FTP_SRV = "100.64.0.10", "192.0.2.21"
+
+
+def ftp_port_cmd(port):
+    return ("PORT %s,%d,%d\r\n" % (FTP_CLI.replace(".", ","), port >> 8,
+                                   port & 0xff)).encode()
+
+
+def ftp_reuse_capture(second_syn_to=None):
+    """Two active-mode transfers to the client's data port 40000, the first
+    data connection closed both ways (TIME_WAIT) when the second PORT comes.
+    second_syn_to: the public endpoint the server's second SYN goes to."""
+    from test_alg_ftp import Conv
+    f = Frames()
+    ctl = Conv(f, cport=21000, cli=FTP_CLI, srv=FTP_SRV)
+    ctl.c(ftp_port_cmd(40000))
+    ctl.s(b"200 PORT ok\r\n")
+    # first data connection, addressed as the server saw the PORT
+    d = dict(sseq=7000, cseq=9000)
+    f.add(tcp(FTP_SRV, 20, FTP_CLI, 40000, "S", seq=d["sseq"]))
+    f.add(tcp(FTP_CLI, 40000, FTP_SRV, 20, "SA", seq=d["cseq"], ack=d["sseq"] + 1))
+    f.add(tcp(FTP_SRV, 20, FTP_CLI, 40000, "FA", "file one",
+              seq=d["sseq"] + 1, ack=d["cseq"] + 1))
+    f.add(tcp(FTP_CLI, 40000, FTP_SRV, 20, "FA", seq=d["cseq"] + 1,
+              ack=d["sseq"] + 10))
+    f.add(tcp(FTP_SRV, 20, FTP_CLI, 40000, "A", seq=d["sseq"] + 10,
+              ack=d["cseq"] + 2))
+    ctl.s(b"226 done\r\n")
+    ctl.c(ftp_port_cmd(40000))
+    ctl.s(b"200 PORT ok\r\n")
+    if second_syn_to is not None:
+        addr, port = second_syn_to
+        f.add(IP(src=FTP_SRV, dst=addr) / TCP(sport=20, dport=port, flags="S",
+                                              seq=8000))
+        f.add(tcp(FTP_CLI, 40000, FTP_SRV, 20, "SA", seq=9500, ack=8001))
+        f.add(tcp(FTP_SRV, 20, FTP_CLI, 40000, "PA", "file two", seq=8001,
+                  ack=9501))
+    return f
+
+
+def ftp_ports_advertised(r):
+    """(address, port) of every PORT command as it left cgnat."""
+    got = []
+    for p in r.carrying(b"PORT "):
+        if p[IP].dst != FTP_SRV:
+            continue
+        arg = bytes(p[Raw].load).split(b" ")[1].strip().split(b",")
+        got.append((".".join(x.decode() for x in arg[:4]),
+                    int(arg[4]) * 256 + int(arg[5])))
+    return got
+
+
+def test_second_data_connection_gets_its_own_session():
+    # The replay is deterministic: learn where the second PORT points ...
+    first, second = ftp_ports_advertised(replay(ftp_reuse_capture()))
+    assert first[1] != second[1]
+    # ... then have the server connect there, as a real one would.
+    f = ftp_reuse_capture(second_syn_to=second)
+    late = f.t + 8000
+    for k in range(3):      # let everything expire, one sweep each
+        f.add(udp("192.0.2.99", 9, "203.0.113.1", 9, "tick %d" % k),
+              at=late + 200 * k)
+    r = replay(f)
+    syn = [p for p in r.out if TCP in p and p[TCP].flags == "S" and
+           p[IP].dst == FTP_CLI and p[TCP].seq == 8000]
+    assert len(syn) == 1 and syn[0][TCP].dport == 40000
+    assert checksums_ok(syn[0])
+    # the client's answer leaves from the port its second PORT advertised
+    synack = [p for p in r.out if TCP in p and p[TCP].flags == "SA" and
+              p[TCP].ack == 8001]
+    assert len(synack) == 1
+    assert (synack[0][IP].src, synack[0][TCP].sport) == second
+    assert checksums_ok(synack[0])
+    assert r.carrying("file two")[0][TCP].dport == 40000
+    # the reserved port was not leaked: nothing is held once all expired
+    s = r.summary["dataplane"]["sessions"]
+    assert (s["live"], s["mappings"], s["port_blocks"], s["pinholes"]) == (0, 0, 0, 0)
+
+
+def test_live_session_keeps_its_flow():
+    """The first data connection still open: the second SYN is refused and
+    the pinhole's port given back, never translated through the old one."""
+    f = Frames()
+    from test_alg_ftp import Conv
+    ctl = Conv(f, cport=21000, cli=FTP_CLI, srv=FTP_SRV)
+    ctl.c(ftp_port_cmd(40000))
+    f.add(tcp(FTP_SRV, 20, FTP_CLI, 40000, "S", seq=7000))
+    f.add(tcp(FTP_CLI, 40000, FTP_SRV, 20, "SA", seq=9000, ack=7001))
+    f.add(tcp(FTP_SRV, 20, FTP_CLI, 40000, "A", seq=7001, ack=9001))
+    ctl.c(ftp_port_cmd(40000))
+    first, second = ftp_ports_advertised(replay(f))
+    f.add(IP(src=FTP_SRV, dst=second[0]) / TCP(sport=20, dport=second[1],
+                                               flags="S", seq=8000))
+    r = replay(f)
+    assert r.drops("expect_conflict") == 1
+    assert not [p for p in r.out if TCP in p and p[TCP].seq == 8000]

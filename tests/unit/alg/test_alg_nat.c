@@ -103,7 +103,7 @@ pipeline(struct env *e, enum nat_dir dir, struct rte_mbuf *m,
 
 	nat_process_burst(&e->nw, dir, &m, 1, res);
 	if (res->verdict == NAT_NO_MATCH && dir == NAT_DIR_OUT2IN) {
-		child = alg_expect_match(e->aw, m);
+		child = alg_expect_match(e->aw, m, NULL);
 		if (child == NULL)
 			return NAT_NO_MATCH;
 		nat_translate(&e->nw, child, dir, m, res);
