@@ -60,7 +60,8 @@
 	X(BAD_TCP_OFFSET, "bad_tcp_offset") \
 	X(ICMP_ERROR_SPOOFED, "icmp_error_spoofed") \
 	X(EXPECT_CONFLICT, "expect_conflict") \
-	X(ALG_NO_STATE, "alg_no_state")
+	X(ALG_NO_STATE, "alg_no_state") \
+	X(ALG_UNREWRITABLE, "alg_unrewritable")
 
 enum cgn_drop {
 #define CGN_DROP_ENUM(e, s) CGN_DROP_##e,

@@ -1305,6 +1305,8 @@ static const struct conf_field alg_keys[] = {
 	       max_pinholes_per_session, 1, 1024),
 	F_UINT("max_pinholes_per_subscriber", struct cgn_alg_conf,
 	       max_pinholes_per_subscriber, 1, 65536),
+	F_UINT("max_sessions_per_subscriber", struct cgn_alg_conf,
+	       max_sessions_per_subscriber, 1, 65535),
 	F_END
 };
 
@@ -1361,7 +1363,8 @@ static const struct cgn_pool_conf pool_defaults = {
 	.nb_ports = sizeof((uint16_t[]){ __VA_ARGS__ }) / sizeof(uint16_t), \
 	.pinhole_timeout = 30, \
 	.max_pinholes_per_session = 8, \
-	.max_pinholes_per_subscriber = 64 }
+	.max_pinholes_per_subscriber = 64, \
+	.max_sessions_per_subscriber = 8 }
 
 static const struct cgn_alg_policy_conf policy_defaults = {
 	.alg = {

@@ -19,6 +19,7 @@ RTE_LOG_REGISTER(alg_tftp_logtype, cgnat.alg.tftp, NOTICE);
 
 #define ALG_DEFAULT_MTU 1500
 #define ALG_DEFAULT_MAX_PER_SUB 64
+#define ALG_DEFAULT_SESS_PER_SUB 8
 #define ALG_DEFAULT_PINHOLES 65536
 
 static const char *const alg_counter_names[ALG_CNT_MAX] = {
@@ -85,6 +86,9 @@ alg_resolve_policies(struct alg_ctx *ctx, const struct cgn_config *conf)
 			p->max_per_sub = or_default(
 				ac->max_pinholes_per_subscriber,
 				ALG_DEFAULT_MAX_PER_SUB);
+			p->max_sess_per_sub = or_default(
+				ac->max_sessions_per_subscriber,
+				ALG_DEFAULT_SESS_PER_SUB);
 		}
 	}
 }
@@ -175,6 +179,13 @@ alg_create(const struct cgn_config *conf, struct nat_ctx *nat,
 		err = rte_errno;
 		goto free_ctx;
 	}
+	ctx->nb_subs = conf->max_subscribers;
+	ctx->sub_states = rte_zmalloc("alg_sub_states", sizeof(uint16_t) *
+				      CGN_ALG_COUNT * (ctx->nb_subs + 1), 0);
+	if (ctx->sub_states == NULL) {
+		err = ENOMEM;
+		goto free_ctx;
+	}
 	snprintf(nm, sizeof(nm), "alg%u_q", ctx->id);
 	dqp.size = nb_states;
 	dqp.p = ctx;
@@ -208,6 +219,7 @@ alg_destroy(struct alg_ctx *ctx)
 	if (ctx->state_dq != NULL)
 		rte_rcu_qsbr_dq_delete(ctx->state_dq);
 	rte_mempool_free(ctx->state_pool);
+	rte_free(ctx->sub_states);
 	exp_table_free(ctx->exp);
 	rte_free(ctx->retired);
 	rte_free(ctx->ctl);
@@ -310,6 +322,37 @@ alg_pinhole_count(const struct alg_ctx *ctx)
 	return ctx != NULL ? exp_count(ctx->exp) : 0;
 }
 
+/* Sessions of one subscriber holding state of one ALG. */
+static uint16_t *
+alg_sub_states(const struct alg_ctx *ctx, uint32_t sub, uint8_t alg)
+{
+	/* out-of-range subscribers share the last row: the cap still holds */
+	return &ctx->sub_states[(size_t)RTE_MIN(sub, ctx->nb_subs) *
+				CGN_ALG_COUNT + alg];
+}
+
+/*
+ * One subscriber may hold only its share of the pool, so that no
+ * subscriber's flood of control sessions leaves another's ALG without state.
+ */
+static bool
+alg_sub_take(const struct alg_ctx *ctx, const struct nat_session *s)
+{
+	uint16_t *n = alg_sub_states(ctx, s->subscriber, s->alg);
+
+	if (__atomic_add_fetch(n, 1, __ATOMIC_RELAXED) <=
+	    alg_policy(ctx, s)->max_sess_per_sub)
+		return true;
+	__atomic_sub_fetch(n, 1, __ATOMIC_RELAXED);
+	return false;
+}
+
+static void
+alg_sub_put(const struct alg_ctx *ctx, uint32_t sub, uint8_t alg)
+{
+	__atomic_sub_fetch(alg_sub_states(ctx, sub, alg), 1, __ATOMIC_RELAXED);
+}
+
 struct alg_sess *
 alg_sess_get(struct alg_worker *aw, struct nat_session *s)
 {
@@ -320,12 +363,16 @@ alg_sess_get(struct alg_worker *aw, struct nat_session *s)
 	st = __atomic_load_n(&s->alg_state, __ATOMIC_ACQUIRE);
 	if (st != NULL)
 		return st;
-	if ((s->flags & NAT_SESS_F_DYING) ||
-	    rte_mempool_get(ctx->state_pool, &obj) != 0)
+	if ((s->flags & NAT_SESS_F_DYING) || !alg_sub_take(ctx, s))
 		return NULL;
+	if (rte_mempool_get(ctx->state_pool, &obj) != 0) {
+		alg_sub_put(ctx, s->subscriber, s->alg);
+		return NULL;
+	}
 	st = obj;
 	st->cookie = __atomic_add_fetch(&ctx->cookie_gen, 1, __ATOMIC_RELAXED);
 	st->sess = ctx->nat != NULL ? nat_session_index(ctx->nat, s) : 0;
+	st->sub = s->subscriber;
 	st->alg = s->alg;
 	st->dead = 0;
 	rte_spinlock_init(&st->lock);
@@ -335,12 +382,13 @@ alg_sess_get(struct alg_worker *aw, struct nat_session *s)
 	if (!__atomic_compare_exchange_n(&s->alg_state, &cur, st, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 		rte_mempool_put(ctx->state_pool, st);
+		alg_sub_put(ctx, s->subscriber, s->alg);
 		return cur;
 	}
 	return st;
 }
 
-void
+int
 alg_process(struct alg_worker *aw, struct rte_mbuf *m,
 	    const struct nat_result *res)
 {
@@ -350,18 +398,20 @@ alg_process(struct alg_worker *aw, struct rte_mbuf *m,
 	if (s == NULL || s->alg >= CGN_ALG_COUNT ||
 	    (s->flags & NAT_SESS_F_CHILD) || s->tenant >= aw->ctx->nb_tenants ||
 	    !alg_policy(aw->ctx, s)->enabled)
-		return;
+		return 0;
 	if (alg_pkt_parse(m, &pkt) < 0)
-		return;
+		return 0;
 
 	switch ((enum cgn_alg_id)s->alg) {
 	case CGN_ALG_FTP:
 		if (pkt.proto == IPPROTO_TCP)
-			alg_tcp_packet(aw, s, &pkt, (enum nat_dir)res->dir);
+			return alg_tcp_packet(aw, s, &pkt,
+					      (enum nat_dir)res->dir);
 		break;
 	case CGN_ALG_TFTP:
 		if (pkt.proto == IPPROTO_UDP)
-			alg_tftp_packet(aw, s, &pkt, (enum nat_dir)res->dir);
+			return alg_tftp_packet(aw, s, &pkt,
+					       (enum nat_dir)res->dir);
 		break;
 	case CGN_ALG_SIP:
 	case CGN_ALG_RTSP:
@@ -370,6 +420,7 @@ alg_process(struct alg_worker *aw, struct rte_mbuf *m,
 	case CGN_ALG_COUNT:
 		break;	/* not implemented yet: pass */
 	}
+	return 0;
 }
 
 struct nat_session *
@@ -467,6 +518,7 @@ alg_session_free(struct nat_session *s, void *arg)
 	exp_flush_owner(ctx->exp, &st->owner, alg_flush_cb, &fa);
 	rte_spinlock_unlock(&st->lock);
 	__atomic_store_n(&s->alg_state, NULL, __ATOMIC_RELEASE);
+	alg_sub_put(ctx, st->sub, st->alg);
 	/* Sized for every state object, so this cannot fail. */
 	if (rte_rcu_qsbr_dq_enqueue(ctx->state_dq, &st) != 0)
 		ALG_LOG(ERR, alg_logtype, "ALG state leaked: %s",

@@ -39,7 +39,9 @@ struct alg_ctx;
 	X(PINHOLE_USED, "pinholes_used") \
 	X(PINHOLE_EXPIRED, "pinholes_expired") \
 	X(PINHOLE_REFUSED, "pinholes_refused") \
-	X(SKIPPED, "skipped")
+	X(SKIPPED, "skipped") \
+	X(NO_STATE, "no_state") \
+	X(REFUSED, "refused")
 
 enum alg_counter {
 #define ALG_CNT_ENUM(e, s) ALG_CNT_##e,
@@ -71,10 +73,14 @@ void alg_worker_free(struct alg_worker *aw);
 /**
  * Inspect and rewrite one translated packet of a session with an ALG.
  * The packet starts at the IPv4 header. May change its length; keeps every
- * checksum valid. Never drops: a packet it cannot trust passes unmodified.
+ * checksum valid. A packet it cannot trust passes unmodified; one that
+ * would carry a private address the ALG could not rewrite (no state, no
+ * pinhole, no room) must not go out (docs/alg.md, "When the ALG cannot act").
+ * @return 0 to forward the packet, or the enum cgn_drop to drop it for
+ *   (not counted in the pipeline's drops yet).
  */
-void alg_process(struct alg_worker *aw, struct rte_mbuf *m,
-		 const struct nat_result *res);
+int alg_process(struct alg_worker *aw, struct rte_mbuf *m,
+		const struct nat_result *res);
 
 /**
  * Match an out2in packet the NAT had no session for against the pinholes.

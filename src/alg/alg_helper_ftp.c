@@ -60,15 +60,23 @@ ftp_open(struct alg_worker *aw, struct nat_session *s, struct alg_sess *st,
 		alg_wcount(aw, s, ALG_CNT_SKIPPED);
 		return;
 	}
-	if (alg_pinhole_open(aw, s, st, &rq, &ext, &idx) < 0)
+	/*
+	 * From here the message names the subscriber's private endpoint: if
+	 * it cannot be rewritten (a cap, no port, no room) it must not leave.
+	 */
+	if (alg_pinhole_open(aw, s, st, &rq, &ext, &idx) < 0) {
+		sg->refuse = true;
 		return;
+	}
 	n = alg_ftp_rewrite(ln->p, msg, ext.addr, ext.port, aw->line,
 			    sizeof(aw->line));
 	if (n < 0 || alg_seg_replace(sg, aw->line, (uint32_t)n) < 0) {
 		alg_pinhole_close(aw, s, st, idx);
-		alg_wcount(aw, s, ALG_CNT_SKIPPED);
+		sg->refuse = true;
 		return;
 	}
+	if (aw->nb_seg_pin < RTE_DIM(aw->seg_pin))
+		aw->seg_pin[aw->nb_seg_pin++] = idx;
 	alg_wcount(aw, s, ALG_CNT_REWRITTEN);
 	ALG_LOG(DEBUG, alg_ftp_logtype, "%08x:%u -> %08x:%u", s->int_addr,
 		msg->port, ext.addr, ext.port);

@@ -16,7 +16,7 @@
 
 #define ALG_TFTP_MIN_CLIENT_PORT 1024
 
-void
+int
 alg_tftp_packet(struct alg_worker *aw, struct nat_session *s,
 		struct alg_pkt *pkt, enum nat_dir dir)
 {
@@ -37,30 +37,34 @@ alg_tftp_packet(struct alg_worker *aw, struct nat_session *s,
 
 	/* Only the client's request counts; the server answers elsewhere. */
 	if (dir != NAT_DIR_IN2OUT)
-		return;
+		return 0;
 	if (pkt->pl_len > sizeof(aw->pl)) {
 		alg_wcount(aw, s, ALG_CNT_MALFORMED);
-		return;
+		return 0;
 	}
 	pl = alg_pkt_payload(pkt, aw->pl);
 	if (pl == NULL)
-		return;
+		return 0;
 	r = alg_tftp_parse(pl, pkt->pl_len, &msg);
 	if (r == ALG_PARSE_NONE)
-		return;
+		return 0;
 	if (r != ALG_PARSE_OK) {
 		alg_wcount(aw, s, ALG_CNT_MALFORMED);
-		return;
+		return 0;
 	}
 	alg_wcount(aw, s, ALG_CNT_PARSED);
 	if (s->int_port < ALG_TFTP_MIN_CLIENT_PORT) {
 		alg_wcount(aw, s, ALG_CNT_UNTRUSTED);
-		return;
+		return 0;
 	}
+	/*
+	 * No state, no pinhole: the server's answer will not get in. The
+	 * request carries no address, so it may still pass (counted).
+	 */
 	st = alg_sess_get(aw, s);
 	if (st == NULL) {
-		alg_wcount(aw, s, ALG_CNT_SKIPPED);
-		return;
+		alg_wcount(aw, s, ALG_CNT_NO_STATE);
+		return 0;
 	}
 	rte_spinlock_lock(&st->lock);
 	if (alg_pinhole_open(aw, s, st, &rq, &ext, &idx) == -EEXIST) {
@@ -71,4 +75,5 @@ alg_tftp_packet(struct alg_worker *aw, struct nat_session *s,
 				    alg_policy(aw->ctx, s)->timeout;
 	}
 	rte_spinlock_unlock(&st->lock);
+	return 0;
 }

@@ -65,6 +65,7 @@ struct alg_sess {
 	rte_spinlock_t lock;
 	uint32_t cookie;		/**< generation, checked by pinholes */
 	uint32_t sess;			/**< session index */
+	uint32_t sub;			/**< subscriber index (per-subscriber cap) */
 	uint8_t alg;
 	uint8_t dead;			/**< parent gone (under lock) */
 	struct exp_owner owner;		/**< this session's pinholes */
@@ -81,6 +82,7 @@ struct alg_pol {
 	uint32_t timeout;
 	uint32_t max_per_session;
 	uint32_t max_per_sub;
+	uint32_t max_sess_per_sub;	/**< sessions holding state at once */
 };
 
 /** True when @p port is one of the policy's service ports. */
@@ -106,6 +108,8 @@ struct alg_ctx {
 	struct exp_table *exp;
 	struct rte_mempool *state_pool;
 	struct rte_rcu_qsbr_dq *state_dq;
+	uint16_t *sub_states;		/* [subscriber][alg], atomic */
+	uint32_t nb_subs;		/* rows; beyond: the last, shared */
 	uint32_t cookie_gen;		/* atomic */
 	uint16_t mtu;			/* smallest outside/inside MTU */
 	unsigned int nb_tenants;
@@ -127,6 +131,9 @@ struct alg_worker {
 	uint8_t work[ALG_SEG_WORK_SIZE];
 	uint8_t out[ALG_SEG_OUT_SIZE];
 	uint8_t line[ALG_RW_TEXT_MAX];		/* rewriter output */
+	/* pinholes opened for the segment at hand, closed if it is refused */
+	uint32_t seg_pin[ALG_SEG_MAX_RW];
+	unsigned int nb_seg_pin;
 } __rte_cache_aligned;
 
 static inline void
@@ -156,7 +163,10 @@ alg_now(const struct alg_ctx *ctx)
 	return cgn_clock_sec(ctx->clock);
 }
 
-/** The session's ALG state, allocated on first use; NULL if none left. */
+/**
+ * The session's ALG state, allocated on first use; NULL when the pool is
+ * empty or the subscriber holds max_sessions_per_subscriber already.
+ */
 struct alg_sess *alg_sess_get(struct alg_worker *aw, struct nat_session *s);
 
 /** What to open: the stage fills it from a parsed, trusted message. */
@@ -190,17 +200,23 @@ void alg_pinhole_close(struct alg_worker *aw, const struct nat_session *s,
 void alg_pinhole_release(struct alg_ctx *ctx, const struct nat_session *parent,
 			 const struct exp_entry *e);
 
-/** TCP text ALGs: run one segment through the stream and the ALG. */
-void alg_tcp_packet(struct alg_worker *aw, struct nat_session *s,
-		    struct alg_pkt *pkt, enum nat_dir dir);
+/**
+ * TCP text ALGs: run one segment through the stream and the ALG.
+ * @return 0 to forward it, or the drop reason.
+ */
+int alg_tcp_packet(struct alg_worker *aw, struct nat_session *s,
+		   struct alg_pkt *pkt, enum nat_dir dir);
 
 /** FTP: act on one line of the control stream. */
 void alg_ftp_line(struct alg_worker *aw, struct nat_session *s,
 		  struct alg_sess *st, struct alg_seg *sg,
 		  const struct alg_line *ln, enum nat_dir dir);
 
-/** TFTP: act on one datagram of a session to the server port. */
-void alg_tftp_packet(struct alg_worker *aw, struct nat_session *s,
-		     struct alg_pkt *pkt, enum nat_dir dir);
+/**
+ * TFTP: act on one datagram of a session to the server port.
+ * @return 0 to forward it, or the drop reason.
+ */
+int alg_tftp_packet(struct alg_worker *aw, struct nat_session *s,
+		    struct alg_pkt *pkt, enum nat_dir dir);
 
 #endif /* ALG_PRIV_H */

@@ -126,6 +126,7 @@ struct alg_seg {
 	uint8_t *out;		/**< output payload */
 	uint32_t out_len, out_cap, out_seq;
 	bool overflow;
+	bool refuse;		/**< a message in it could not be rewritten */
 	uint32_t hold_off, hold_len;
 	uint8_t hold_mode;
 	uint8_t nb_rw;

@@ -82,12 +82,16 @@ struct nat_session {
 	uint8_t pad0;
 	volatile uint32_t last_seen;	/**< live: seconds, clock of the ctx */
 	uint32_t parent;	/**< session index of ALG parent or UINT32_MAX */
+	uint32_t alg_seq;	/**< the ALG's, before it has state: a SYN's seq */
 	void *alg_state;	/**< owned by the ALG stage, NULL if none */
 	uint32_t mapping;	/**< mapping index */
 	uint32_t subscriber;	/**< subscriber index */
 	uint32_t link_next;	/**< NAT private: sessions of the mapping */
 	uint32_t link_prev;	/**< NAT private */
 } __rte_cache_aligned;
+
+/* The hot half of the session table: one cache line per record. */
+_Static_assert(sizeof(struct nat_session) == 64, "nat_session grew");
 
 #define NAT_SESS_F_CHILD	0x01	/**< created from an ALG pinhole */
 #define NAT_SESS_F_DYING	0x02	/**< set before its keys go; freed after RCU */

@@ -69,6 +69,7 @@ nat_sess_fill(struct nat_ctx *ctx, struct nat_session *s,
 	s->tcp_state = 0;
 	s->last_seen = nat_clock_now(ctx);
 	s->alg_state = NULL;
+	s->alg_seq = 0;
 	s->mapping = (uint32_t)(m - ctx->maps);
 	s->subscriber = a->sub_idx;
 	s->parent = a->parent;

@@ -352,8 +352,14 @@ pl_post_nat(struct pl_worker *w, const struct pl_iface *ifp,
 	switch (res->verdict) {
 	case NAT_FWD_OUTSIDE:
 	case NAT_FWD_INSIDE:
-		if (res->sess != NULL && res->sess->alg != NAT_SESSION_ALG_NONE)
-			alg_process(w->aw, m, res);
+		if (res->sess != NULL &&
+		    res->sess->alg != NAT_SESSION_ALG_NONE) {
+			why = alg_process(w->aw, m, res);
+			if (why != 0) {
+				pl_drop(w, m, why);
+				break;
+			}
+		}
 		pl_forward(w, m, res->verdict == NAT_FWD_OUTSIDE ?
 			   CGN_IF_OUTSIDE : CGN_IF_INSIDE);
 		break;

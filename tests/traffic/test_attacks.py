@@ -250,3 +250,51 @@ def test_live_session_keeps_its_flow():
     r = replay(f)
     assert r.drops("expect_conflict") == 1
     assert not [p for p in r.out if TCP in p and p[TCP].seq == 8000]
+
+
+# ---- 3. the ALG state pool cannot be exhausted by one subscriber ----
+
+def test_syn_flood_does_not_starve_another_subscribers_alg():
+    from test_alg_ftp import Conv
+    f = Frames()
+    # A: 64 bare SYNs to port 21 of hosts that never answer (a pool of 64)
+    for k in range(64):
+        f.add(tcp(A, 30000 + k, "192.0.2.%d" % (100 + k), 21, "S"))
+    # A: 12 control connections a server of A's answers; A's share is 8
+    for k in range(12):
+        Conv(f, cport=31000 + k, cli=A, srv="192.0.2.30")
+    # B: an ordinary active-mode FTP session
+    b = Conv(f, cport=32000, cli=B, srv=FTP_SRV)
+    b.c(("PORT %s,156,64\r\n" % B.replace(".", ",")).encode())
+    r = replay(f, config(nat_extra="  max_pinholes: 64"))
+    # nothing left with B's private address in it
+    assert not r.carrying(B.replace(".", ",").encode())
+    port = [p for p in r.carrying(b"PORT ") if p[IP].dst == FTP_SRV]
+    assert len(port) == 1 and bytes(port[0][Raw].load).startswith(
+        b"PORT " + POOL.replace(".", ",").encode())
+    c = r.summary["dataplane"]["alg"]["residential/ftp"]
+    assert c["rewritten"] == 1 and c["pinholes_opened"] == 1
+    # A's four control connections over its share were not set up: their
+    # SYN-ACKs were refused (the servers retransmit), never run unaided
+    assert c["no_state"] == 4 and r.drops("alg_no_state") == 4
+    synacks = [p for p in r.out if TCP in p and p[TCP].flags == "SA" and
+               p[IP].dst == A]
+    assert len(synacks) == 8
+
+
+def test_port_that_cannot_be_rewritten_is_not_sent():
+    """Over the subscriber's pinhole cap the PORT cannot be rewritten: it
+    is refused (the client retransmits) instead of leaking the address."""
+    from test_alg_ftp import Conv
+    f = Frames()
+    ctl = Conv(f, cport=33000, cli=B, srv=FTP_SRV)
+    for k in range(3):
+        ctl.c(("PORT %s,156,%d\r\n" % (B.replace(".", ","), 64 + k)).encode())
+    pol = "    ftp: {enabled: true, ports: [21], max_pinholes_per_subscriber: 2}\n"
+    conf = config().replace("    ftp: {enabled: true, ports: [21]}\n", pol)
+    assert pol in conf
+    r = replay(f, conf)
+    assert not r.carrying(B.replace(".", ",").encode())
+    assert len([p for p in r.carrying(b"PORT ") if p[IP].dst == FTP_SRV]) == 2
+    c = r.summary["dataplane"]["alg"]["residential/ftp"]
+    assert c["refused"] == 1 and r.drops("alg_unrewritable") == 1

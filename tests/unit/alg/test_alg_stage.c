@@ -107,13 +107,15 @@ cnt(struct fx *f, enum cgn_alg_id alg, enum alg_counter c)
 }
 
 /* Run one translated packet through the stage, as the pipeline does. */
-static void
+static int
 run(struct fx *f, struct nat_session *s, struct rte_mbuf *m, enum nat_dir d)
 {
 	struct nat_result res = { .sess = s, .dir = (uint8_t)d };
+	int why;
 
-	alg_process(f->aw, m, &res);
+	why = alg_process(f->aw, m, &res);
 	assert_true(alg_test_pkt_valid(m));
+	return why;
 }
 
 /* Client -> server segment (after translation: from the public endpoint). */
@@ -435,15 +437,26 @@ test_no_room(void **state)
 	static const char port_in[] = "PORT 10,0,0,5,156,65\r\n";
 	struct fx *f = *state;
 	struct rte_mbuf *m;
+	char want[64];
 
 	handshake(f);
-	/* Growth needs 4 bytes; there are 2: pass unmodified, count. */
+	/*
+	 * Growth needs 4 bytes; there are 2: the private address must not
+	 * leave, so the segment is refused, its pinhole closed, counted.
+	 */
 	m = cli_seg(f, f->cseq, PSH_ACK, port_in, 2);
-	run(f, f->s, m, NAT_DIR_IN2OUT);
-	assert_payload(m, port_in);
-	assert_int_equal(alg_test_seq(m), f->cseq);
+	assert_int_equal(run(f, f->s, m, NAT_DIR_IN2OUT),
+			 CGN_DROP_ALG_UNREWRITABLE);
 	rte_pktmbuf_free(m);
-	assert_int_equal(cnt(f, CGN_ALG_FTP, ALG_CNT_SKIPPED), 1);
+	assert_int_equal(cnt(f, CGN_ALG_FTP, ALG_CNT_REFUSED), 1);
+	assert_int_equal(alg_pinhole_count(f->alg), 0);
+	/* Its retransmission, with room, is rewritten as new text. */
+	m = cli_seg(f, f->cseq, PSH_ACK, port_in, -1);
+	assert_int_equal(run(f, f->s, m, NAT_DIR_IN2OUT), 0);
+	port_text(want, sizeof(want), 40001);
+	assert_payload(m, want);
+	assert_int_equal(alg_pinhole_count(f->alg), 1);
+	rte_pktmbuf_free(m);
 }
 
 /* Move the last @p k payload bytes into a second segment. */
@@ -482,15 +495,16 @@ test_chained(void **state)
 	assert_payload(m, want);
 	rte_pktmbuf_free(m);
 	f->cseq += strlen(port_in);
-	/* Chained and no room to grow once linear: passes, counted. */
+	/* Chained and no room to grow once linear: refused, counted. */
 	m = cli_seg(f, f->cseq, PSH_ACK, "PORT 10,0,0,5,156,66\r\n", 0);
 	chain_tail(m, 10);
-	run(f, f->s, m, NAT_DIR_IN2OUT);
+	assert_int_equal(run(f, f->s, m, NAT_DIR_IN2OUT),
+			 CGN_DROP_ALG_UNREWRITABLE);
 	assert_int_equal(rte_pktmbuf_pkt_len(m), 40 + strlen(port_in));
 	assert_memory_equal(rte_pktmbuf_read(m, 40, strlen(port_in), buf),
 			    "PORT 10,0,0,5,156,66\r\n", strlen(port_in));
 	rte_pktmbuf_free(m);
-	assert_int_equal(cnt(f, CGN_ALG_FTP, ALG_CNT_SKIPPED), 1);
+	assert_int_equal(cnt(f, CGN_ALG_FTP, ALG_CNT_REFUSED), 1);
 }
 
 static void
