@@ -239,7 +239,7 @@ static const char full_yaml[] =
 	"    pool: public\n"
 	"alg_policies:\n"
 	"  - name: standard\n"
-	"    ftp: {enabled: true, ports: [21], pinhole_timeout: 30, max_pinholes_per_session: 8, max_pinholes_per_subscriber: 64}\n"
+	"    ftp: {enabled: true, ports: [21], pinhole_timeout: 30, max_pinholes_per_session: 8, max_pinholes_per_subscriber: 64, max_sessions_per_subscriber: 4}\n"
 	"    tftp: {enabled: true}\n"
 	"    sip: {enabled: false, ports: [5060, 5080]}\n"
 	"    ike: {}\n"
@@ -251,6 +251,7 @@ static const char full_yaml[] =
 	"  fragment_timeout: 2\n"
 	"  port_reuse_delay: 120\n"
 	"  mss_clamp: 0\n"
+	"  icmp_error_sources: [10.255.0.0/24, 10.254.1.1/32]\n"
 	"  mapping: endpoint-independent\n"
 	"  filtering: {tcp: address-and-port-dependent, udp: endpoint-independent}\n"
 	"  udp_inbound_refresh: false\n"
@@ -343,7 +344,9 @@ static const struct expect full_expects[] = {
 	EXPECT(alg_policies[0].alg[CGN_ALG_FTP].pinhole_timeout, 30),
 	EXPECT(alg_policies[0].alg[CGN_ALG_FTP].max_pinholes_per_session, 8),
 	EXPECT(alg_policies[0].alg[CGN_ALG_FTP].max_pinholes_per_subscriber, 64),
+	EXPECT(alg_policies[0].alg[CGN_ALG_FTP].max_sessions_per_subscriber, 4),
 	EXPECT(alg_policies[0].alg[CGN_ALG_TFTP].enabled, true),
+	EXPECT(alg_policies[0].alg[CGN_ALG_TFTP].max_sessions_per_subscriber, 8),
 	EXPECT(alg_policies[0].alg[CGN_ALG_TFTP].ports[0], 69),
 	EXPECT(alg_policies[0].alg[CGN_ALG_SIP].enabled, false),
 	EXPECT(alg_policies[0].alg[CGN_ALG_SIP].nb_ports, 2),
@@ -364,6 +367,11 @@ static const struct expect full_expects[] = {
 	EXPECT(fragment_timeout, 2),
 	EXPECT(port_reuse_delay, 120),
 	EXPECT(mss_clamp, 0),
+	EXPECT(nb_icmp_error_sources, 2),
+	EXPECT(icmp_error_sources[0].addr, IP(10, 255, 0, 0)),
+	EXPECT(icmp_error_sources[0].len, 24),
+	EXPECT(icmp_error_sources[1].addr, IP(10, 254, 1, 1)),
+	EXPECT(icmp_error_sources[1].len, 32),
 	EXPECT(allow_short_timeouts, false),
 	EXPECT(nat.mapping, CGN_MAPPING_EIM),
 	EXPECT(nat.tcp_filtering, CGN_FILTER_APDF),
@@ -788,6 +796,17 @@ static const struct err_case err_cases[] = {
 	  1 },
 	{ "mss clamp too small", BASE "nat:\n  mss_clamp: 100\n", 0,
 	  "conf.yaml:9:14: nat.mss_clamp: must be 0 or between 536 and 9000, got 100",
+	  1 },
+	{ "icmp error sources empty", BASE "nat:\n  icmp_error_sources: []\n", 0,
+	  "conf.yaml:9:23: nat.icmp_error_sources: must list at least one prefix",
+	  1 },
+	{ "icmp error source not a prefix", BASE
+	  "nat:\n  icmp_error_sources: [10.255.0.0/33]\n", 0,
+	  "conf.yaml:9:24: nat.icmp_error_sources[0]: prefix length of \"10.255.0.0/33\" is out of range (0..32)",
+	  1 },
+	{ "ALG sessions per subscriber zero", BASE
+	  "alg_policies:\n  - {name: p, ftp: {max_sessions_per_subscriber: 0}}\n",
+	  0, "conf.yaml:9:50: alg_policies[0].ftp.max_sessions_per_subscriber: must be between 1 and 65535, got 0",
 	  1 },
 	{ "too many ALG ports", BASE
 	  "alg_policies:\n  - {name: p, ftp: {ports: [1, 2, 3, 4, 5, 6, 7, 8, 9]}}\n",
