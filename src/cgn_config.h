@@ -113,7 +113,7 @@ struct cgn_alg_conf {
 	uint32_t pinhole_timeout;		/**< s, default 30 */
 	uint32_t max_pinholes_per_session;	/**< default 8 */
 	uint32_t max_pinholes_per_subscriber;	/**< default 64 */
-	uint32_t max_sessions_per_subscriber;	/**< with ALG state, default 8 */
+	uint32_t max_sessions_per_subscriber;	/**< with ALG state, default 32 */
 };
 
 struct cgn_alg_policy_conf {

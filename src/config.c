@@ -1364,7 +1364,7 @@ static const struct cgn_pool_conf pool_defaults = {
 	.pinhole_timeout = 30, \
 	.max_pinholes_per_session = 8, \
 	.max_pinholes_per_subscriber = 64, \
-	.max_sessions_per_subscriber = 8 }
+	.max_sessions_per_subscriber = 32 }
 
 static const struct cgn_alg_policy_conf policy_defaults = {
 	.alg = {

@@ -19,7 +19,7 @@ RTE_LOG_REGISTER(alg_tftp_logtype, cgnat.alg.tftp, NOTICE);
 
 #define ALG_DEFAULT_MTU 1500
 #define ALG_DEFAULT_MAX_PER_SUB 64
-#define ALG_DEFAULT_SESS_PER_SUB 8
+#define ALG_DEFAULT_SESS_PER_SUB 32
 #define ALG_DEFAULT_PINHOLES 65536
 
 static const char *const alg_counter_names[ALG_CNT_MAX] = {

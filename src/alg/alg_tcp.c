@@ -103,8 +103,11 @@ alg_tcp_state(struct alg_worker *aw, struct nat_session *s,
 		if (rte_be_to_cpu_32(pkt->tcp->recv_ack) != isn + 1)
 			return NULL;
 		st = alg_sess_get(aw, s);
-		if (st == NULL || (d = alg_tcp_dirs(st)) == NULL)
+		if (st == NULL)
 			goto no_state;
+		d = alg_tcp_dirs(st);
+		if (d == NULL)
+			return st;
 		d = &d[dir ^ 1];
 		rte_spinlock_lock(&st->lock);
 		if (!d->synced) {

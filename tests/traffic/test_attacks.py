@@ -266,7 +266,11 @@ def test_syn_flood_does_not_starve_another_subscribers_alg():
     # B: an ordinary active-mode FTP session
     b = Conv(f, cport=32000, cli=B, srv=FTP_SRV)
     b.c(("PORT %s,156,64\r\n" % B.replace(".", ",")).encode())
-    r = replay(f, config(nat_extra="  max_pinholes: 64"))
+    conf = config(nat_extra="  max_pinholes: 64").replace(
+        "ftp: {enabled: true, ports: [21]}",
+        "ftp: {enabled: true, ports: [21], max_sessions_per_subscriber: 8}")
+    assert "max_sessions_per_subscriber: 8" in conf
+    r = replay(f, conf)
     # nothing left with B's private address in it
     assert not r.carrying(B.replace(".", ",").encode())
     port = [p for p in r.carrying(b"PORT ") if p[IP].dst == FTP_SRV]

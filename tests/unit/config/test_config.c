@@ -346,7 +346,7 @@ static const struct expect full_expects[] = {
 	EXPECT(alg_policies[0].alg[CGN_ALG_FTP].max_pinholes_per_subscriber, 64),
 	EXPECT(alg_policies[0].alg[CGN_ALG_FTP].max_sessions_per_subscriber, 4),
 	EXPECT(alg_policies[0].alg[CGN_ALG_TFTP].enabled, true),
-	EXPECT(alg_policies[0].alg[CGN_ALG_TFTP].max_sessions_per_subscriber, 8),
+	EXPECT(alg_policies[0].alg[CGN_ALG_TFTP].max_sessions_per_subscriber, 32),
 	EXPECT(alg_policies[0].alg[CGN_ALG_TFTP].ports[0], 69),
 	EXPECT(alg_policies[0].alg[CGN_ALG_SIP].enabled, false),
 	EXPECT(alg_policies[0].alg[CGN_ALG_SIP].nb_ports, 2),
