@@ -4,6 +4,7 @@
 reference peer) in the router namespace, helpers to run programs."""
 
 import ipaddress
+import json
 import os
 import signal
 import subprocess
@@ -16,10 +17,19 @@ BUILD = os.environ.get("CGNAT_BUILD", os.path.join(ROOT, "build"))
 LAB = os.path.join(HERE, "lab.sh")
 POOL = ipaddress.ip_network("203.0.113.0/28")
 
+# Everything the lab makes global is named after CGN_LAB_PREFIX (lab.sh
+# reads the same variable): the namespaces and cgnat's DPDK file prefix,
+# which is also what dpdk-telemetry.py -f needs.
+PREFIX = os.environ.get("CGN_LAB_PREFIX", "cgn")
+SUB = PREFIX + "-sub"
+RTR = PREFIX + "-rtr"
+INET = PREFIX + "-inet"
+FILE_PREFIX = PREFIX + "lab"
+
 CONFIG = """
 dataplane:
   workers: {workers}
-  eal: ["--no-huge", "-m", "1024", "--no-pci", "--file-prefix=cgnlab",
+  eal: ["--no-huge", "-m", "1024", "--no-pci", "--file-prefix={file_prefix}",
         "--log-level=lib.*:error"]
   mbufs: 8191
 interfaces:
@@ -62,7 +72,8 @@ class Lab:
         self.tmp = tempfile.mkdtemp(prefix="cgn-e2e-")
         self.conf = os.path.join(self.tmp, "lab.yaml")
         with open(self.conf, "w") as f:
-            f.write(CONFIG.format(workers=workers, nat_extra=nat_extra))
+            f.write(CONFIG.format(workers=workers, nat_extra=nat_extra,
+                                  file_prefix=FILE_PREFIX))
         self.log = open(os.path.join(self.tmp, "cgnat.log"), "w+")
         self.proc = None
         self.bg = []
@@ -73,7 +84,7 @@ class Lab:
             return
         subprocess.run([LAB, "up"], check=True)
         self.proc = subprocess.Popen(
-            ["ip", "netns", "exec", "cgn-rtr", os.path.join(BUILD, "cgnat"),
+            ["ip", "netns", "exec", RTR, os.path.join(BUILD, "cgnat"),
              "-c", self.conf], stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -117,6 +128,20 @@ class Lab:
             p.wait()
         self.stop()
         subprocess.run([LAB, "down"])
+
+
+def telemetry(cmd, timeout=30):
+    """One dpdk-telemetry.py query of the lab's cgnat, parsed: the value
+    under the command's name (e.g. telemetry("/cgnat/nat")["sessions"])."""
+    r = subprocess.run(["dpdk-telemetry.py", "-f", FILE_PREFIX],
+                       input=cmd + "\n", capture_output=True, text=True,
+                       timeout=timeout)
+    try:
+        data = json.loads(r.stdout[r.stdout.index("{"):
+                                   r.stdout.rindex("}") + 1])
+    except ValueError:
+        raise AssertionError("telemetry %s: %s%s" % (cmd, r.stdout, r.stderr))
+    return data[cmd.split(",")[0]]
 
 
 def wait_port(nsname, addr, port, timeout=10):
