@@ -53,11 +53,13 @@ traffic: build
 e2e: build
 	sh tests/e2e/run.sh $(BUILD)
 
+# The committed corpus (tests/fuzz/corpus/) is read, never written, here;
+# `make fuzz` minimises what it finds into it.
 fuzz-smoke: build-fuzz
 	sh tests/fuzz/run.sh $(BUILD_FUZZ) 5
 
 fuzz: build-fuzz
-	sh tests/fuzz/run.sh $(BUILD_FUZZ) $(FUZZ_SECONDS)
+	sh tests/fuzz/run.sh $(BUILD_FUZZ) $(FUZZ_SECONDS) --merge
 
 bench-smoke: build
 	sh bench/run.sh $(BUILD) --smoke
