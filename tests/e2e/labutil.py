@@ -62,6 +62,27 @@ alg_policies:
 """
 
 
+# A UDP echo server for the internet side: it answers each datagram with
+# the sender's address and port as it sees them (after the NAT), "|", and
+# the datagram.
+UDP_SERVER = r"""
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("192.0.2.80", 9999))
+while True:
+    data, peer = s.recvfrom(2048)
+    s.sendto(("%s:%d|" % peer).encode() + data, peer)
+"""
+
+# curl's four ways to open an FTP data connection.
+FTP_MODES = {
+    "active-eprt": ["--ftp-port", "-"],
+    "active-port": ["--ftp-port", "-", "--disable-eprt"],
+    "passive-epsv": [],
+    "passive-pasv": ["--disable-epsv"],
+}
+
+
 def ns(name, *cmd, **kw):
     return subprocess.run(["ip", "netns", "exec", name] + list(cmd), **kw)
 
@@ -130,18 +151,31 @@ class Lab:
         subprocess.run([LAB, "down"])
 
 
-def telemetry(cmd, timeout=30):
-    """One dpdk-telemetry.py query of the lab's cgnat, parsed: the value
-    under the command's name (e.g. telemetry("/cgnat/nat")["sessions"])."""
+def telemetry_query(cmds, timeout=30):
+    """Several dpdk-telemetry.py commands to the lab's cgnat in one
+    connection; a dict from each command (with its parameter) to its
+    parsed value."""
     r = subprocess.run(["dpdk-telemetry.py", "-f", FILE_PREFIX],
-                       input=cmd + "\n", capture_output=True, text=True,
-                       timeout=timeout)
-    try:
-        data = json.loads(r.stdout[r.stdout.index("{"):
-                                   r.stdout.rindex("}") + 1])
-    except ValueError:
-        raise AssertionError("telemetry %s: %s%s" % (cmd, r.stdout, r.stderr))
-    return data[cmd.split(",")[0]]
+                       input="".join(c + "\n" for c in cmds),
+                       capture_output=True, text=True, timeout=timeout)
+    replies = []
+    for line in r.stdout.splitlines():
+        try:
+            reply = json.loads(line)
+        except ValueError:
+            continue
+        # one key, the command's name without its parameter
+        if isinstance(reply, dict) and len(reply) == 1 and \
+                next(iter(reply)).startswith("/"):
+            replies.append(reply)
+    if [next(iter(x)) for x in replies] != [c.split(",")[0] for c in cmds]:
+        raise AssertionError("telemetry %s: %s%s" % (cmds, r.stdout, r.stderr))
+    return {c: next(iter(x.values())) for c, x in zip(cmds, replies)}
+
+
+def telemetry(cmd, timeout=30):
+    """One query, e.g. telemetry("/cgnat/nat")["sessions"]."""
+    return telemetry_query([cmd], timeout)[cmd]
 
 
 def wait_port(nsname, addr, port, timeout=10):

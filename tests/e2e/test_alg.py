@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from labutil import Lab, ns, telemetry, wait_port, INET, SUB
+from labutil import Lab, ns, telemetry, wait_port, FTP_MODES, INET, SUB
 
 # UDP filtering is address-and-port-dependent here so that TFTP's reply
 # from a new server port gets in only through the pinhole the ALG opened.
@@ -49,14 +49,6 @@ def sha(data):
 def curl_ftp(lab, *args):
     return ns(SUB, "curl", "-sS", "--max-time", "60", *args,
               capture_output=True, text=True)
-
-
-FTP_MODES = {
-    "active-eprt": ["--ftp-port", "-"],
-    "active-port": ["--ftp-port", "-", "--disable-eprt"],
-    "passive-epsv": [],
-    "passive-pasv": ["--disable-epsv"],
-}
 
 
 @pytest.mark.parametrize("mode", sorted(FTP_MODES))

@@ -11,7 +11,8 @@ import time
 
 import pytest
 
-from labutil import Lab, ns, telemetry, wait_port, POOL, INET, SUB
+from labutil import (Lab, ns, telemetry, wait_port, POOL, INET, SUB,
+                      UDP_SERVER)
 
 
 @pytest.fixture(scope="module", params=[1, 2], ids=["1worker", "2workers"])
@@ -40,15 +41,6 @@ def test_ping_router_address(lab):
            capture_output=True, text=True)
     assert "2 received" in r.stdout, r.stdout
 
-
-UDP_SERVER = r"""
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("192.0.2.80", 9999))
-while True:
-    data, peer = s.recvfrom(2048)
-    s.sendto(("%s:%d|" % peer).encode() + data, peer)
-"""
 
 UDP_CLIENT = r"""
 import socket, sys
