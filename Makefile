@@ -6,9 +6,11 @@ BUILD_ASAN ?= build-asan
 BUILD_FUZZ ?= build-fuzz
 BUILD_BENCH ?= build-release
 FUZZ_SECONDS ?= 300
+SOAK_SECONDS ?= 1800
 
 .PHONY: all setup build build-asan build-fuzz run test unit unit-asan \
-	traffic e2e fuzz fuzz-smoke bench bench-smoke bench-lab clean
+	traffic e2e fuzz fuzz-smoke bench bench-smoke bench-lab soak soak-smoke \
+	clean
 
 all: build
 
@@ -60,6 +62,14 @@ fuzz-smoke: build-fuzz
 
 fuzz: build-fuzz
 	sh tests/fuzz/run.sh $(BUILD_FUZZ) $(FUZZ_SECONDS) --merge
+
+# Long runs in the namespace lab with churning traffic (tests/soak/), in a
+# lab of their own (CGN_LAB_PREFIX, default soak) beside any e2e run.
+soak: build
+	/usr/bin/python3 tests/soak/soak.py --build $(BUILD) --seconds $(SOAK_SECONDS)
+
+soak-smoke: build
+	/usr/bin/python3 tests/soak/soak.py --build $(BUILD) --seconds 120
 
 bench-smoke: build
 	sh bench/run.sh $(BUILD) --smoke
