@@ -121,10 +121,14 @@ class Lab:
         with open(self.log.name) as f:
             return f.read()
 
-    def background(self, nsname, *cmd):
+    def background(self, nsname, *cmd, log=None):
+        """Run cmd in nsname until teardown; its output goes to log (a
+        file name in the lab's temporary directory), or nowhere."""
+        out = subprocess.DEVNULL
+        if log is not None:
+            out = open(os.path.join(self.tmp, log), "w")
         p = subprocess.Popen(["ip", "netns", "exec", nsname] + list(cmd),
-                             stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
+                             stdout=out, stderr=subprocess.STDOUT)
         self.bg.append(p)
         return p
 

@@ -120,7 +120,7 @@ class Soak:
         bg(INET, PY, "-m", "http.server", "--bind", SERVER,
            "--directory", self.files, "8080")
         bg(INET, PY, "-m", "pyftpdlib", "-i", SERVER, "-p", "21",
-           "-d", self.files, "-w")
+           "-d", self.files, "-w", log="ftpd.log")
         for port in (9998, 8080, 21):
             wait_port(INET, SERVER, port)
         # cgnat learns each subscriber's MAC from the ARP reply to its
@@ -147,11 +147,17 @@ class Soak:
 
     def curl(self, *args):
         # curl's own limits bound each transfer; the extra minute is for a
-        # machine so loaded that curl cannot even give up on time.
-        return ns(SUB, "curl", "-sS", "--max-time", "120", "--limit-rate",
+        # machine so loaded that curl cannot even give up on time. -v: the
+        # dialogue goes into a violation's report.
+        return ns(SUB, "curl", "-sSv", "--max-time", "120", "--limit-rate",
                   self.args.rate, "--interface",
                   random.choice(self.churn_addrs()), *args,
                   capture_output=True, text=True, timeout=180)
+
+    def curl_failed(self, what, r):
+        tail = [l for l in r.stderr.splitlines() if not l.startswith("{")]
+        self.violation("%s: curl exit %d; its last words:\n      %s" % (
+            what, r.returncode, "\n      ".join(tail[-12:])))
 
     def count(self, kind, nbytes):
         with self.lock:
@@ -165,8 +171,7 @@ class Soak:
             name = random.choice(sorted(self.blobs))
             r = self.curl("-o", out, "http://%s:8080/%s" % (SERVER, name))
             if r.returncode != 0:
-                self.violation("http %s: curl %d %s" % (name, r.returncode,
-                                                        r.stderr.strip()))
+                self.curl_failed("http " + name, r)
                 continue
             with open(out, "rb") as f:
                 data = f.read()
@@ -200,8 +205,7 @@ class Soak:
             kind = "ftp-%s-%s" % ("get" if n % 2 == 0 else "put", mode)
             n += 1
             if r.returncode != 0:
-                self.violation("%s %s: curl %d %s" % (kind, name, r.returncode,
-                                                      r.stderr.strip()))
+                self.curl_failed("%s %s" % (kind, name), r)
                 continue
             with open(path, "rb") as f:
                 data = f.read()
@@ -486,6 +490,7 @@ class Soak:
                   f.get(k, 0) // 1024 for k in ("rss_base_kib", "rss_max_kib",
                                                 "rss_end_kib")) +
                   (nat.get("memory_bytes"),)))
+        print("cgnat's output and the FTP server's log: %s" % self.lab.tmp)
         if self.violations:
             print("%d VIOLATIONS:" % len(self.violations))
             for v in self.violations:
