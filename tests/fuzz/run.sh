@@ -39,7 +39,7 @@ merge_corpus() {
 	cp "$out"/* "$corpus"/ 2>/dev/null || true
 	rm -rf "$out"
 	echo "fuzz: $name corpus: $(ls "$corpus" | wc -l) inputs," \
-		"$(du -sk "$corpus" | cut -f1) KiB"
+		"$(cat "$corpus"/* 2>/dev/null | wc -c) bytes"
 }
 
 for t in $(find "$build/tests/fuzz" -type f -name 'fuzz_*' -perm -u+x | sort); do
