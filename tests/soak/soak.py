@@ -254,6 +254,13 @@ class Soak:
             if abs(a - b) > slack:
                 bad.append("%s: %d vs %d" % (what, a, b))
 
+        def not_behind(what, later, earlier):
+            # Figures of two queries: QUERIES are answered in order, and a
+            # loaded machine may pause between two, so during traffic the
+            # later one can only be ahead. At the end they must be equal.
+            if later < earlier - slack or (slack == 0 and later != earlier):
+                bad.append("%s: %d vs %d" % (what, later, earlier))
+
         near("sessions created - expired vs live",
              nat["sessions_created"] - nat["sessions_expired"],
              nat["sessions"])
@@ -262,15 +269,15 @@ class Soak:
         # ICMP error also counts its packet's drop.
         near("rx + generated vs tx + drops", t["w_rx"] + t["generated"],
              t["w_tx"] + t["w_drops"])
-        near("drops by reason vs by worker", t["drops"], t["w_drops"])
-        near("rx by interface vs by worker", t["rx"], t["w_rx"])
-        near("tx by interface vs by worker", t["tx"], t["w_tx"])
+        not_behind("drops by reason vs by worker", t["drops"], t["w_drops"])
+        not_behind("rx by interface vs by worker", t["rx"], t["w_rx"])
+        not_behind("tx by interface vs by worker", t["tx"], t["w_tx"])
         for name, c in s["/cgnat/interfaces"].items():
             eth = s["/ethdev/stats,%d" % c["port_id"]]
-            near("%s: received by the port vs by cgnat" % name,
-                 eth["ipackets"], c["rx_packets"])
-            near("%s: sent by the port vs by cgnat" % name,
-                 eth["opackets"], c["tx_packets"])
+            not_behind("%s: received by the port vs by cgnat" % name,
+                       eth["ipackets"], c["rx_packets"])
+            not_behind("%s: sent by the port vs by cgnat" % name,
+                       eth["opackets"], c["tx_packets"])
         if nat["sessions"] > nat["max_sessions"]:
             bad.append("sessions %d > max %d" % (nat["sessions"],
                                                   nat["max_sessions"]))
@@ -485,6 +492,12 @@ class Soak:
             print("packets: rx %d, tx %d, generated %d, dropped %d %s" % (
                 tt["w_rx"], tt["w_tx"], tt["generated"], tt["w_drops"],
                 drops))
+            # frames the kernel could not hand to a worker in time: load,
+            # not the dataplane's accounting (reported, not checked)
+            print("ports: imissed %s, ierrors %s, oerrors %s" % tuple(
+                "/".join(str(fin[q][k]) for q in QUERIES
+                         if q.startswith("/ethdev/stats"))
+                for k in ("imissed", "ierrors", "oerrors")))
         print("cgnat RSS: %s MiB at start, %s max, %s at the end; NAT tables "
               "%s bytes throughout" % (tuple(
                   f.get(k, 0) // 1024 for k in ("rss_base_kib", "rss_max_kib",
