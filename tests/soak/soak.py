@@ -397,7 +397,6 @@ class Soak:
             self.violation("cgnat RSS grew %d KiB (bound %d)" %
                            (growth, bound))
         rc, out = self.lab.stop()
-        self.exit_report = out[out.rfind("interface "):].strip()
         if rc != 0:
             self.violation("cgnat exit code %s" % rc)
         m = re.search(r"mbufs in use at exit: (\d+) of (\d+)", out)
