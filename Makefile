@@ -6,9 +6,11 @@ BUILD_ASAN ?= build-asan
 BUILD_FUZZ ?= build-fuzz
 BUILD_BENCH ?= build-release
 FUZZ_SECONDS ?= 300
+SOAK_SECONDS ?= 1800
 
 .PHONY: all setup build build-asan build-fuzz run test unit unit-asan \
-	traffic e2e fuzz fuzz-smoke bench bench-smoke bench-lab clean
+	traffic e2e fuzz fuzz-smoke bench bench-smoke bench-lab soak soak-smoke \
+	clean
 
 all: build
 
@@ -53,11 +55,21 @@ traffic: build
 e2e: build
 	sh tests/e2e/run.sh $(BUILD)
 
+# The committed corpus (tests/fuzz/corpus/) is read, never written, here;
+# `make fuzz` minimises what it finds into it.
 fuzz-smoke: build-fuzz
 	sh tests/fuzz/run.sh $(BUILD_FUZZ) 5
 
 fuzz: build-fuzz
-	sh tests/fuzz/run.sh $(BUILD_FUZZ) $(FUZZ_SECONDS)
+	sh tests/fuzz/run.sh $(BUILD_FUZZ) $(FUZZ_SECONDS) --merge
+
+# Long runs in the namespace lab with churning traffic (tests/soak/), in a
+# lab of their own (CGN_LAB_PREFIX, default soak) beside any e2e run.
+soak: build
+	/usr/bin/python3 tests/soak/soak.py --build $(BUILD) --seconds $(SOAK_SECONDS)
+
+soak-smoke: build
+	/usr/bin/python3 tests/soak/soak.py --build $(BUILD) --seconds 120
 
 bench-smoke: build
 	sh bench/run.sh $(BUILD) --smoke

@@ -105,22 +105,22 @@ def py(nsname, code, *args, **kw):
 
 
 def measure(mode, seconds):
-    from labutil import Lab, wait_port
+    from labutil import Lab, wait_port, INET, SUB
     # Every connection takes a new port: allow the subscriber many blocks.
     lab = Lab(mode=mode, nat_extra="  limits: {sessions: 131072, "
               "port_blocks: 250}")
     try:
         lab.start()
-        sink = py("cgn-inet", UDP_SINK, seconds)
+        sink = py(INET, UDP_SINK, seconds)
         time.sleep(0.5)
-        src = py("cgn-sub", UDP_SOURCE, seconds)
+        src = py(SUB, UDP_SOURCE, seconds)
         sent = int(src.communicate(timeout=seconds + 30)[0].split()[0])
         got, span = sink.communicate(timeout=seconds + 30)[0].split()
         udp_pps = int(got) / float(span) if float(span) > 0 else 0.0
-        srv = py("cgn-inet", TCP_SERVER)
+        srv = py(INET, TCP_SERVER)
         lab.bg.append(srv)
-        wait_port("cgn-inet", "192.0.2.80", 9001)
-        cli = py("cgn-sub", TCP_CLIENT, seconds)
+        wait_port(INET, "192.0.2.80", 9001)
+        cli = py(SUB, TCP_CLIENT, seconds)
         n, span = cli.communicate(timeout=seconds + 30)[0].split()
         return {"udp_sent": sent, "udp_received": int(got),
                 "udp_pps": udp_pps, "tcp_cps": int(n) / float(span)}

@@ -33,6 +33,7 @@ step unit-asan make unit-asan
 step run make run
 step traffic make traffic
 step e2e make e2e
+step soak-smoke make soak-smoke
 step fuzz-smoke make fuzz-smoke
 step bench-smoke make bench-smoke
 

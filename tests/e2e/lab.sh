@@ -12,11 +12,17 @@
 # real frames with complete checksums.
 #
 # Usage: lab.sh up | up-linux | down | exec NS CMD...
+#
+# CGN_LAB_PREFIX (default cgn) names the namespaces PREFIX-sub, PREFIX-rtr
+# and PREFIX-inet, so that two labs (the e2e tests and a soak, say) can run
+# side by side. The veths are created inside the namespaces, so their names
+# never meet another lab's.
 set -eu
 
-NS_SUB=cgn-sub
-NS_RTR=cgn-rtr
-NS_INET=cgn-inet
+prefix=${CGN_LAB_PREFIX:-cgn}
+NS_SUB=$prefix-sub
+NS_RTR=$prefix-rtr
+NS_INET=$prefix-inet
 
 offloads_off() {
 	ip netns exec "$1" ethtool -K "$2" tx off rx off tso off gso off gro off \

@@ -4,6 +4,7 @@
 reference peer) in the router namespace, helpers to run programs."""
 
 import ipaddress
+import json
 import os
 import signal
 import subprocess
@@ -16,10 +17,19 @@ BUILD = os.environ.get("CGNAT_BUILD", os.path.join(ROOT, "build"))
 LAB = os.path.join(HERE, "lab.sh")
 POOL = ipaddress.ip_network("203.0.113.0/28")
 
+# Everything the lab makes global is named after CGN_LAB_PREFIX (lab.sh
+# reads the same variable): the namespaces and cgnat's DPDK file prefix,
+# which is also what dpdk-telemetry.py -f needs.
+PREFIX = os.environ.get("CGN_LAB_PREFIX", "cgn")
+SUB = PREFIX + "-sub"
+RTR = PREFIX + "-rtr"
+INET = PREFIX + "-inet"
+FILE_PREFIX = PREFIX + "lab"
+
 CONFIG = """
 dataplane:
   workers: {workers}
-  eal: ["--no-huge", "-m", "1024", "--no-pci", "--file-prefix=cgnlab",
+  eal: ["--no-huge", "-m", "1024", "--no-pci", "--file-prefix={file_prefix}",
         "--log-level=lib.*:error"]
   mbufs: 8191
 interfaces:
@@ -52,6 +62,27 @@ alg_policies:
 """
 
 
+# A UDP echo server for the internet side: it answers each datagram with
+# the sender's address and port as it sees them (after the NAT), "|", and
+# the datagram.
+UDP_SERVER = r"""
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("192.0.2.80", 9999))
+while True:
+    data, peer = s.recvfrom(2048)
+    s.sendto(("%s:%d|" % peer).encode() + data, peer)
+"""
+
+# curl's four ways to open an FTP data connection.
+FTP_MODES = {
+    "active-eprt": ["--ftp-port", "-"],
+    "active-port": ["--ftp-port", "-", "--disable-eprt"],
+    "passive-epsv": [],
+    "passive-pasv": ["--disable-epsv"],
+}
+
+
 def ns(name, *cmd, **kw):
     return subprocess.run(["ip", "netns", "exec", name] + list(cmd), **kw)
 
@@ -62,7 +93,8 @@ class Lab:
         self.tmp = tempfile.mkdtemp(prefix="cgn-e2e-")
         self.conf = os.path.join(self.tmp, "lab.yaml")
         with open(self.conf, "w") as f:
-            f.write(CONFIG.format(workers=workers, nat_extra=nat_extra))
+            f.write(CONFIG.format(workers=workers, nat_extra=nat_extra,
+                                  file_prefix=FILE_PREFIX))
         self.log = open(os.path.join(self.tmp, "cgnat.log"), "w+")
         self.proc = None
         self.bg = []
@@ -73,7 +105,7 @@ class Lab:
             return
         subprocess.run([LAB, "up"], check=True)
         self.proc = subprocess.Popen(
-            ["ip", "netns", "exec", "cgn-rtr", os.path.join(BUILD, "cgnat"),
+            ["ip", "netns", "exec", RTR, os.path.join(BUILD, "cgnat"),
              "-c", self.conf], stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -89,10 +121,14 @@ class Lab:
         with open(self.log.name) as f:
             return f.read()
 
-    def background(self, nsname, *cmd):
+    def background(self, nsname, *cmd, log=None):
+        """Run cmd in nsname until teardown; its output goes to log (a
+        file name in the lab's temporary directory), or nowhere."""
+        out = subprocess.DEVNULL
+        if log is not None:
+            out = open(os.path.join(self.tmp, log), "w")
         p = subprocess.Popen(["ip", "netns", "exec", nsname] + list(cmd),
-                             stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
+                             stdout=out, stderr=subprocess.STDOUT)
         self.bg.append(p)
         return p
 
@@ -117,6 +153,33 @@ class Lab:
             p.wait()
         self.stop()
         subprocess.run([LAB, "down"])
+
+
+def telemetry_query(cmds, timeout=30):
+    """Several dpdk-telemetry.py commands to the lab's cgnat in one
+    connection; a dict from each command (with its parameter) to its
+    parsed value."""
+    r = subprocess.run(["dpdk-telemetry.py", "-f", FILE_PREFIX],
+                       input="".join(c + "\n" for c in cmds),
+                       capture_output=True, text=True, timeout=timeout)
+    replies = []
+    for line in r.stdout.splitlines():
+        try:
+            reply = json.loads(line)
+        except ValueError:
+            continue
+        # one key, the command's name without its parameter
+        if isinstance(reply, dict) and len(reply) == 1 and \
+                next(iter(reply)).startswith("/"):
+            replies.append(reply)
+    if [next(iter(x)) for x in replies] != [c.split(",")[0] for c in cmds]:
+        raise AssertionError("telemetry %s: %s%s" % (cmds, r.stdout, r.stderr))
+    return {c: next(iter(x.values())) for c, x in zip(cmds, replies)}
+
+
+def telemetry(cmd, timeout=30):
+    """One query, e.g. telemetry("/cgnat/nat")["sessions"]."""
+    return telemetry_query([cmd], timeout)[cmd]
 
 
 def wait_port(nsname, addr, port, timeout=10):

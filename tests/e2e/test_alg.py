@@ -6,15 +6,13 @@ peer, in the same lab. Files must arrive byte-identical. The summary at the
 end of the run shows both side by side (conftest.py)."""
 
 import hashlib
-import json
-import subprocess
 import os
 import tempfile
 import time
 
 import pytest
 
-from labutil import Lab, ns, wait_port
+from labutil import Lab, ns, telemetry, wait_port, FTP_MODES, INET, SUB
 
 # UDP filtering is address-and-port-dependent here so that TFTP's reply
 # from a new server port gets in only through the pinhole the ALG opened.
@@ -33,11 +31,11 @@ def alab(request):
         with open(os.path.join(lab.files, "blob.bin"), "wb") as f:
             f.write(lab.blob)
         os.chmod(os.path.join(lab.files, "blob.bin"), 0o666)
-        lab.background("cgn-inet", "/usr/bin/python3", "-m", "pyftpdlib",
+        lab.background(INET, "/usr/bin/python3", "-m", "pyftpdlib",
                        "-i", "192.0.2.80", "-p", "21", "-d", lab.files, "-w")
-        lab.background("cgn-inet", "/usr/sbin/in.tftpd", "-L", "-c", "-s",
+        lab.background(INET, "/usr/sbin/in.tftpd", "-L", "-c", "-s",
                        lab.files, "-a", "192.0.2.80:69", "-u", "root")
-        wait_port("cgn-inet", "192.0.2.80", 21)
+        wait_port(INET, "192.0.2.80", 21)
         time.sleep(0.3)
         yield lab
     finally:
@@ -49,16 +47,8 @@ def sha(data):
 
 
 def curl_ftp(lab, *args):
-    return ns("cgn-sub", "curl", "-sS", "--max-time", "60", *args,
+    return ns(SUB, "curl", "-sS", "--max-time", "60", *args,
               capture_output=True, text=True)
-
-
-FTP_MODES = {
-    "active-eprt": ["--ftp-port", "-"],
-    "active-port": ["--ftp-port", "-", "--disable-eprt"],
-    "passive-epsv": [],
-    "passive-pasv": ["--disable-epsv"],
-}
 
 
 @pytest.mark.parametrize("mode", sorted(FTP_MODES))
@@ -87,7 +77,7 @@ def test_ftp_upload(alab, mode):
 
 def test_tftp_get(alab):
     out = os.path.join(alab.tmp, "tftp-get")
-    r = ns("cgn-sub", "timeout", "60", "tftp", "-m", "binary", "192.0.2.80",
+    r = ns(SUB, "timeout", "60", "tftp", "-m", "binary", "192.0.2.80",
            "-c", "get", "blob.bin", out, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
     with open(out, "rb") as f:
@@ -100,7 +90,7 @@ def test_tftp_put(alab):
     data = os.urandom(300 * 1024 + 5)
     with open(src, "wb") as f:
         f.write(data)
-    r = ns("cgn-sub", "timeout", "60", "tftp", "-m", "binary", "192.0.2.80",
+    r = ns(SUB, "timeout", "60", "tftp", "-m", "binary", "192.0.2.80",
            "-c", "put", src, name, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
     with open(os.path.join(alab.files, name), "rb") as f:
@@ -112,11 +102,7 @@ def test_alg_counters_show_the_work(alab):
     opened (counted per tenant and ALG in telemetry)."""
     if alab.mode != "cgnat":
         pytest.skip("telemetry is cgnat's")
-    r = subprocess.run(["dpdk-telemetry.py", "-f", "cgnlab"],
-                       input="/cgnat/alg,residential\n", capture_output=True,
-                       text=True, timeout=30)
-    data = json.loads(r.stdout[r.stdout.index("{"):r.stdout.rindex("}") + 1])
-    alg = data["/cgnat/alg"]
+    alg = telemetry("/cgnat/alg,residential")
     # Four active transfers (two EPRT, two PORT) rewritten and used.
     assert alg["residential/ftp"]["rewritten"] >= 4, alg
     assert alg["residential/ftp"]["pinholes_used"] >= 4, alg

@@ -6,13 +6,13 @@ running on net_af_packet (see lab.sh for the topology)."""
 import hashlib
 import ipaddress
 import os
-import subprocess
 import tempfile
 import time
 
 import pytest
 
-from labutil import Lab, ns, wait_port, POOL
+from labutil import (Lab, ns, telemetry, wait_port, POOL, INET, SUB,
+                      UDP_SERVER)
 
 
 @pytest.fixture(scope="module", params=[1, 2], ids=["1worker", "2workers"])
@@ -27,29 +27,20 @@ def lab(request):
 
 
 def test_ping_through_nat(lab):
-    r = ns("cgn-sub", "ping", "-c", "3", "-i", "0.3", "-W", "2", "192.0.2.80",
+    r = ns(SUB, "ping", "-c", "3", "-i", "0.3", "-W", "2", "192.0.2.80",
            capture_output=True, text=True)
     # The first echo may be spent resolving the gateway's MAC.
     assert " 0 received" not in r.stdout, r.stdout
-    r = ns("cgn-sub", "ping", "-c", "3", "-i", "0.3", "-W", "2", "192.0.2.80",
+    r = ns(SUB, "ping", "-c", "3", "-i", "0.3", "-W", "2", "192.0.2.80",
            capture_output=True, text=True)
     assert "3 received" in r.stdout, r.stdout
 
 
 def test_ping_router_address(lab):
-    r = ns("cgn-sub", "ping", "-c", "2", "-W", "2", "100.64.0.1",
+    r = ns(SUB, "ping", "-c", "2", "-W", "2", "100.64.0.1",
            capture_output=True, text=True)
     assert "2 received" in r.stdout, r.stdout
 
-
-UDP_SERVER = r"""
-import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("192.0.2.80", 9999))
-while True:
-    data, peer = s.recvfrom(2048)
-    s.sendto(("%s:%d|" % peer).encode() + data, peer)
-"""
 
 UDP_CLIENT = r"""
 import socket, sys
@@ -67,9 +58,9 @@ for i in range(5):
 
 
 def test_udp_exchange_uses_pool_address(lab):
-    lab.background("cgn-inet", "/usr/bin/python3", "-c", UDP_SERVER)
+    lab.background(INET, "/usr/bin/python3", "-c", UDP_SERVER)
     time.sleep(0.5)
-    r = ns("cgn-sub", "/usr/bin/python3", "-c", UDP_CLIENT,
+    r = ns(SUB, "/usr/bin/python3", "-c", UDP_CLIENT,
            capture_output=True, text=True, timeout=30)
     answers = [l for l in r.stdout.splitlines() if "|hello" in l]
     assert len(answers) >= 4, r.stdout
@@ -86,11 +77,11 @@ def test_http_download_is_byte_identical(lab):
     blob = os.urandom(3 * 1024 * 1024 + 17)
     with open(os.path.join(www, "blob.bin"), "wb") as f:
         f.write(blob)
-    lab.background("cgn-inet", "/usr/bin/python3", "-m", "http.server",
+    lab.background(INET, "/usr/bin/python3", "-m", "http.server",
                    "--bind", "192.0.2.80", "--directory", www, "8080")
-    wait_port("cgn-inet", "192.0.2.80", 8080)
+    wait_port(INET, "192.0.2.80", 8080)
     out = os.path.join(lab.tmp, "blob.dl")
-    r = ns("cgn-sub", "curl", "-sS", "--max-time", "60", "-o", out,
+    r = ns(SUB, "curl", "-sS", "--max-time", "60", "-o", out,
            "http://192.0.2.80:8080/blob.bin", capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     with open(out, "rb") as f:
@@ -99,10 +90,8 @@ def test_http_download_is_byte_identical(lab):
 
 
 def test_telemetry_reports_interfaces(lab):
-    r = subprocess.run(["dpdk-telemetry.py", "-f", "cgnlab"],
-                       input="/cgnat/interfaces\n", capture_output=True,
-                       text=True, timeout=30)
-    assert '"sub"' in r.stdout and '"rx_packets"' in r.stdout, r.stdout + r.stderr
+    ifs = telemetry("/cgnat/interfaces")
+    assert "rx_packets" in ifs["sub"], ifs
 
 
 def test_sigterm_returns_every_mbuf(lab):
