@@ -65,7 +65,9 @@ MUST_BE_ZERO = ["session_table_full", "subscriber_session_limit",
                 "subscriber_table_full", "ports_exhausted", "pool_exhausted",
                 "no_mbuf", "fragment_table_full", "bad_ip_checksum",
                 "bad_ip_header", "bad_ip_length", "bad_l4_header",
-                "mtu_exceeded"]
+                "mtu_exceeded", "bad_udp_length", "bad_tcp_offset",
+                "fragment_oversize", "martian_source", "icmp_error_spoofed",
+                "expect_conflict", "alg_no_state", "alg_unrewritable"]
 
 QUERIES = ["/cgnat/workers", "/cgnat/nat", "/cgnat/interfaces",
            "/cgnat/drops", "/ethdev/stats,0", "/ethdev/stats,1"]
