@@ -567,12 +567,39 @@ cgn_replay_run(struct cgn_app *app)
 	return ret;
 }
 
-/* Every neighbour of the replay is the pretend peer of that side. */
+/* The capture's first timestamp, so what workers do at start is in its time. */
+static void
+clock_from_capture(struct cgn_app *app)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *pkt;
+	pcap_t *in;
+
+	in = pcap_open_offline(app->replay_opts.in_path, err);
+	if (in == NULL)
+		return;	/* cgn_replay_run reports it */
+	if (pcap_next_ex(in, &h, &pkt) == 1)
+		app->clock.now_ms = (uint64_t)h->ts.tv_sec * 1000 +
+			(uint64_t)h->ts.tv_usec / 1000;
+	pcap_close(in);
+}
+
+/*
+ * Every neighbour of the replay is the pretend peer of that side, unless
+ * --replay-arp asks for resolution by ARP as on a live link: then the
+ * capture must answer the requests cgnat sends (the gateway's at start
+ * among them), and the clock starts at the capture's first packet.
+ */
 void
 cgn_replay_prepare(struct cgn_app *app)
 {
 	unsigned int i;
 
+	if (app->replay_opts.arp) {
+		clock_from_capture(app);
+		return;
+	}
 	for (i = 0; i < app->pl->nb_ifaces; i++) {
 		struct pl_iface *ifp = &app->pl->ifaces[i];
 
