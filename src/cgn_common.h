@@ -53,7 +53,9 @@
 	X(ARP_PENDING, "arp_pending") \
 	X(TX_FULL, "tx_full") \
 	X(NO_MBUF, "no_mbuf") \
-	X(MTU_EXCEEDED, "mtu_exceeded")
+	X(MTU_EXCEEDED, "mtu_exceeded") \
+	X(ARP_CONFLICT, "arp_conflict") \
+	X(NEIGH_TABLE_FULL, "neigh_table_full")
 
 enum cgn_drop {
 #define CGN_DROP_ENUM(e, s) CGN_DROP_##e,

@@ -440,6 +440,7 @@ advance_clock(struct replay *r, const struct pcap_pkthdr *h)
 	r->last_sweep_sec = sec;
 	nat_sweep(app->nat, app->conf->max_sessions);
 	alg_sweep(app->alg, app->conf->max_pinholes);
+	pl_neigh_sweep(app->pl, app->pl->neigh_nb_rec);
 	/* NAT events so far, in capture time (docs/logging.md) */
 	cgn_log_drain(app->log, app->clock.now_ms, UINT32_MAX);
 }

@@ -52,12 +52,17 @@ struct pl_iface {
 	uint16_t nb_rxq;
 };
 
+struct pl_neigh;
+
 /** Shared pipeline state, read-only after start except the neighbour table. */
 struct pl_ctx {
 	struct pl_iface ifaces[CGN_MAX_IFACES];
 	unsigned int nb_ifaces;
 	int first_outside;		/**< iface index used for the default route */
-	struct rte_hash *neigh;		/**< (iface << 32 | ip) -> packed MAC */
+	struct rte_hash *neigh;		/**< (iface << 32 | ip) -> key position */
+	struct pl_neigh *neigh_rec;	/**< neighbour records by key position */
+	uint32_t neigh_nb_rec;
+	uint32_t neigh_sweep_pos;	/**< control lcore's clock hand */
 	struct nat_ctx *nat;
 	struct alg_ctx *alg;
 	struct rte_rcu_qsbr *qs;
@@ -101,17 +106,20 @@ struct pl_worker {
 	uint64_t drops[CGN_DROP_MAX];
 	struct pl_if_stats ifs[CGN_MAX_IFACES];
 	struct pl_txbuf tx[CGN_MAX_IFACES];
+	uint32_t neigh_evict_pos;	/**< eviction scan hand */
 } __rte_cache_aligned;
 
 /* pl_l2.c: neighbour table and ARP */
 int pl_neigh_create(struct pl_ctx *ctx, unsigned int entries);
 void pl_neigh_destroy(struct pl_ctx *ctx);
-/** Learn (or refresh) a neighbour. */
-void pl_neigh_learn(struct pl_ctx *ctx, unsigned int ifidx, uint32_t ip,
-		    const struct rte_ether_addr *mac);
-/** Resolve; 0 and *mac, or -ENOENT (and an ARP request may be due). */
+/** A resolved neighbour's MAC: 0 and *mac, or -ENOENT. */
 int pl_neigh_lookup(struct pl_ctx *ctx, unsigned int ifidx, uint32_t ip,
 		    struct rte_ether_addr *mac);
+/**
+ * Remove failed and long-unconfirmed neighbours, examining budget records
+ * from where the last call stopped. Control lcore only.
+ */
+void pl_neigh_sweep(struct pl_ctx *ctx, unsigned int budget);
 /** Ask for ip's MAC now (rate limited), e.g. a gateway at start. */
 void pl_neigh_solicit(struct pl_worker *w, const struct pl_iface *ifp,
 		      uint32_t ip);
