@@ -50,11 +50,12 @@
 	X(FRAGMENT_OVERLAP, "fragment_overlap") \
 	X(FRAGMENT_TIMEOUT, "fragment_timeout") \
 	X(NO_ROUTE, "no_route") \
-	X(ARP_PENDING, "arp_pending") \
 	X(TX_FULL, "tx_full") \
 	X(NO_MBUF, "no_mbuf") \
 	X(MTU_EXCEEDED, "mtu_exceeded") \
 	X(ARP_CONFLICT, "arp_conflict") \
+	X(ARP_QUEUE_FULL, "arp_queue_full") \
+	X(ARP_TIMEOUT, "arp_timeout") \
 	X(NEIGH_TABLE_FULL, "neigh_table_full")
 
 enum cgn_drop {

@@ -92,6 +92,19 @@ struct pl_txbuf {
 	struct rte_mbuf *pkts[PL_MAX_BURST];
 };
 
+/* Next hops a worker holds packets for, and packets held per next hop. */
+#define PL_PEND_SLOTS 64
+#define PL_PEND_PKTS 4
+
+/** Packets (at IPv4) waiting for one next hop's MAC. */
+struct pl_pend {
+	uint64_t since_ms;		/**< first packet held */
+	uint32_t ip;
+	uint8_t ifidx;
+	uint8_t n;
+	struct rte_mbuf *pkts[PL_PEND_PKTS];
+};
+
 struct pl_worker {
 	unsigned int id;		/**< 0..workers-1, RX/TX queue and QSBR id */
 	unsigned int lcore;
@@ -106,7 +119,11 @@ struct pl_worker {
 	uint64_t drops[CGN_DROP_MAX];
 	struct pl_if_stats ifs[CGN_MAX_IFACES];
 	struct pl_txbuf tx[CGN_MAX_IFACES];
+	unsigned int nb_pend;		/**< slots in use */
+	uint64_t pend_ms;		/**< clock at the last service */
 	uint32_t neigh_evict_pos;	/**< eviction scan hand */
+	uint64_t pend_key[PL_PEND_SLOTS]; /**< neighbour key | bit 63, 0: free */
+	struct pl_pend pend[PL_PEND_SLOTS];
 } __rte_cache_aligned;
 
 /* pl_l2.c: neighbour table and ARP */
@@ -126,9 +143,16 @@ void pl_neigh_solicit(struct pl_worker *w, const struct pl_iface *ifp,
 /** Handle an ARP frame (data at Ethernet header); consumes or frees m. */
 void pl_arp_input(struct pl_worker *w, const struct pl_iface *ifp,
 		  struct rte_mbuf *m, unsigned int l2_len);
-/** Prepend Ethernet (+802.1Q) and queue for TX; m starts at IPv4. */
+/**
+ * Prepend Ethernet (+802.1Q) and queue for TX; m starts at IPv4. Toward
+ * an unresolved next hop m is held until ARP answers or times out.
+ */
 void pl_l2_output(struct pl_worker *w, const struct pl_iface *ifp,
 		  struct rte_mbuf *m, uint32_t nexthop);
+/** Send held packets whose next hop resolved, drop expired ones. */
+void pl_pend_service(struct pl_worker *w);
+/** Drop every held packet (worker stopping). */
+void pl_pend_free_all(struct pl_worker *w);
 
 /* pl_local.c: traffic for the box itself and ICMP it generates */
 void pl_local_input(struct pl_worker *w, const struct pl_iface *ifp,

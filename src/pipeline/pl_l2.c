@@ -5,7 +5,8 @@
 /*
  * Layer 2: the neighbour table (IPv4 -> MAC per interface), ARP replies for
  * our own and pool addresses, ARP requests for unresolved or stale next
- * hops, and Ethernet/802.1Q encapsulation on output.
+ * hops, the per-worker queue of packets waiting for them, and
+ * Ethernet/802.1Q encapsulation on output.
  */
 
 #include <errno.h>
@@ -462,6 +463,12 @@ neigh_resolve(struct pl_worker *w, const struct pl_iface *ifp, uint32_t ip,
 	}
 }
 
+static void pl_pend_hold(struct pl_worker *w, const struct pl_iface *ifp,
+			 struct rte_mbuf *m, uint32_t nexthop);
+static void pl_pend_release(struct pl_worker *w, uint64_t nkey);
+static void l2_send(struct pl_worker *w, const struct pl_iface *ifp,
+		    struct rte_mbuf *m, const struct rte_ether_addr *dst);
+
 static bool
 arp_is_ours(const struct pl_worker *w, const struct pl_iface *ifp,
 	    uint32_t tip)
@@ -480,6 +487,7 @@ pl_arp_input(struct pl_worker *w, const struct pl_iface *ifp,
 	struct rte_arp_hdr *arp;
 	struct rte_ether_addr sha;
 	uint32_t sip, tip;
+	int ret;
 
 	w->ifs[ifp->idx].arp_in++;
 	if (rte_pktmbuf_data_len(m) < l2_len + sizeof(*arp)) {
@@ -500,10 +508,13 @@ pl_arp_input(struct pl_worker *w, const struct pl_iface *ifp,
 
 	/* On-link senders confirm or answer entries we have; none is made. */
 	if (sip != 0 && (sip & ifp->mask) == (ifp->addr & ifp->mask)) {
-		if (neigh_confirm(w->ctx, ifp->idx, sip, &sha) < 0) {
+		ret = neigh_confirm(w->ctx, ifp->idx, sip, &sha);
+		if (ret < 0) {
 			pl_drop(w, m, CGN_DROP_ARP_CONFLICT);
 			return;
 		}
+		if (ret > 0)
+			pl_pend_release(w, neigh_key(ifp->idx, sip));
 	}
 
 	if (arp->arp_opcode != rte_cpu_to_be_16(RTE_ARP_OP_REQUEST) ||
@@ -564,8 +575,130 @@ pl_l2_output(struct pl_worker *w, const struct pl_iface *ifp,
 	if (ret == 0)
 		l2_send(w, ifp, m, &dst);
 	else if (ret == -EAGAIN)
-		pl_drop(w, m, CGN_DROP_ARP_PENDING);
+		pl_pend_hold(w, ifp, m, nexthop);
 	else
 		pl_drop(w, m, CGN_DROP_NEIGH_TABLE_FULL);
 }
 
+/*
+ * Packets waiting for a next hop's MAC, per worker: PL_PEND_SLOTS next
+ * hops of PL_PEND_PKTS packets each, preallocated in struct pl_worker.
+ * They leave through the normal output once the neighbour resolves (at
+ * once on the worker that took the answer, within a millisecond on the
+ * others) and are dropped as arp_timeout when it has not after
+ * NEIGH_PROBE_MS, the time three requests take.
+ */
+#define PEND_USED (1ULL << 63)
+
+static void
+pend_free_slot(struct pl_worker *w, unsigned int i)
+{
+	w->pend_key[i] = 0;
+	w->pend[i].n = 0;
+	w->nb_pend--;
+}
+
+/* Send what slot i holds if its neighbour resolved, or drop it if expired. */
+static void
+pend_try(struct pl_worker *w, unsigned int i, uint64_t now)
+{
+	struct pl_pend *p = &w->pend[i];
+	const struct pl_iface *ifp = &w->ctx->ifaces[p->ifidx];
+	struct rte_mbuf *pkts[PL_PEND_PKTS];
+	struct rte_ether_addr dst;
+	unsigned int k, n = p->n;
+	int ret;
+
+	if (pl_neigh_lookup(w->ctx, p->ifidx, p->ip, &dst) == 0)
+		ret = 0;
+	else if (now - p->since_ms >= NEIGH_PROBE_MS)
+		ret = -ETIMEDOUT;
+	else if ((ret = neigh_resolve(w, ifp, p->ip, &dst)) != 0)
+		return;	/* retransmitted if due; made again if evicted */
+	/* Out of the slot first: the output may hold again. */
+	memcpy(pkts, p->pkts, n * sizeof(pkts[0]));
+	pend_free_slot(w, i);
+	for (k = 0; k < n; k++) {
+		if (ret == 0)
+			l2_send(w, ifp, pkts[k], &dst);
+		else
+			pl_drop(w, pkts[k], CGN_DROP_ARP_TIMEOUT);
+	}
+}
+
+static void
+pl_pend_hold(struct pl_worker *w, const struct pl_iface *ifp,
+	     struct rte_mbuf *m, uint32_t nexthop)
+{
+	uint64_t key = neigh_key(ifp->idx, nexthop) | PEND_USED;
+	struct pl_pend *p;
+	int i, free_i = -1;
+
+	for (i = 0; i < PL_PEND_SLOTS; i++) {
+		if (w->pend_key[i] == key)
+			break;
+		if (w->pend_key[i] == 0 && free_i < 0)
+			free_i = i;
+	}
+	if (i == PL_PEND_SLOTS) {
+		if (free_i < 0) {
+			pl_drop(w, m, CGN_DROP_ARP_QUEUE_FULL);
+			return;
+		}
+		i = free_i;
+		p = &w->pend[i];
+		w->pend_key[i] = key;
+		p->ifidx = ifp->idx;
+		p->ip = nexthop;
+		p->since_ms = w->ctx->clock->now_ms;
+		p->n = 0;
+		w->nb_pend++;
+	}
+	p = &w->pend[i];
+	if (p->n == PL_PEND_PKTS) {
+		pl_drop(w, m, CGN_DROP_ARP_QUEUE_FULL);
+		return;
+	}
+	p->pkts[p->n++] = m;
+}
+
+static void
+pl_pend_release(struct pl_worker *w, uint64_t nkey)
+{
+	uint64_t key = nkey | PEND_USED;
+	unsigned int i;
+
+	if (w->nb_pend == 0)
+		return;
+	for (i = 0; i < PL_PEND_SLOTS; i++)
+		if (w->pend_key[i] == key) {
+			pend_try(w, i, w->ctx->clock->now_ms);
+			return;
+		}
+}
+
+void
+pl_pend_service(struct pl_worker *w)
+{
+	uint64_t now = w->ctx->clock->now_ms;
+	unsigned int i;
+
+	w->pend_ms = now;
+	for (i = 0; i < PL_PEND_SLOTS && w->nb_pend != 0; i++)
+		if (w->pend_key[i] != 0)
+			pend_try(w, i, now);
+}
+
+void
+pl_pend_free_all(struct pl_worker *w)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < PL_PEND_SLOTS && w->nb_pend != 0; i++) {
+		if (w->pend_key[i] == 0)
+			continue;
+		for (k = 0; k < w->pend[i].n; k++)
+			pl_drop(w, w->pend[i].pkts[k], CGN_DROP_ARP_TIMEOUT);
+		pend_free_slot(w, i);
+	}
+}
