@@ -506,8 +506,12 @@ pl_arp_input(struct pl_worker *w, const struct pl_iface *ifp,
 	tip = rte_be_to_cpu_32(arp->arp_data.arp_tip);
 	rte_ether_addr_copy(&arp->arp_data.arp_sha, &sha);
 
-	/* On-link senders confirm or answer entries we have; none is made. */
-	if (sip != 0 && (sip & ifp->mask) == (ifp->addr & ifp->mask)) {
+	/*
+	 * On-link senders confirm or answer entries we have; none is made.
+	 * A broadcast, multicast or zero sender MAC is never taken.
+	 */
+	if (sip != 0 && (sip & ifp->mask) == (ifp->addr & ifp->mask) &&
+	    rte_is_valid_assigned_ether_addr(&sha)) {
 		ret = neigh_confirm(w->ctx, ifp->idx, sip, &sha);
 		if (ret < 0) {
 			pl_drop(w, m, CGN_DROP_ARP_CONFLICT);

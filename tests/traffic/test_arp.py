@@ -118,7 +118,9 @@ def test_unsolicited_arp_does_not_overwrite_a_neighbour():
     f.add(udp(SERVER, 7000, B, 4000, "[r3]"))
     f.wait(31)                      # stale: 31 s since X confirmed
     f.add(udp(SERVER, 7000, B, 4000, "[r4]"))
-    f.add(arp_reply(B, MAC_Y))      # answers the re-verification
+    # answers the re-verification; a broadcast sender MAC is never taken
+    f.add(arp_reply(B, "ff:ff:ff:ff:ff:ff"))
+    f.add(arp_reply(B, MAC_Y))
     f.add(udp(SERVER, 7000, B, 4000, "[r5]"))
     r = replay(f, arp=True)
     assert r.one("[r1]")[Ether].dst == MAC_X
