@@ -48,6 +48,7 @@ struct cgn_replay_opts {
 	const char *in_path;
 	const char *out_path;
 	bool json;
+	bool arp;			/**< neighbours resolve by ARP, as live */
 };
 
 struct cgn_app {

@@ -50,7 +50,6 @@
 	X(FRAGMENT_OVERLAP, "fragment_overlap") \
 	X(FRAGMENT_TIMEOUT, "fragment_timeout") \
 	X(NO_ROUTE, "no_route") \
-	X(ARP_PENDING, "arp_pending") \
 	X(TX_FULL, "tx_full") \
 	X(NO_MBUF, "no_mbuf") \
 	X(MTU_EXCEEDED, "mtu_exceeded") \
@@ -61,7 +60,11 @@
 	X(ICMP_ERROR_SPOOFED, "icmp_error_spoofed") \
 	X(EXPECT_CONFLICT, "expect_conflict") \
 	X(ALG_NO_STATE, "alg_no_state") \
-	X(ALG_UNREWRITABLE, "alg_unrewritable")
+	X(ALG_UNREWRITABLE, "alg_unrewritable") \
+	X(ARP_CONFLICT, "arp_conflict") \
+	X(ARP_QUEUE_FULL, "arp_queue_full") \
+	X(ARP_TIMEOUT, "arp_timeout") \
+	X(NEIGH_TABLE_FULL, "neigh_table_full")
 
 enum cgn_drop {
 #define CGN_DROP_ENUM(e, s) CGN_DROP_##e,

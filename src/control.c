@@ -3,10 +3,10 @@
  */
 
 /*
- * The control lcore: advances the clock, sweeps expired sessions and
- * pinholes a slice at a time (so traffic never pauses), exports the NAT's
- * events (src/log/), and reports statistics summed over the workers'
- * private counters.
+ * The control lcore: advances the clock, sweeps expired sessions,
+ * pinholes and neighbours a slice at a time (so traffic never pauses),
+ * exports the NAT's events (src/log/), and reports statistics summed over
+ * the workers' private counters.
  */
 
 #include <inttypes.h>
@@ -76,6 +76,8 @@ cgn_ctl_run(struct cgn_app *app)
 		app->clock.now_ms = rte_get_tsc_cycles() / ms_div;
 		nat_sweep(app->nat, budget);
 		alg_sweep(app->alg, budget);
+		pl_neigh_sweep(app->pl, app->pl->neigh_nb_rec /
+			       CTL_SWEEPS_PER_SEC + 1);
 		cgn_log_drain(app->log, app->clock.now_ms, CTL_LOG_BUDGET);
 		rte_delay_us_sleep(CTL_TICK_US);
 	}

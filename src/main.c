@@ -8,7 +8,7 @@
  *
  *   cgnat -c FILE [--check]
  *   cgnat [EAL args] -- -c FILE
- *   cgnat -c FILE --replay IN.pcap --replay-out OUT.pcap [--json]
+ *   cgnat -c FILE --replay IN.pcap --replay-out OUT.pcap [--json] [--replay-arp]
  */
 
 #include <errno.h>
@@ -52,12 +52,15 @@ usage(FILE *out, const char *prog)
 		"usage: %s -c FILE [--check]\n"
 		"       %s [EAL args] -- -c FILE\n"
 		"       %s -c FILE --replay IN.pcap --replay-out OUT.pcap [--json]\n"
+		"          [--replay-arp]\n"
 		"\n"
 		"  -c, --config FILE   YAML configuration (see docs/config.md)\n"
 		"  --check             validate the configuration and exit\n"
 		"  --replay IN.pcap    replay a capture deterministically (pcap-replay)\n"
 		"  --replay-out FILE   where the replay writes what cgnat transmits\n"
-		"  --json              replay summary as JSON\n",
+		"  --json              replay summary as JSON\n"
+		"  --replay-arp        resolve neighbours by ARP from the capture\n"
+		"                      instead of a pretend MAC per side\n",
 		prog, prog, prog);
 }
 
@@ -70,6 +73,7 @@ parse_app_args(int argc, char **argv, struct cgn_opts *o)
 		{ "replay", required_argument, NULL, 'r' },
 		{ "replay-out", required_argument, NULL, 'w' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "replay-arp", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -93,6 +97,9 @@ parse_app_args(int argc, char **argv, struct cgn_opts *o)
 			break;
 		case 'j':
 			o->replay.json = true;
+			break;
+		case 'a':
+			o->replay.arp = true;
 			break;
 		case 'h':
 			usage(stdout, argv[0]);

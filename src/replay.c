@@ -443,6 +443,7 @@ advance_clock(struct replay *r, const struct pcap_pkthdr *h)
 	r->last_sweep_sec = sec;
 	nat_sweep(app->nat, app->conf->max_sessions);
 	alg_sweep(app->alg, app->conf->max_pinholes);
+	pl_neigh_sweep(app->pl, app->pl->neigh_nb_rec);
 	/* NAT events so far, in capture time (docs/logging.md) */
 	cgn_log_drain(app->log, app->clock.now_ms, UINT32_MAX);
 }
@@ -570,12 +571,39 @@ cgn_replay_run(struct cgn_app *app)
 	return ret;
 }
 
-/* Every neighbour of the replay is the pretend peer of that side. */
+/* The capture's first timestamp, so what workers do at start is in its time. */
+static void
+clock_from_capture(struct cgn_app *app)
+{
+	char err[PCAP_ERRBUF_SIZE];
+	struct pcap_pkthdr *h;
+	const u_char *pkt;
+	pcap_t *in;
+
+	in = pcap_open_offline(app->replay_opts.in_path, err);
+	if (in == NULL)
+		return;	/* cgn_replay_run reports it */
+	if (pcap_next_ex(in, &h, &pkt) == 1)
+		app->clock.now_ms = (uint64_t)h->ts.tv_sec * 1000 +
+			(uint64_t)h->ts.tv_usec / 1000;
+	pcap_close(in);
+}
+
+/*
+ * Every neighbour of the replay is the pretend peer of that side, unless
+ * --replay-arp asks for resolution by ARP as on a live link: then the
+ * capture must answer the requests cgnat sends (the gateway's at start
+ * among them), and the clock starts at the capture's first packet.
+ */
 void
 cgn_replay_prepare(struct cgn_app *app)
 {
 	unsigned int i;
 
+	if (app->replay_opts.arp) {
+		clock_from_capture(app);
+		return;
+	}
 	for (i = 0; i < app->pl->nb_ifaces; i++) {
 		struct pl_iface *ifp = &app->pl->ifaces[i];
 

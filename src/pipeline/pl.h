@@ -52,12 +52,17 @@ struct pl_iface {
 	uint16_t nb_rxq;
 };
 
+struct pl_neigh;
+
 /** Shared pipeline state, read-only after start except the neighbour table. */
 struct pl_ctx {
 	struct pl_iface ifaces[CGN_MAX_IFACES];
 	unsigned int nb_ifaces;
 	int first_outside;		/**< iface index used for the default route */
-	struct rte_hash *neigh;		/**< (iface << 32 | ip) -> packed MAC */
+	struct rte_hash *neigh;		/**< (iface << 32 | ip) -> key position */
+	struct pl_neigh *neigh_rec;	/**< neighbour records by key position */
+	uint32_t neigh_nb_rec;
+	uint32_t neigh_sweep_pos;	/**< control lcore's clock hand */
 	struct nat_ctx *nat;
 	struct alg_ctx *alg;
 	struct rte_rcu_qsbr *qs;
@@ -87,6 +92,19 @@ struct pl_txbuf {
 	struct rte_mbuf *pkts[PL_MAX_BURST];
 };
 
+/* Next hops a worker holds packets for, and packets held per next hop. */
+#define PL_PEND_SLOTS 64
+#define PL_PEND_PKTS 4
+
+/** Packets (at IPv4) waiting for one next hop's MAC. */
+struct pl_pend {
+	uint64_t since_ms;		/**< first packet held */
+	uint32_t ip;
+	uint8_t ifidx;
+	uint8_t n;
+	struct rte_mbuf *pkts[PL_PEND_PKTS];
+};
+
 struct pl_worker {
 	unsigned int id;		/**< 0..workers-1, RX/TX queue and QSBR id */
 	unsigned int lcore;
@@ -101,26 +119,40 @@ struct pl_worker {
 	uint64_t drops[CGN_DROP_MAX];
 	struct pl_if_stats ifs[CGN_MAX_IFACES];
 	struct pl_txbuf tx[CGN_MAX_IFACES];
+	unsigned int nb_pend;		/**< slots in use */
+	uint64_t pend_ms;		/**< clock at the last service */
+	uint32_t neigh_evict_pos;	/**< eviction scan hand */
+	uint64_t pend_key[PL_PEND_SLOTS]; /**< neighbour key | bit 63, 0: free */
+	struct pl_pend pend[PL_PEND_SLOTS];
 } __rte_cache_aligned;
 
 /* pl_l2.c: neighbour table and ARP */
 int pl_neigh_create(struct pl_ctx *ctx, unsigned int entries);
 void pl_neigh_destroy(struct pl_ctx *ctx);
-/** Learn (or refresh) a neighbour. */
-void pl_neigh_learn(struct pl_ctx *ctx, unsigned int ifidx, uint32_t ip,
-		    const struct rte_ether_addr *mac);
-/** Resolve; 0 and *mac, or -ENOENT (and an ARP request may be due). */
+/** A resolved neighbour's MAC: 0 and *mac, or -ENOENT. */
 int pl_neigh_lookup(struct pl_ctx *ctx, unsigned int ifidx, uint32_t ip,
 		    struct rte_ether_addr *mac);
+/**
+ * Remove failed and long-unconfirmed neighbours, examining budget records
+ * from where the last call stopped. Control lcore only.
+ */
+void pl_neigh_sweep(struct pl_ctx *ctx, unsigned int budget);
 /** Ask for ip's MAC now (rate limited), e.g. a gateway at start. */
 void pl_neigh_solicit(struct pl_worker *w, const struct pl_iface *ifp,
 		      uint32_t ip);
 /** Handle an ARP frame (data at Ethernet header); consumes or frees m. */
 void pl_arp_input(struct pl_worker *w, const struct pl_iface *ifp,
 		  struct rte_mbuf *m, unsigned int l2_len);
-/** Prepend Ethernet (+802.1Q) and queue for TX; m starts at IPv4. */
+/**
+ * Prepend Ethernet (+802.1Q) and queue for TX; m starts at IPv4. Toward
+ * an unresolved next hop m is held until ARP answers or times out.
+ */
 void pl_l2_output(struct pl_worker *w, const struct pl_iface *ifp,
 		  struct rte_mbuf *m, uint32_t nexthop);
+/** Send held packets whose next hop resolved, drop expired ones. */
+void pl_pend_service(struct pl_worker *w);
+/** Drop every held packet (worker stopping). */
+void pl_pend_free_all(struct pl_worker *w);
 
 /* pl_local.c: traffic for the box itself and ICMP it generates */
 void pl_local_input(struct pl_worker *w, const struct pl_iface *ifp,

@@ -49,6 +49,9 @@ pl_worker_create(struct pl_ctx *ctx, unsigned int id, unsigned int lcore,
 void
 pl_worker_free(struct pl_worker *w)
 {
+	if (w == NULL)
+		return;
+	pl_pend_free_all(w);
 	rte_free(w);
 }
 
@@ -435,6 +438,13 @@ pl_poll(struct pl_worker *w)
 		pl_process_burst(w, i, pkts, n);
 		total += n;
 	}
+	/*
+	 * Held packets: once per millisecond of the clock. A replay services
+	 * them only after a packet, so what they send lands in its step.
+	 */
+	if (w->nb_pend != 0 &&
+	    (ctx->replay ? total != 0 : ctx->clock->now_ms != w->pend_ms))
+		pl_pend_service(w);
 	now = rte_rdtsc();
 	if (ctx->replay || total == 0 || now >= w->next_flush_tsc) {
 		pl_flush(w);
@@ -477,6 +487,8 @@ pl_worker_main(void *arg)
 		rte_rcu_qsbr_quiescent(ctx->qs, w->id);
 		w->loops++;
 	}
+	/* Never answered: give them back with what the NAT still holds. */
+	pl_pend_free_all(w);
 	pl_flush(w);
 	/* Give back fragments still held, so every mbuf returns to the pool. */
 	nat_worker_fini(w->nw);

@@ -59,8 +59,9 @@ DRAIN_MAX = max(TIMEOUTS.values()) + PINHOLE_TIMEOUT + PORT_REUSE_DELAY + 30
 READ_SLACK = 512
 
 # Drops that mean a leak or a broken packet with this lab's config and
-# traffic: none may happen. The others (arp_pending at first contact,
-# no_session for a straggler after its session expired) are reported.
+# traffic: none may happen. The others (arp_timeout should a first contact
+# go unanswered, no_session for a straggler after its session expired) are
+# reported.
 MUST_BE_ZERO = ["session_table_full", "subscriber_session_limit",
                 "subscriber_table_full", "ports_exhausted", "pool_exhausted",
                 "no_mbuf", "fragment_table_full", "bad_ip_checksum",
@@ -127,7 +128,7 @@ class Soak:
         for port in (9998, 8080, 21):
             wait_port(INET, SERVER, port)
         # cgnat learns each subscriber's MAC from the ARP reply to its
-        # first answer (dropped as arp_pending); the second ping is answered.
+        # first answer (held until the reply comes); warm every address up.
         ns(SUB, "sh", "-c", "for a in %s; do ping -q -c 2 -i 0.5 -W 1 -I $a "
            "100.64.0.1 >/dev/null & done; wait" % " ".join(self.churn_addrs()))
 

@@ -123,8 +123,10 @@ class Result:
         return res
 
 
-def replay(frames, conf=None, expect=None):
-    """Replay frames (a Frames or a pcap path) with conf; return a Result."""
+def replay(frames, conf=None, expect=None, arp=False):
+    """Replay frames (a Frames or a pcap path) with conf; return a Result.
+    arp: neighbours resolve by ARP from the capture (pcap-replay --arp)
+    instead of at one pretend MAC per side."""
     tmp = tempfile.mkdtemp(prefix="cgn-traffic-")
     cpath = os.path.join(tmp, "cgnat.yaml")
     with open(cpath, "w") as f:
@@ -139,6 +141,8 @@ def replay(frames, conf=None, expect=None):
            "--cgnat", CGNAT]
     if expect:
         cmd += ["--expect", expect]
+    if arp:
+        cmd.append("--arp")
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     if p.returncode not in (0, 2):
         raise AssertionError("pcap-replay failed (%d): %s\n%s" % (
