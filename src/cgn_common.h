@@ -64,7 +64,9 @@
 	X(ARP_CONFLICT, "arp_conflict") \
 	X(ARP_QUEUE_FULL, "arp_queue_full") \
 	X(ARP_TIMEOUT, "arp_timeout") \
-	X(NEIGH_TABLE_FULL, "neigh_table_full")
+	X(NEIGH_TABLE_FULL, "neigh_table_full") \
+	X(NEIGH_UNRESOLVED, "neigh_unresolved") \
+	X(ICMP_RATE_LIMITED, "icmp_rate_limited")
 
 enum cgn_drop {
 #define CGN_DROP_ENUM(e, s) CGN_DROP_##e,

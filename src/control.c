@@ -54,6 +54,7 @@ cgn_stats_sum(const struct cgn_app *app, struct cgn_stats *st)
 			d->tx_bytes += s->tx_bytes;
 			d->arp_in += s->arp_in;
 			d->arp_replies += s->arp_replies;
+			d->arp_conflicts += s->arp_conflicts;
 			d->arp_requests += s->arp_requests;
 			d->icmp_echo_replies += s->icmp_echo_replies;
 			d->icmp_errors_sent += s->icmp_errors_sent;

@@ -51,6 +51,7 @@ tel_interfaces(const char *cmd __rte_unused, const char *params,
 		rte_tel_data_add_dict_u64(c, "tx_bytes", s->tx_bytes);
 		rte_tel_data_add_dict_u64(c, "arp_in", s->arp_in);
 		rte_tel_data_add_dict_u64(c, "arp_replies", s->arp_replies);
+		rte_tel_data_add_dict_u64(c, "arp_conflicts", s->arp_conflicts);
 		rte_tel_data_add_dict_u64(c, "arp_requests", s->arp_requests);
 		rte_tel_data_add_dict_u64(c, "icmp_echo_replies",
 					  s->icmp_echo_replies);

@@ -83,6 +83,7 @@ struct pl_if_stats {
 	uint64_t arp_in;
 	uint64_t arp_replies;
 	uint64_t arp_requests;
+	uint64_t arp_conflicts;		/**< another MAC claimed, ignored */
 	uint64_t icmp_echo_replies;
 	uint64_t icmp_errors_sent;
 };
@@ -149,6 +150,13 @@ void pl_arp_input(struct pl_worker *w, const struct pl_iface *ifp,
  */
 void pl_l2_output(struct pl_worker *w, const struct pl_iface *ifp,
 		  struct rte_mbuf *m, uint32_t nexthop);
+/**
+ * The same for a packet the box originates (echo reply, ICMP error):
+ * toward an unresolved next hop it is dropped (neigh_unresolved), never
+ * held, and a request goes out.
+ */
+void pl_l2_output_own(struct pl_worker *w, const struct pl_iface *ifp,
+		      struct rte_mbuf *m, uint32_t nexthop);
 /** Send held packets whose next hop resolved, drop expired ones. */
 void pl_pend_service(struct pl_worker *w);
 /** Drop every held packet (worker stopping). */

@@ -168,25 +168,41 @@ pl_neigh_destroy(struct pl_ctx *ctx)
 	ctx->neigh_rec = NULL;
 }
 
+/*
+ * The record of key, once its creator has published it: a position the
+ * hash hands out again becomes visible before the record is set up, and
+ * must not be read with its previous occupant's MAC.
+ */
 static struct pl_neigh *
 neigh_find(const struct pl_ctx *ctx, uint64_t key)
 {
 	int32_t pos = rte_hash_lookup(ctx->neigh, &key);
+	struct pl_neigh *n;
 
-	return pos < 0 ? NULL : &ctx->neigh_rec[pos];
+	if (pos < 0)
+		return NULL;
+	n = &ctx->neigh_rec[pos];
+	return __atomic_load_n(&n->key, __ATOMIC_ACQUIRE) ==
+	       (key | NEIGH_KEY_LIVE) ? n : NULL;
 }
 
-/* Unlink a record; its key slot is reused only after a grace period. */
+/*
+ * Unlink a record seen live as @p seen; its key slot is reused only after
+ * a grace period. The control lcore and the workers may race to remove
+ * the same record, or a record reused since it was seen: the one compare
+ * and swap that wins deletes the key, so a key is never deleted twice and
+ * a fresh entry is never deleted for its predecessor.
+ */
 static void
-neigh_delete(struct pl_ctx *ctx, struct pl_neigh *n)
+neigh_delete(struct pl_ctx *ctx, struct pl_neigh *n, uint64_t seen)
 {
-	uint64_t live = ld(&n->key);
-	uint64_t key = live & ~NEIGH_KEY_LIVE;
+	uint64_t key = seen & ~NEIGH_KEY_LIVE;
 
-	if (!(live & NEIGH_KEY_LIVE))
+	if (!(seen & NEIGH_KEY_LIVE) ||
+	    !__atomic_compare_exchange_n(&n->key, &seen, 0, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
 		return;
-	/* Dead first, so a later add of the same key to this slot starts clean. */
-	st(&n->key, 0);
+	__atomic_store_n(&n->mac_state, (uint64_t)NEIGH_FREE, __ATOMIC_RELEASE);
 	(void)rte_hash_del_key(ctx->neigh, &key);
 }
 
@@ -208,6 +224,7 @@ pl_neigh_sweep(struct pl_ctx *ctx, unsigned int budget)
 	uint64_t now = ctx->clock->now_ms;
 	struct pl_neigh *n;
 	unsigned int i;
+	uint64_t seen;
 
 	if (budget > ctx->neigh_nb_rec)
 		budget = ctx->neigh_nb_rec;
@@ -215,8 +232,9 @@ pl_neigh_sweep(struct pl_ctx *ctx, unsigned int budget)
 		n = &ctx->neigh_rec[ctx->neigh_sweep_pos];
 		if (++ctx->neigh_sweep_pos == ctx->neigh_nb_rec)
 			ctx->neigh_sweep_pos = 0;
-		if ((ld(&n->key) & NEIGH_KEY_LIVE) && neigh_expired(n, now))
-			neigh_delete(ctx, n);
+		seen = __atomic_load_n(&n->key, __ATOMIC_ACQUIRE);
+		if ((seen & NEIGH_KEY_LIVE) && neigh_expired(n, now))
+			neigh_delete(ctx, n, seen);
 	}
 }
 
@@ -230,7 +248,8 @@ static bool
 neigh_evict(struct pl_worker *w)
 {
 	struct pl_ctx *ctx = w->ctx;
-	uint64_t now = ctx->clock->now_ms, oldest = UINT64_MAX, t;
+	uint64_t now = ctx->clock->now_ms, oldest = UINT64_MAX, t, k;
+	uint64_t victim_key = 0;
 	struct pl_neigh *n, *victim = NULL;
 	unsigned int i, s;
 
@@ -238,7 +257,8 @@ neigh_evict(struct pl_worker *w)
 		n = &ctx->neigh_rec[w->neigh_evict_pos];
 		if (++w->neigh_evict_pos >= ctx->neigh_nb_rec)
 			w->neigh_evict_pos = 0;
-		if (!(ld(&n->key) & NEIGH_KEY_LIVE))
+		k = __atomic_load_n(&n->key, __ATOMIC_ACQUIRE);
+		if (!(k & NEIGH_KEY_LIVE))
 			continue;
 		s = neigh_state(ld(&n->mac_state));
 		if (neigh_expired(n, now) ||
@@ -247,17 +267,19 @@ neigh_evict(struct pl_worker *w)
 		    (s == NEIGH_INCOMPLETE &&
 		     now - ld(&n->probe_ms) >= NEIGH_RETRANS_MS)) {
 			victim = n;
+			victim_key = k;
 			break;
 		}
 		t = ld(&n->probe_ms);
 		if (s == NEIGH_INCOMPLETE && t < oldest) {
 			oldest = t;
 			victim = n;
+			victim_key = k;
 		}
 	}
 	if (victim == NULL)
 		return false;
-	neigh_delete(ctx, victim);
+	neigh_delete(ctx, victim, victim_key);
 	return true;
 }
 
@@ -487,6 +509,7 @@ pl_arp_input(struct pl_worker *w, const struct pl_iface *ifp,
 	struct rte_arp_hdr *arp;
 	struct rte_ether_addr sha;
 	uint32_t sip, tip;
+	bool is_req;
 	int ret;
 
 	w->ifs[ifp->idx].arp_in++;
@@ -510,19 +533,28 @@ pl_arp_input(struct pl_worker *w, const struct pl_iface *ifp,
 	 * On-link senders confirm or answer entries we have; none is made.
 	 * A broadcast, multicast or zero sender MAC is never taken.
 	 */
+	is_req = arp->arp_opcode == rte_cpu_to_be_16(RTE_ARP_OP_REQUEST) &&
+		 arp_is_ours(w, ifp, tip);
 	if (sip != 0 && (sip & ifp->mask) == (ifp->addr & ifp->mask) &&
 	    rte_is_valid_assigned_ether_addr(&sha)) {
 		ret = neigh_confirm(w->ctx, ifp->idx, sip, &sha);
 		if (ret < 0) {
-			pl_drop(w, m, CGN_DROP_ARP_CONFLICT);
-			return;
+			/*
+			 * The entry keeps its MAC; a request for us is still
+			 * answered (to the asker), so a host whose MAC really
+			 * changed can reach us until our re-verification.
+			 */
+			w->ifs[ifp->idx].arp_conflicts++;
+			if (!is_req) {
+				pl_drop(w, m, CGN_DROP_ARP_CONFLICT);
+				return;
+			}
 		}
 		if (ret > 0)
 			pl_pend_release(w, neigh_key(ifp->idx, sip));
 	}
 
-	if (arp->arp_opcode != rte_cpu_to_be_16(RTE_ARP_OP_REQUEST) ||
-	    !arp_is_ours(w, ifp, tip)) {
+	if (!is_req) {
 		pl_drop(w, m, CGN_DROP_ARP_IGNORED);
 		return;
 	}
@@ -558,9 +590,9 @@ l2_send(struct pl_worker *w, const struct pl_iface *ifp, struct rte_mbuf *m,
 	pl_tx(w, ifp->idx, m);
 }
 
-void
-pl_l2_output(struct pl_worker *w, const struct pl_iface *ifp,
-	     struct rte_mbuf *m, uint32_t nexthop)
+static void
+l2_output(struct pl_worker *w, const struct pl_iface *ifp,
+	  struct rte_mbuf *m, uint32_t nexthop, bool may_hold)
 {
 	struct rte_ether_addr dst;
 	int ret;
@@ -578,10 +610,31 @@ pl_l2_output(struct pl_worker *w, const struct pl_iface *ifp,
 	ret = neigh_resolve(w, ifp, nexthop, &dst);
 	if (ret == 0)
 		l2_send(w, ifp, m, &dst);
-	else if (ret == -EAGAIN)
+	else if (ret == -EAGAIN && may_hold)
 		pl_pend_hold(w, ifp, m, nexthop);
+	else if (ret == -EAGAIN)
+		pl_drop(w, m, CGN_DROP_NEIGH_UNRESOLVED);
 	else
 		pl_drop(w, m, CGN_DROP_NEIGH_TABLE_FULL);
+}
+
+void
+pl_l2_output(struct pl_worker *w, const struct pl_iface *ifp,
+	     struct rte_mbuf *m, uint32_t nexthop)
+{
+	l2_output(w, ifp, m, nexthop, true);
+}
+
+/*
+ * What the box itself answers (echo replies, ICMP errors) is never held:
+ * anyone on the link can make it answer made-up addresses, and those must
+ * not take the pending slots that forwarded traffic waits in.
+ */
+void
+pl_l2_output_own(struct pl_worker *w, const struct pl_iface *ifp,
+		 struct rte_mbuf *m, uint32_t nexthop)
+{
+	l2_output(w, ifp, m, nexthop, false);
 }
 
 /*

@@ -17,7 +17,10 @@
 
 #include "pl.h"
 
-/* RFC 1812 4.3.2.8: rate limit ICMP errors; per worker token bucket. */
+/*
+ * RFC 1812 4.3.2.8: rate limit ICMP errors, and the echo replies too; one
+ * token bucket per worker.
+ */
 #define PL_ICMP_ERR_PER_SEC 1000
 /* RFC 1812 4.3.2.3: quote as much as fits in 576 bytes. */
 #define PL_ICMP_QUOTE_MAX (576 - sizeof(struct rte_ipv4_hdr) - \
@@ -63,7 +66,7 @@ local_output(struct pl_worker *w, const struct pl_iface *ifp,
 		}
 		nexthop = ifp->gateway;
 	}
-	pl_l2_output(w, ifp, m, nexthop);
+	pl_l2_output_own(w, ifp, m, nexthop);
 }
 
 static bool
@@ -95,7 +98,10 @@ pl_icmp_error(struct pl_worker *w, const struct pl_iface *ifp,
 	uint32_t dst = rte_be_to_cpu_32(orig->src_addr);
 	unsigned int quote;
 
-	/* Never answer an ICMP error or a fragment with an error (RFC 1812). */
+	/*
+	 * Never answer an ICMP error or a fragment with an error (RFC 1812).
+	 * The caller counted the packet's drop already.
+	 */
 	if ((orig->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_OFFSET_MASK)) ||
 	    dst == 0 || !icmp_rate_ok(w)) {
 		rte_pktmbuf_free(m);
@@ -151,6 +157,11 @@ pl_local_input(struct pl_worker *w, const struct pl_iface *ifp,
 	if (icmp->icmp_type != RTE_IP_ICMP_ECHO_REQUEST ||
 	    icmp_cksum(m, m->l3_len, icmp_len) != 0) {
 		pl_drop(w, m, CGN_DROP_NOT_FOR_US);
+		return;
+	}
+	/* Replies share the errors' budget: a flood is answered at a rate. */
+	if (!icmp_rate_ok(w)) {
+		pl_drop(w, m, CGN_DROP_ICMP_RATE_LIMITED);
 		return;
 	}
 	/* Options are dropped from the reply: rebuild a plain header. */
