@@ -180,7 +180,7 @@ alg_create(const struct cgn_config *conf, struct nat_ctx *nat,
 		goto free_ctx;
 	}
 	ctx->nb_subs = conf->max_subscribers;
-	ctx->sub_states = rte_zmalloc("alg_sub_states", sizeof(uint16_t) *
+	ctx->sub_states = rte_zmalloc("alg_sub_states", sizeof(uint32_t) *
 				      CGN_ALG_COUNT * (ctx->nb_subs + 1), 0);
 	if (ctx->sub_states == NULL) {
 		err = ENOMEM;
@@ -323,7 +323,7 @@ alg_pinhole_count(const struct alg_ctx *ctx)
 }
 
 /* Sessions of one subscriber holding state of one ALG. */
-static uint16_t *
+static uint32_t *
 alg_sub_states(const struct alg_ctx *ctx, uint32_t sub, uint8_t alg)
 {
 	/* out-of-range subscribers share the last row: the cap still holds */
@@ -338,7 +338,7 @@ alg_sub_states(const struct alg_ctx *ctx, uint32_t sub, uint8_t alg)
 static bool
 alg_sub_take(const struct alg_ctx *ctx, const struct nat_session *s)
 {
-	uint16_t *n = alg_sub_states(ctx, s->subscriber, s->alg);
+	uint32_t *n = alg_sub_states(ctx, s->subscriber, s->alg);
 
 	if (__atomic_add_fetch(n, 1, __ATOMIC_RELAXED) <=
 	    alg_policy(ctx, s)->max_sess_per_sub)

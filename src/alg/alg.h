@@ -77,7 +77,8 @@ void alg_worker_free(struct alg_worker *aw);
  * would carry a private address the ALG could not rewrite (no state, no
  * pinhole, no room) must not go out (docs/alg.md, "When the ALG cannot act").
  * @return 0 to forward the packet, or the enum cgn_drop to drop it for
- *   (not counted in the pipeline's drops yet).
+ *   (CGN_DROP_RUNT, which is 0, is never an ALG's reason); the caller
+ *   counts the drop.
  */
 int alg_process(struct alg_worker *aw, struct rte_mbuf *m,
 		const struct nat_result *res);

@@ -108,7 +108,7 @@ struct alg_ctx {
 	struct exp_table *exp;
 	struct rte_mempool *state_pool;
 	struct rte_rcu_qsbr_dq *state_dq;
-	uint16_t *sub_states;		/* [subscriber][alg], atomic */
+	uint32_t *sub_states;		/* [subscriber][alg], atomic */
 	uint32_t nb_subs;		/* rows; beyond: the last, shared */
 	uint32_t cookie_gen;		/* atomic */
 	uint16_t mtu;			/* smallest outside/inside MTU */

@@ -92,6 +92,9 @@ alg_tcp_state(struct alg_worker *aw, struct nat_session *s,
 	if (st != NULL)
 		return st;
 	if (fl == RTE_TCP_SYN_FLAG) {
+		/* data on a SYN (TCP Fast Open) would pass unread */
+		if (dir == NAT_DIR_IN2OUT && pkt->pl_len > 0)
+			goto no_state;
 		__atomic_store_n(&s->alg_seq,
 				 rte_be_to_cpu_32(pkt->tcp->sent_seq),
 				 __ATOMIC_RELAXED);
