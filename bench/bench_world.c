@@ -72,6 +72,8 @@ bench_alg_enable(struct cgn_alg_conf *a, uint16_t port)
 	a->pinhole_timeout = 30;
 	a->max_pinholes_per_session = 64;
 	a->max_pinholes_per_subscriber = 4096;
+	/* the ALG bench runs 128 control sessions per subscriber */
+	a->max_sessions_per_subscriber = 4096;
 }
 
 /*
