@@ -209,11 +209,18 @@ pl_is_own_addr(const struct pl_ctx *ctx, uint32_t dst)
 	return false;
 }
 
+/* The interface subnet's broadcast; /31 and /32 links have none (RFC 3021). */
+static bool
+pl_is_subnet_bcast(const struct pl_iface *ifp, uint32_t a)
+{
+	return ifp->mask < UINT32_MAX - 1 && a == (ifp->addr | ~ifp->mask);
+}
+
 static bool
 pl_is_multicast_or_bcast(const struct pl_iface *ifp, uint32_t dst)
 {
 	return (dst >> 28) == 0xe || dst == UINT32_MAX ||
-		(ifp->mask != UINT32_MAX && dst == (ifp->addr | ~ifp->mask));
+		pl_is_subnet_bcast(ifp, dst);
 }
 
 /*
@@ -230,8 +237,7 @@ pl_is_martian_src(const struct pl_ctx *ctx, const struct pl_iface *ifp,
 	uint8_t top = src >> 24;
 
 	return top == 0 || top == 127 || top >= 224 ||
-		(ifp->mask < UINT32_MAX - 1 && src == (ifp->addr | ~ifp->mask)) ||
-		pl_is_own_addr(ctx, src);
+		pl_is_subnet_bcast(ifp, src) || pl_is_own_addr(ctx, src);
 }
 
 /* Decrement TTL with an incremental checksum update (RFC 1624). */
