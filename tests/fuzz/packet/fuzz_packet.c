@@ -8,7 +8,7 @@
  * the NAT and the ALG stage exactly as on a worker. Invariants checked
  * after each input: whatever was transmitted has valid IPv4 header
  * checksums, and mbufs do not accumulate (only the few early fragments
- * the NAT may hold stay out of the pool).
+ * the NAT may hold, and packets waiting for ARP, stay out of the pool).
  */
 
 #include <stdint.h>
@@ -40,8 +40,11 @@ static const char fuzz_conf[] =
 	" alg_policy: all}]\n"
 	"alg_policies: [{name: all, ftp: {enabled: true}, tftp: {enabled: true}}]\n";
 
-/* More mbufs in use than the NAT may hold between inputs: a leak. */
-#define FUZZ_MAX_HELD 256
+/*
+ * More mbufs in use than may be held between inputs is a leak: the NAT's
+ * early fragments (32) and the packets waiting for ARP (64 x 4).
+ */
+#define FUZZ_MAX_HELD (32 + PL_PEND_SLOTS * PL_PEND_PKTS)
 
 static struct cgn_app app;
 
@@ -122,6 +125,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The clock moves so that expiry paths run too. */
 	app.clock.now_ms += 250;
 	pl_process_burst(w, ifidx, &m, 1);
+	/* what the poll loop and the control lcore do between bursts */
+	pl_pend_service(w);
+	pl_neigh_sweep(app.pl, 64);
 	pl_flush(w);
 	rte_rcu_qsbr_quiescent(app.qs, 0);
 	nat_sweep(app.nat, 64);
