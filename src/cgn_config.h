@@ -50,6 +50,8 @@ struct cgn_iface_conf {
 	uint16_t vlan;			/**< 0 when untagged */
 	bool has_gateway_mac;
 	uint8_t gateway_mac[6];		/**< static next-hop MAC */
+	bool has_mac;
+	uint8_t mac[6];			/**< own MAC, instead of the device's */
 	uint16_t mtu;			/**< default 1500 */
 	uint16_t rx_queues;		/**< 0: one per worker where possible */
 };
@@ -138,6 +140,18 @@ struct cgn_logging_conf {
 	bool per_session;		/**< also log each session */
 };
 
+/** Prometheus endpoint; off when port is 0. */
+struct cgn_metrics_conf {
+	uint32_t addr;			/**< listen address, 0: any */
+	uint16_t port;			/**< default 9469 */
+};
+
+/** Where applied configurations are kept as numbered versions. */
+struct cgn_versions_conf {
+	char dir[256];			/**< "" : versions are not kept */
+	uint32_t keep;			/**< newest kept, default 100 */
+};
+
 struct cgn_config {
 	char path[256];			/**< file it was read from */
 
@@ -171,6 +185,8 @@ struct cgn_config {
 	struct cgn_alg_policy_conf alg_policies[CGN_MAX_ALG_POLICIES];
 	unsigned int nb_alg_policies;
 	struct cgn_logging_conf logging;
+	struct cgn_metrics_conf metrics;
+	struct cgn_versions_conf versions;
 };
 
 /**

@@ -920,21 +920,24 @@ parse_ports(struct cgn_load *ld, const struct conf_field *f,
 	*(unsigned int *)at(base, f->aux) = pl.nb;
 }
 
-/* "a.b.c.d" or "a.b.c.d:port". */
+/*
+ * "a.b.c.d[:port]"; port defaults to f->min. f->zero_off lets the address
+ * be 0.0.0.0 (a listening socket's wildcard), never a collector.
+ */
 static void
-parse_collector(struct cgn_load *ld, const struct conf_field *f,
-		const struct cgn_node *n, void *base)
+parse_endpoint(struct cgn_load *ld, const struct conf_field *f,
+	       const struct cgn_node *n, void *base)
 {
 	static const char what[] = "an address a.b.c.d[:port]";
 	const char *s = scalar_of(ld, n, what);
-	uint32_t addr, port = 4739;
+	uint32_t addr, port = f->min;
 	const char *p;
 	char a[16];
 
 	if (s == NULL)
 		return;
 	if (split_at(s, ':', a, sizeof(a), &p) < 0 ||
-	    cgn_parse_ipv4(a, &addr) < 0 || addr == 0) {
+	    cgn_parse_ipv4(a, &addr) < 0 || (addr == 0 && !f->zero_off)) {
 		type_err(ld, n, what);
 		return;
 	}
@@ -1275,6 +1278,7 @@ static const struct conf_field iface_keys[] = {
 	  .off = offsetof(struct cgn_iface_conf, gateway) },
 	F_PAIR("gateway_mac", parse_mac, struct cgn_iface_conf, gateway_mac,
 	       has_gateway_mac, OPT),
+	F_PAIR("mac", parse_mac, struct cgn_iface_conf, mac, has_mac, OPT),
 	F_UINT("vlan", struct cgn_iface_conf, vlan, 1, 4094),
 	F_UINT("mtu", struct cgn_iface_conf, mtu, 576, 9000),
 	F_UINT("rx_queues", struct cgn_iface_conf, rx_queues, 0,
@@ -1331,8 +1335,10 @@ static const struct conf_field tenant_keys[] = {
 };
 
 static const struct conf_field ipfix_keys[] = {
-	F_PAIR("collector", parse_collector, struct cgn_logging_conf,
-	       ipfix_collector, ipfix_port, REQ),
+	{ .key = "collector", .parse = parse_endpoint,
+	  .off = offsetof(struct cgn_logging_conf, ipfix_collector),
+	  .aux = offsetof(struct cgn_logging_conf, ipfix_port),
+	  .min = 4739, .required = true },
 	F_UINT("domain", struct cgn_logging_conf, ipfix_domain, 0, UINT32_MAX),
 	F_END
 };
@@ -1341,6 +1347,23 @@ static const struct conf_field logging_keys[] = {
 	F_SUB("ipfix", 0, ipfix_keys),
 	F_BOOL("syslog", struct cgn_logging_conf, syslog),
 	F_BOOL("per_session", struct cgn_logging_conf, per_session),
+	F_END
+};
+
+static const struct conf_field metrics_keys[] = {
+	{ .key = "listen", .parse = parse_endpoint,
+	  .off = offsetof(struct cgn_metrics_conf, addr),
+	  .aux = offsetof(struct cgn_metrics_conf, port),
+	  .min = 9469, .zero_off = true, .required = true },
+	F_END
+};
+
+static const struct conf_field versions_keys[] = {
+	{ .key = "dir", .parse = parse_text,
+	  .off = offsetof(struct cgn_versions_conf, dir),
+	  .size = MEMBER_SIZE(struct cgn_versions_conf, dir),
+	  .required = true },
+	F_UINT("keep", struct cgn_versions_conf, keep, 1, 100000),
 	F_END
 };
 
@@ -1441,6 +1464,9 @@ static const struct conf_field top_keys[] = {
 	F_LIST("alg_policies", policy_list, OPT),
 	F_LIST("tenants", tenant_list, REQ),
 	F_SUB("logging", offsetof(struct cgn_config, logging), logging_keys),
+	F_SUB("metrics", offsetof(struct cgn_config, metrics), metrics_keys),
+	F_SUB("config_versions", offsetof(struct cgn_config, versions),
+	      versions_keys),
 	F_END
 };
 
@@ -1469,6 +1495,7 @@ cgn_config_set_defaults(struct cgn_config *conf)
 	nat->max_sessions_per_subscriber = 4096;
 	nat->max_port_blocks = 4;
 	conf->logging.ipfix_port = 4739;
+	conf->versions.keep = 100;
 }
 
 /* ---- validation ---- */
