@@ -19,6 +19,7 @@
 #include <rte_ether.h>
 #include <rte_mempool.h>
 #include <rte_rcu_qsbr.h>
+#include <rte_rwlock.h>
 #include <rte_ring.h>
 
 #include "cgn_common.h"
@@ -52,7 +53,14 @@ struct cgn_replay_opts {
 };
 
 struct cgn_app {
+	/*
+	 * The running configuration. A reload (control lcore) replaces it
+	 * under conf_lock held for writing; any other thread that reads it
+	 * (telemetry, metrics) holds conf_lock for reading meanwhile.
+	 * Workers never read it: they see the NAT's and ALG's own copies.
+	 */
 	struct cgn_config *conf;
+	rte_rwlock_t conf_lock;
 	struct cgn_port ports[CGN_MAX_IFACES];
 	unsigned int nb_ports;
 	struct rte_mempool *pool;
