@@ -9,7 +9,8 @@
  * @file
  * Between the two halves of the config loader: config_yaml.c turns the text
  * into a tree of nodes that remember where they came from, and collects the
- * diagnostics; config.c walks that tree against the schema and validates.
+ * diagnostics; the rest of the loader (config_schema_priv.h) walks that
+ * tree against the schema and validates.
  */
 
 #include <stdbool.h>
