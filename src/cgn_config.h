@@ -214,6 +214,37 @@ void cgn_config_free(struct cgn_config *conf);
  */
 void cgn_config_set_defaults(struct cgn_config *conf);
 
+enum cgn_change_op {
+	CGN_CHANGE_CHANGED,
+	CGN_CHANGE_ADDED,		/**< a list entry */
+	CGN_CHANGE_REMOVED,		/**< a list entry */
+};
+
+/** One difference between two configurations. */
+struct cgn_config_change {
+	enum cgn_change_op op;
+	const char *path;		/**< "tenants[home].limits.sessions" */
+	const char *old_val;		/**< text of the values; NULL for */
+	const char *new_val;		/**< added and removed entries */
+	bool live;			/**< a running cgnat can apply it */
+	const char *why;		/**< when !live: why not */
+};
+
+typedef void (cgn_config_change_fn)(const struct cgn_config_change *c,
+				    void *arg);
+
+/**
+ * Compare two configurations key path by key path (list entries by name),
+ * calling @p fn (may be NULL) for each difference, in schema order.
+ * @return the number of differences.
+ */
+unsigned int cgn_config_diff(const struct cgn_config *a,
+			     const struct cgn_config *b,
+			     cgn_config_change_fn *fn, void *arg);
+
+/** One line: "~ path: old -> new", "+ path" or "- path". */
+void cgn_config_change_print(const struct cgn_config_change *c, FILE *out);
+
 /** Tenant index owning an inside address, or -1. */
 int cgn_config_tenant_of(const struct cgn_config *conf, uint32_t addr);
 

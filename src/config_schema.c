@@ -52,8 +52,9 @@ alg_key(unsigned int i)
 #define REQ true
 #define OPT false
 
-#define F_UINT(k, t, m, lo, hi) { .key = k, .parse = conf_parse_uint, \
-	.off = offsetof(t, m), .size = MEMBER_SIZE(t, m), .min = lo, .max = hi }
+#define F_UINT(k, t, m, lo, hi, ...) { .key = k, .parse = conf_parse_uint, \
+	.off = offsetof(t, m), .size = MEMBER_SIZE(t, m), .min = lo, .max = hi, \
+	__VA_ARGS__ }
 #define F_UINT0(k, t, m, lo, hi) { .key = k, .parse = conf_parse_uint, \
 	.off = offsetof(t, m), .size = MEMBER_SIZE(t, m), .min = lo, \
 	.max = hi, .zero_off = true }
@@ -68,14 +69,17 @@ alg_key(unsigned int i)
 #define F_PREFIXES(k, t, m, cnt, nb, req) { .key = k, \
 	.parse = conf_parse_prefixes, .off = offsetof(t, m), .aux = offsetof(t, cnt), \
 	.max = nb, .required = req }
-#define F_SUB(k, o, tab) { .key = k, .parse = conf_parse_map, .off = o, \
-	.arg = tab }
-#define F_LIST(k, l, req) { .key = k, .parse = conf_parse_list, .arg = &(l), \
-	.required = req }
+#define F_SUB(k, o, tab, ...) { .key = k, .parse = conf_parse_map, \
+	.off = o, .arg = tab, __VA_ARGS__ }
+#define F_LIST(k, l, req, ...) { .key = k, .parse = conf_parse_list, \
+	.arg = &(l), .required = req, __VA_ARGS__ }
 #define F_TIMEOUT(k, m, rfc_min, rfc) { .key = k, .parse = conf_parse_uint, \
 	.off = offsetof(struct cgn_nat_behaviour, m), .size = sizeof(uint32_t), \
 	.min = 1, .max = 604800, .floor = rfc_min, .why = rfc }
 #define F_END { .key = NULL }
+/* What a running cgnat cannot take (see enum conf_change), given last. */
+#define RESTART .change = CONF_CHANGE_RESTART
+#define FIXED .change = CONF_CHANGE_FIXED
 
 static const struct conf_enum role_names[] = {
 	{ "inside", CGN_IF_INSIDE },
@@ -157,11 +161,15 @@ static const struct conf_field behaviour_keys[] = {
 static const struct conf_field nat_keys[] = {
 	F_BOOL("allow_short_timeouts", struct cgn_config,
 	       allow_short_timeouts),
-	F_UINT("max_sessions", struct cgn_config, max_sessions, 1, 1u << 26),
-	F_UINT("max_subscribers", struct cgn_config, max_subscribers,
-	       1, 1u << 24),
-	F_UINT("max_pinholes", struct cgn_config, max_pinholes, 1, 1u << 24),
-	F_UINT("max_fragments", struct cgn_config, max_fragments, 1, 1u << 20),
+	/* table sizes */
+	F_UINT("max_sessions", struct cgn_config, max_sessions,
+			 1, 1u << 26, RESTART),
+	F_UINT("max_subscribers", struct cgn_config,
+			 max_subscribers, 1, 1u << 24, RESTART),
+	F_UINT("max_pinholes", struct cgn_config, max_pinholes,
+			 1, 1u << 24, RESTART),
+	F_UINT("max_fragments", struct cgn_config, max_fragments,
+			 1, 1u << 20, RESTART),
 	F_UINT("fragment_timeout", struct cgn_config, fragment_timeout, 1, 60),
 	F_UINT("port_reuse_delay", struct cgn_config, port_reuse_delay,
 	       0, 3600),
@@ -235,8 +243,13 @@ static const struct conf_field tenant_keys[] = {
 	F_NAME(struct cgn_tenant_conf, name),
 	F_PREFIXES("subscribers", struct cgn_tenant_conf, subscribers,
 		   nb_subscribers, CGN_MAX_TENANT_PREFIXES, REQ),
-	{ .key = "pool", .parse = conf_parse_ref, .required = true },
-	{ .key = "alg_policy", .parse = conf_parse_ref },
+	/* resolved by the checks; off and arg let a diff name the entry */
+	{ .key = "pool", .parse = conf_parse_ref, .required = true,
+	  .off = offsetof(struct cgn_tenant_conf, pool),
+	  .arg = &conf_pool_list },
+	{ .key = "alg_policy", .parse = conf_parse_ref,
+	  .off = offsetof(struct cgn_tenant_conf, alg_policy),
+	  .arg = &conf_policy_list },
 	F_SUB("nat", offsetof(struct cgn_tenant_conf, nat), behaviour_keys),
 	F_SUB("limits", offsetof(struct cgn_tenant_conf, nat), limits_keys),
 	F_END
@@ -365,14 +378,16 @@ const struct conf_list conf_tenant_list =
 
 /* Order matters: nat before tenants, pools and policies before tenants. */
 const struct conf_field conf_top_keys[] = {
-	F_SUB("dataplane", 0, dataplane_keys),
+	F_SUB("dataplane", 0, dataplane_keys, RESTART),
 	F_SUB("nat", 0, nat_keys),
-	F_LIST("interfaces", conf_iface_list, REQ),
-	F_LIST("pools", conf_pool_list, REQ),
+	F_LIST("interfaces", conf_iface_list, REQ, RESTART),
+	F_LIST("pools", conf_pool_list, REQ, FIXED),
 	F_LIST("alg_policies", conf_policy_list, OPT),
 	F_LIST("tenants", conf_tenant_list, REQ),
-	F_SUB("logging", offsetof(struct cgn_config, logging), logging_keys),
-	F_SUB("metrics", offsetof(struct cgn_config, metrics), metrics_keys),
+	F_SUB("logging", offsetof(struct cgn_config, logging),
+			logging_keys, RESTART),
+	F_SUB("metrics", offsetof(struct cgn_config, metrics),
+			metrics_keys, RESTART),
 	F_SUB("config_versions", offsetof(struct cgn_config, versions),
 	      versions_keys),
 	F_END

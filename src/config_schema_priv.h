@@ -53,6 +53,14 @@ struct cgn_load {
 
 struct conf_field;
 
+/** Whether a running cgnat can take a change of a key (and its subtree). */
+enum conf_change {
+	CONF_CHANGE_LIVE = 0,
+	CONF_CHANGE_FIXED,	/**< list entries: added or removed live, */
+				/**< but an existing one never changes */
+	CONF_CHANGE_RESTART,	/**< read once at start */
+};
+
 /** Parse node @p n for field @p f of the object at @p base. */
 typedef void (conf_parse_t)(struct cgn_load *ld, const struct conf_field *f,
 			    const struct cgn_node *n, void *base);
@@ -79,6 +87,7 @@ struct conf_field {
 	size_t stride;
 	uint32_t floor;			/**< RFC minimum (timeouts) */
 	const char *why;		/**< where that minimum comes from */
+	enum conf_change change;	/**< strictest class wins downwards */
 };
 
 /** A sequence of mappings filling an array of cgn_config. */

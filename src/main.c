@@ -9,6 +9,7 @@
  *   cgnat -c FILE [--check]
  *   cgnat [EAL args] -- -c FILE
  *   cgnat -c FILE --replay IN.pcap --replay-out OUT.pcap [--json] [--replay-arp]
+ *   cgnat --diff A.yaml B.yaml
  */
 
 #include <errno.h>
@@ -53,6 +54,7 @@ usage(FILE *out, const char *prog)
 		"       %s [EAL args] -- -c FILE\n"
 		"       %s -c FILE --replay IN.pcap --replay-out OUT.pcap [--json]\n"
 		"          [--replay-arp]\n"
+		"       %s --diff A.yaml B.yaml\n"
 		"\n"
 		"  -c, --config FILE   YAML configuration (see docs/config.md)\n"
 		"  --check             validate the configuration and exit\n"
@@ -60,8 +62,10 @@ usage(FILE *out, const char *prog)
 		"  --replay-out FILE   where the replay writes what cgnat transmits\n"
 		"  --json              replay summary as JSON\n"
 		"  --replay-arp        resolve neighbours by ARP from the capture\n"
-		"                      instead of a pretend MAC per side\n",
-		prog, prog, prog);
+		"                      instead of a pretend MAC per side\n"
+		"  --diff A B          print what changes, by key path, from\n"
+		"                      A to B (exit 0: same, 1: different, 2: error)\n",
+		prog, prog, prog, prog);
 }
 
 static int
@@ -121,6 +125,30 @@ parse_app_args(int argc, char **argv, struct cgn_opts *o)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+static void
+print_change(const struct cgn_config_change *c, void *arg)
+{
+	cgn_config_change_print(c, arg);
+}
+
+/* cgnat --diff A B: both files validated, then compared key by key. */
+static int
+diff_main(const char *a_path, const char *b_path)
+{
+	struct cgn_config *a = cgn_config_load(a_path, stderr);
+	struct cgn_config *b = cgn_config_load(b_path, stderr);
+	unsigned int n;
+	int ret = 2;
+
+	if (a != NULL && b != NULL) {
+		n = cgn_config_diff(a, b, print_change, stdout);
+		ret = n == 0 ? 0 : 1;
+	}
+	cgn_config_free(a);
+	cgn_config_free(b);
+	return ret;
 }
 
 static bool
@@ -252,6 +280,13 @@ main(int argc, char **argv)
 	int i, app_argc = argc, eal_argc, ret;
 	char **app_argv = argv;
 
+	if (argc >= 2 && strcmp(argv[1], "--diff") == 0) {
+		if (argc != 4) {
+			usage(stderr, argv[0]);
+			return 2;
+		}
+		return diff_main(argv[2], argv[3]);
+	}
 	/* "cgnat [EAL args] -- -c FILE": split at the "--". */
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
