@@ -9,6 +9,7 @@
 
 #include <rte_errno.h>
 #include <rte_lcore.h>
+#include <rte_cycles.h>
 #include <rte_malloc.h>
 
 #include "alg_priv.h"
@@ -46,7 +47,7 @@ or_default(uint32_t v, uint32_t def)
 }
 
 static void
-alg_resolve_policies(struct alg_ctx *ctx, const struct cgn_config *conf)
+alg_resolve_policies(struct alg_pols *pols, const struct cgn_config *conf)
 {
 	const struct cgn_alg_conf *ac;
 	const struct alg_desc *d;
@@ -54,15 +55,16 @@ alg_resolve_policies(struct alg_ctx *ctx, const struct cgn_config *conf)
 	unsigned int t, a;
 	int pi;
 
-	ctx->nb_tenants = RTE_MIN(conf->nb_tenants, (unsigned int)CGN_MAX_TENANTS);
-	for (t = 0; t < ctx->nb_tenants; t++) {
+	pols->nb_tenants = RTE_MIN(conf->nb_tenants,
+				   (unsigned int)CGN_MAX_TENANTS);
+	for (t = 0; t < pols->nb_tenants; t++) {
 		pi = conf->tenants[t].alg_policy;
 		if (pi < 0 || (unsigned int)pi >= conf->nb_alg_policies)
 			continue;	/* all off */
 		for (a = 0; a < CGN_ALG_COUNT; a++) {
 			ac = &conf->alg_policies[pi].alg[a];
 			d = alg_desc_get(a);
-			p = &ctx->pol[t][a];
+			p = &pols->p[t][a];
 			p->enabled = ac->enabled && d->implemented;
 			if (ac->nb_ports > 0) {
 				p->nb_ports = (uint8_t)RTE_MIN(ac->nb_ports,
@@ -151,7 +153,10 @@ alg_create(const struct cgn_config *conf, struct nat_ctx *nat,
 	ctx->id = __atomic_fetch_add(&alg_instances, 1, __ATOMIC_RELAXED);
 	ctx->mtu = alg_min_mtu(conf);
 	rte_spinlock_init(&ctx->wlock);
-	alg_resolve_policies(ctx, conf);
+	ctx->pols = rte_zmalloc("alg_pols", sizeof(*ctx->pols), 0);
+	if (ctx->pols == NULL)
+		goto free_ctx;
+	alg_resolve_policies(ctx->pols, conf);
 
 	ctx->ctl = rte_zmalloc("alg_ctl", sizeof(*ctx->ctl), 0);
 	ctx->retired = rte_zmalloc("alg_ret", sizeof(*ctx->retired), 0);
@@ -223,7 +228,26 @@ alg_destroy(struct alg_ctx *ctx)
 	exp_table_free(ctx->exp);
 	rte_free(ctx->retired);
 	rte_free(ctx->ctl);
+	rte_free(ctx->pols);
 	rte_free(ctx);
+}
+
+int
+alg_reload(struct alg_ctx *ctx, const struct cgn_config *conf)
+{
+	struct alg_pols *pols, *old = ctx->pols;
+	uint64_t token;
+
+	pols = rte_zmalloc("alg_pols", sizeof(*pols), 0);
+	if (pols == NULL)
+		return -ENOMEM;
+	alg_resolve_policies(pols, conf);
+	__atomic_store_n(&ctx->pols, pols, __ATOMIC_RELEASE);
+	token = rte_rcu_qsbr_start(ctx->qs);
+	while (rte_rcu_qsbr_check(ctx->qs, token, false) == 0)
+		rte_delay_us_sleep(100);
+	rte_free(old);
+	return 0;
 }
 
 struct alg_worker *
@@ -393,12 +417,25 @@ alg_process(struct alg_worker *aw, struct rte_mbuf *m,
 	    const struct nat_result *res)
 {
 	struct nat_session *s = res->sess;
+	const struct alg_pols *pols;
 	struct alg_pkt pkt;
 
 	if (s == NULL || s->alg >= CGN_ALG_COUNT ||
-	    (s->flags & NAT_SESS_F_CHILD) || s->tenant >= aw->ctx->nb_tenants ||
-	    !alg_policy(aw->ctx, s)->enabled)
+	    (s->flags & NAT_SESS_F_CHILD))
 		return 0;
+	pols = alg_pols(aw->ctx);
+	if (s->tenant >= pols->nb_tenants)
+		return 0;
+	if (!pols->p[s->tenant][s->alg].enabled) {
+		/*
+		 * Switched off by a reload: no new message is read, but a
+		 * stream already rewritten keeps its sequence offsets.
+		 */
+		if (s->alg_state != NULL && alg_pkt_parse(m, &pkt) == 0 &&
+		    pkt.proto == IPPROTO_TCP)
+			alg_tcp_adjust(aw, s, &pkt, (enum nat_dir)res->dir);
+		return 0;
+	}
 	if (alg_pkt_parse(m, &pkt) < 0)
 		return 0;
 

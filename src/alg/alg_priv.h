@@ -97,6 +97,15 @@ alg_pol_port(const struct alg_pol *p, uint16_t port)
 	return false;
 }
 
+/*
+ * Every tenant's ALG policies: what a live reload replaces, published
+ * through alg_ctx.pols and freed after a grace period.
+ */
+struct alg_pols {
+	unsigned int nb_tenants;
+	struct alg_pol p[CGN_MAX_TENANTS][CGN_ALG_COUNT];
+};
+
 struct alg_counters {
 	uint64_t c[CGN_MAX_TENANTS][CGN_ALG_COUNT][ALG_CNT_MAX];
 };
@@ -112,9 +121,8 @@ struct alg_ctx {
 	uint32_t nb_subs;		/* rows; beyond: the last, shared */
 	uint32_t cookie_gen;		/* atomic */
 	uint16_t mtu;			/* smallest outside/inside MTU */
-	unsigned int nb_tenants;
 	unsigned int id;
-	struct alg_pol pol[CGN_MAX_TENANTS][CGN_ALG_COUNT];
+	struct alg_pols *pols;		/* alg_pols() */
 	rte_spinlock_t wlock;		/* worker registration */
 	struct alg_worker *workers[RTE_MAX_LCORE];
 	struct alg_counters *ctl;	/* control lcore (sweep) */
@@ -151,10 +159,16 @@ alg_wcount(struct alg_worker *aw, const struct nat_session *s,
 	alg_count(aw->cnt, s->tenant, s->alg, c);
 }
 
+static inline const struct alg_pols *
+alg_pols(const struct alg_ctx *ctx)
+{
+	return __atomic_load_n(&ctx->pols, __ATOMIC_ACQUIRE);
+}
+
 static inline const struct alg_pol *
 alg_policy(const struct alg_ctx *ctx, const struct nat_session *s)
 {
-	return &ctx->pol[s->tenant][s->alg];
+	return &alg_pols(ctx)->p[s->tenant][s->alg];
 }
 
 static inline uint32_t
@@ -206,6 +220,10 @@ void alg_pinhole_release(struct alg_ctx *ctx, const struct nat_session *parent,
  */
 int alg_tcp_packet(struct alg_worker *aw, struct nat_session *s,
 		   struct alg_pkt *pkt, enum nat_dir dir);
+
+/** TCP text ALGs switched off: only move the segment by the offsets. */
+void alg_tcp_adjust(struct alg_worker *aw, struct nat_session *s,
+		    struct alg_pkt *pkt, enum nat_dir dir);
 
 /** FTP: act on one line of the control stream. */
 void alg_ftp_line(struct alg_worker *aw, struct nat_session *s,

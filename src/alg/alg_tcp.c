@@ -137,6 +137,27 @@ no_state:
 	return NULL;
 }
 
+void
+alg_tcp_adjust(struct alg_worker *aw, struct nat_session *s,
+	       struct alg_pkt *pkt, enum nat_dir dir)
+{
+	struct alg_sess *st = __atomic_load_n(&s->alg_state, __ATOMIC_ACQUIRE);
+	struct alg_tcp_dir *dirs;
+	bool changed;
+
+	RTE_SET_USED(aw);
+	dirs = st != NULL ? alg_tcp_dirs(st) : NULL;
+	if (dirs == NULL)
+		return;
+	rte_spinlock_lock(&st->lock);
+	changed = seqadj_tcp_header(&dirs[dir].adj, &dirs[dir ^ 1].adj,
+				    pkt->tcp, pkt->l4_len -
+				    sizeof(struct rte_tcp_hdr));
+	rte_spinlock_unlock(&st->lock);
+	if (changed)
+		alg_pkt_l4_cksum(pkt);
+}
+
 int
 alg_tcp_packet(struct alg_worker *aw, struct nat_session *s,
 	       struct alg_pkt *pkt, enum nat_dir dir)

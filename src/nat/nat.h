@@ -357,6 +357,18 @@ void nat_set_event_ring(struct nat_ctx *ctx, struct rte_ring *ring,
  */
 bool nat_final_events(struct nat_ctx *ctx, uint64_t *cursor);
 
+/**
+ * Live reload (control lcore): take @p conf's tenants, policies, NAT knobs
+ * and new pools for every session created from now on. @p conf must keep
+ * every tenant and pool of the running one in its slot (removed ones
+ * retired, see cgn_config_reconcile()). What the tables were sized for at
+ * start cannot grow; such a change is refused, written to @p err as
+ * "key.path: why" lines, and nothing is applied. Returns after a grace
+ * period, when no worker can see the previous policy any more.
+ * @return 0, or -EINVAL (refused) / -ENOMEM.
+ */
+int nat_reload(struct nat_ctx *ctx, const struct cgn_config *conf, FILE *err);
+
 /* ---- deterministic mapping (RFC 7422), pure functions of the config ---- */
 
 /**

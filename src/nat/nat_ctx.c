@@ -219,7 +219,7 @@ nat_limit_event(struct nat_ctx *ctx, int err, unsigned int tenant,
 	ev.time_ms = ctx->clock->now_ms;
 	if (!nat_once_per(&ctx->ev_ms[ev.type][tenant], ev.time_ms, 1000))
 		return;
-	t = &ctx->tenants[tenant];
+	t = &nat_pol(ctx)->tenants[tenant];
 	ev.tenant = (uint8_t)tenant;
 	switch (ev.type) {
 	case NAT_EV_ADDRS_EXHAUSTED:
@@ -285,16 +285,18 @@ nat_tenant_alg_ports(struct nat_tenant *t, const struct cgn_config *conf,
 	}
 }
 
+/* The tenants of @p pol; *max_blocks: the most blocks one may hold. */
 static int
-nat_tenants_init(struct nat_ctx *ctx)
+nat_pol_tenants(const struct nat_ctx *ctx, struct nat_policy *pol,
+		uint32_t *max_blocks_p)
 {
-	const struct cgn_config *conf = &ctx->conf;
+	const struct cgn_config *conf = &pol->conf;
 	uint32_t max_blocks = 1;
 	unsigned int i;
 
 	for (i = 0; i < conf->nb_tenants; i++) {
 		const struct cgn_tenant_conf *tc = &conf->tenants[i];
-		struct nat_tenant *t = &ctx->tenants[i];
+		struct nat_tenant *t = &pol->tenants[i];
 		const struct nat_pool *pool;
 		uint32_t nb;
 
@@ -316,15 +318,15 @@ nat_tenants_init(struct nat_ctx *ctx)
 		max_blocks = RTE_MAX(max_blocks, (uint32_t)t->max_blocks);
 		nat_tenant_alg_ports(t, conf, tc->alg_policy);
 	}
-	ctx->sub_max_blocks = max_blocks;
+	*max_blocks_p = max_blocks;
 	return 0;
 }
 
 static int
-nat_tenant_pfx_init(struct nat_ctx *ctx)
+nat_pol_tenant_pfx(struct nat_policy *pol)
 {
 	const unsigned int max = CGN_MAX_TENANTS * CGN_MAX_TENANT_PREFIXES;
-	const struct cgn_config *conf = &ctx->conf;
+	const struct cgn_config *conf = &pol->conf;
 	struct cgn_prefix *pf = malloc(sizeof(*pf) * max);
 	uint32_t *val = malloc(sizeof(*val) * max);
 	unsigned int i, j, n = 0;
@@ -339,8 +341,7 @@ nat_tenant_pfx_init(struct nat_ctx *ctx)
 			val[n++] = i;
 		}
 	}
-	ret = nat_pfx_build(&ctx->tenant_pfx, pf, val, n);
-	ctx->mem_bytes += (size_t)(2 * n + 1) * 3 * sizeof(uint32_t);
+	ret = nat_pfx_build(&pol->tenant_pfx, pf, val, n);
 out:
 	free(pf);
 	free(val);
@@ -352,7 +353,7 @@ nat_tenant_lookup(const struct nat_ctx *ctx, uint32_t addr)
 {
 	uint32_t t;
 
-	if (nat_pfx_lookup(&ctx->tenant_pfx, addr, &t) != 0)
+	if (nat_pfx_lookup(&nat_pol(ctx)->tenant_pfx, addr, &t) != 0)
 		return -ESRCH;
 	return (int)t;
 }
@@ -379,7 +380,7 @@ nat_conf_check(const struct cgn_config *conf)
 static uint32_t
 nat_blocks_needed(const struct nat_ctx *ctx)
 {
-	const struct cgn_config *conf = &ctx->conf;
+	const struct cgn_config *conf = &ctx->pol->conf;
 	uint64_t n = 0, cap;
 	unsigned int p;
 
@@ -400,7 +401,7 @@ nat_blocks_needed(const struct nat_ctx *ctx)
 static int
 nat_records_init(struct nat_ctx *ctx)
 {
-	const struct cgn_config *conf = &ctx->conf;
+	const struct cgn_config *conf = &ctx->pol->conf;
 	uint32_t words;
 	uint16_t bs = 1;
 	unsigned int p;
@@ -453,11 +454,61 @@ nat_records_init(struct nat_ctx *ctx)
 	return 0;
 }
 
-/* In order: tenants need the pools, records need the tenants' limits. */
+void
+nat_pol_free(struct nat_policy *pol)
+{
+	if (pol == NULL)
+		return;
+	nat_pfx_free(&pol->tenant_pfx);
+	nat_pfx_free(&pol->pool_pfx);
+	rte_free(pol);
+}
+
+/* A policy from @p conf, whose pools have their slots already. */
+struct nat_policy *
+nat_pol_build(const struct nat_ctx *ctx, const struct cgn_config *conf,
+	      uint32_t *max_blocks, int *err)
+{
+	struct nat_policy *pol;
+
+	pol = rte_zmalloc("nat_policy", sizeof(*pol), RTE_CACHE_LINE_SIZE);
+	if (pol == NULL) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	pol->conf = *conf;
+	*err = nat_pol_tenants(ctx, pol, max_blocks);
+	if (*err == 0)
+		*err = nat_pol_tenant_pfx(pol);
+	if (*err == 0)
+		*err = nat_pool_pfx_build(pol);
+	if (*err != 0) {
+		nat_pol_free(pol);
+		return NULL;
+	}
+	return pol;
+}
+
+static int
+nat_policy_init(struct nat_ctx *ctx)
+{
+	int ret = nat_pools_init(ctx, &ctx->pol->conf);
+	struct nat_policy *pol;
+
+	if (ret != 0)
+		return ret;
+	pol = nat_pol_build(ctx, &ctx->pol->conf, &ctx->sub_max_blocks, &ret);
+	if (pol == NULL)
+		return ret;
+	nat_pol_free(ctx->pol);
+	ctx->pol = pol;
+	ctx->mem_bytes += sizeof(*pol);
+	return 0;
+}
+
+/* In order: the policy needs the pools, records need the tenants' limits. */
 static int (*const nat_init_steps[])(struct nat_ctx *ctx) = {
-	nat_pools_init,
-	nat_tenants_init,
-	nat_tenant_pfx_init,
+	nat_policy_init,
 	nat_records_init,
 	nat_frag_init,
 };
@@ -480,7 +531,14 @@ nat_create(const struct cgn_config *conf, struct rte_rcu_qsbr *qs,
 		rte_errno = ENOMEM;
 		return NULL;
 	}
-	ctx->conf = *conf;
+	/* a bare copy of the config until nat_policy_init builds the rest */
+	ctx->pol = rte_zmalloc("nat_policy", sizeof(*ctx->pol), 0);
+	if (ctx->pol == NULL) {
+		rte_free(ctx);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	ctx->pol->conf = *conf;
 	ctx->clock = clock;
 	ctx->qs = qs;
 	ctx->id = __atomic_fetch_add(&nat_ctx_seq, 1, __ATOMIC_RELAXED);
@@ -519,7 +577,7 @@ nat_destroy(struct nat_ctx *ctx)
 	rte_free(ctx->maps);
 	rte_free(ctx->subs);
 	rte_free(ctx->blocks);
-	nat_pfx_free(&ctx->tenant_pfx);
+	nat_pol_free(ctx->pol);
 	nat_pools_free(ctx);
 	rte_free(ctx);
 }
@@ -567,11 +625,12 @@ nat_now(const struct nat_ctx *ctx)
 bool
 nat_is_pool_addr(const struct nat_ctx *ctx, uint32_t addr)
 {
+	const struct nat_policy *pol = nat_pol(ctx);
 	uint32_t pool;
 
-	if (addr < ctx->pool_lo || addr > ctx->pool_hi)
+	if (addr < pol->pool_lo || addr > pol->pool_hi)
 		return false;
-	return nat_pfx_lookup(&ctx->pool_pfx, addr, &pool) == 0;
+	return nat_pfx_lookup(&pol->pool_pfx, addr, &pool) == 0;
 }
 
 void
@@ -656,7 +715,7 @@ nat_get_stats(const struct nat_ctx *ctx, struct nat_stats *st)
 	st->fragments = __atomic_load_n(&ctx->n_frags, __ATOMIC_RELAXED);
 	st->log_events_dropped = __atomic_load_n(&ctx->n_ev_dropped,
 						 __ATOMIC_RELAXED);
-	for (i = 0; i < ctx->conf.nb_pools; i++)
+	for (i = 0; i < ctx->nb_pool_slots; i++)
 		st->port_blocks_total += ctx->pools[i].blocks_total;
 	st->max_sessions = ctx->max_sessions;
 	st->memory_bytes = ctx->mem_bytes;

@@ -381,7 +381,7 @@ static __rte_noinline void
 nat_mss_clamp(const struct nat_ctx *ctx, const struct rte_mbuf *m,
 	      const struct nat_pkt *p)
 {
-	uint16_t clamp = ctx->conf.mss_clamp;
+	uint16_t clamp = nat_pol(ctx)->conf.mss_clamp;
 	unsigned int hlen, avail = m->data_len - m->l3_len;
 	struct rte_tcp_hdr *tcp;
 	int off;
@@ -404,6 +404,7 @@ nat_finish(struct nat_worker *w, struct rte_mbuf *m, struct nat_pkt *p,
 	   struct nat_result *res)
 {
 	const struct nat_ctx *ctx = w->ctx;
+	const struct nat_policy *pol;
 	uint32_t dst;
 
 	nat_apply(w, p, s, dir, now);
@@ -412,7 +413,8 @@ nat_finish(struct nat_worker *w, struct rte_mbuf *m, struct nat_pkt *p,
 	nat_result_fwd(res, s, dir);
 	if (dir == NAT_DIR_IN2OUT) {
 		dst = rte_be_to_cpu_32(p->ip->dst_addr);
-		if (unlikely(dst >= ctx->pool_lo && dst <= ctx->pool_hi))
+		pol = nat_pol(ctx);
+		if (unlikely(dst >= pol->pool_lo && dst <= pol->pool_hi))
 			nat_hairpin(w, p, res, now);
 	}
 	if (unlikely(p->first_frag) && res->verdict != NAT_DROP)

@@ -36,7 +36,7 @@
 int
 nat_frag_init(struct nat_ctx *ctx)
 {
-	ctx->max_frags = RTE_MAX(ctx->conf.max_fragments, 1u);
+	ctx->max_frags = RTE_MAX(nat_pol(ctx)->conf.max_fragments, 1u);
 	ctx->frags = rte_zmalloc("nat_frag",
 				 ctx->max_frags * sizeof(struct nat_frag),
 				 RTE_CACHE_LINE_SIZE);
@@ -182,7 +182,8 @@ nat_frag_new(struct nat_ctx *ctx, const struct nat_frag_key *k,
 		nat_frag_rw_add(f, p->s2, NAT_DIR_OUT2IN);
 	f->verdict = res->verdict;
 	f->dir = k->dir;
-	f->expires = nat_clock_now(ctx) + ctx->conf.fragment_timeout;
+	f->expires = nat_clock_now(ctx) +
+		     nat_pol(ctx)->conf.fragment_timeout;
 	f->nb_ranges = 1;
 	f->range[0][0] = 0;
 	f->range[0][1] = end;
@@ -238,7 +239,8 @@ nat_frag_hold(struct nat_worker *w, struct rte_mbuf *m,
 	h = &wp->hold[wp->nb_hold++];
 	h->m = m;
 	h->key = *k;
-	h->deadline = nat_clock_now(w->ctx) + w->ctx->conf.fragment_timeout;
+	h->deadline = nat_clock_now(w->ctx) +
+		      nat_pol(w->ctx)->conf.fragment_timeout;
 	return 0;
 }
 

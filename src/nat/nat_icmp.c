@@ -134,8 +134,9 @@ nat_icmp_sender_ok(const struct nat_ctx *ctx, const struct rte_ipv4_hdr *ip,
 
 	return ip->dst_addr == q->ip->src_addr &&
 		(src == s->int_addr ||
-		 cgn_prefixes_contain(ctx->conf.icmp_error_sources,
-				      ctx->conf.nb_icmp_error_sources, src));
+		 cgn_prefixes_contain(nat_pol(ctx)->conf.icmp_error_sources,
+				      nat_pol(ctx)->conf.nb_icmp_error_sources,
+				      src));
 }
 
 /* Give the quote's end the value a normal packet in dir would get. */

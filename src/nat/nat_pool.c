@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <rte_common.h>
 #include <rte_hash_crc.h>
@@ -82,11 +83,12 @@ nat_pool_dynamic_init(struct nat_pool *pool, uint64_t naddrs)
 }
 
 static int
-nat_pool_init(struct nat_ctx *ctx, unsigned int p)
+nat_pool_init(struct nat_ctx *ctx, const struct cgn_config *conf,
+	      unsigned int p)
 {
-	const struct cgn_pool_conf *pc = &ctx->conf.pools[p];
+	const struct cgn_pool_conf *pc = &conf->pools[p];
 	struct nat_pool *pool = &ctx->pools[p];
-	uint64_t naddrs = nat_pool_nb_addrs(&ctx->conf, p);
+	uint64_t naddrs = nat_pool_nb_addrs(conf, p);
 	uint32_t chunks;
 	int ret;
 
@@ -104,7 +106,7 @@ nat_pool_init(struct nat_ctx *ctx, unsigned int p)
 	pool->det = pc->mode == CGN_MAP_DETERMINISTIC;
 	if (!pool->det)
 		return nat_pool_dynamic_init(pool, naddrs);
-	ret = nat_det_ports(&ctx->conf, p, &pool->det_ports);
+	ret = nat_det_ports(conf, p, &pool->det_ports);
 	if (ret != 0) {
 		NAT_LOG(ERR, "pool %s: fewer ports than subscribers", pc->name);
 		return ret;
@@ -116,48 +118,72 @@ nat_pool_init(struct nat_ctx *ctx, unsigned int p)
 	return 0;
 }
 
-static int
-nat_pool_pfx_init(struct nat_ctx *ctx)
+/* Every slot's addresses, retired ones too: their subscribers drain. */
+int
+nat_pool_pfx_build(struct nat_policy *pol)
 {
 	const unsigned int max = CGN_MAX_POOLS * CGN_MAX_POOL_PREFIXES;
-	const struct cgn_config *conf = &ctx->conf;
+	const struct cgn_config *conf = &pol->conf;
 	struct cgn_prefix pf[CGN_MAX_POOLS * CGN_MAX_POOL_PREFIXES];
 	uint32_t val[CGN_MAX_POOLS * CGN_MAX_POOL_PREFIXES];
 	unsigned int p, i, n = 0;
 
-	ctx->pool_lo = UINT32_MAX;
-	ctx->pool_hi = 0;
+	pol->pool_lo = UINT32_MAX;
+	pol->pool_hi = 0;
 	for (p = 0; p < conf->nb_pools; p++) {
 		for (i = 0; i < conf->pools[p].nb_prefixes && n < max; i++) {
 			pf[n] = conf->pools[p].prefixes[i];
 			val[n++] = p;
-			ctx->pool_lo = RTE_MIN(ctx->pool_lo,
+			pol->pool_lo = RTE_MIN(pol->pool_lo,
 					       nat_prefix_first(&pf[n - 1]));
-			ctx->pool_hi = RTE_MAX(ctx->pool_hi,
+			pol->pool_hi = RTE_MAX(pol->pool_hi,
 				(uint32_t)(nat_prefix_first(&pf[n - 1]) +
 					   nat_prefix_size(&pf[n - 1]) - 1));
 		}
 	}
-	return nat_pfx_build(&ctx->pool_pfx, pf, val, n);
+	return nat_pfx_build(&pol->pool_pfx, pf, val, n);
 }
 
-int
-nat_pools_init(struct nat_ctx *ctx)
+static void
+nat_pool_free(struct nat_pool *pool)
 {
-	unsigned int p;
-	int ret;
+	rte_free(pool->addr_free);
+	rte_free(pool->addr_bits);
+	memset(pool, 0, sizeof(*pool));
+}
 
-	for (p = 0; p < ctx->conf.nb_pools; p++) {
-		if (ctx->conf.pools[p].nb_prefixes > CGN_MAX_POOL_PREFIXES)
-			return -EINVAL;
-		ret = nat_pool_init(ctx, p);
-		if (ret != 0)
-			return ret;
+/* Forget the slots a failed reload had added. */
+void
+nat_pools_rollback(struct nat_ctx *ctx, unsigned int nb_slots)
+{
+	while (ctx->nb_pool_slots > nb_slots)
+		nat_pool_free(&ctx->pools[--ctx->nb_pool_slots]);
+}
+
+/* The pool slots @p conf has beyond those already running (a reload). */
+int
+nat_pools_init(struct nat_ctx *ctx, const struct cgn_config *conf)
+{
+	unsigned int p, first = ctx->nb_pool_slots;
+	int ret = 0;
+
+	for (p = first; ret == 0 && p < conf->nb_pools; p++) {
+		if (conf->pools[p].nb_prefixes > CGN_MAX_POOL_PREFIXES)
+			ret = -EINVAL;
+		else
+			ret = nat_pool_init(ctx, conf, p);
+	}
+	if (ret != 0) {
+		while (p-- > first)
+			nat_pool_free(&ctx->pools[p]);
+		return ret;
+	}
+	for (p = first; p < conf->nb_pools; p++)
 		ctx->mem_bytes += (size_t)ctx->pools[p].nb_addrs *
 			(sizeof(uint16_t) +
 			 ctx->pools[p].words_per_addr * sizeof(uint64_t));
-	}
-	return nat_pool_pfx_init(ctx);
+	ctx->nb_pool_slots = conf->nb_pools;
+	return 0;
 }
 
 void
@@ -165,11 +191,8 @@ nat_pools_free(struct nat_ctx *ctx)
 {
 	unsigned int p;
 
-	for (p = 0; p < CGN_MAX_POOLS; p++) {
-		rte_free(ctx->pools[p].addr_free);
-		rte_free(ctx->pools[p].addr_bits);
-	}
-	nat_pfx_free(&ctx->pool_pfx);
+	for (p = 0; p < CGN_MAX_POOLS; p++)
+		nat_pool_free(&ctx->pools[p]);
 }
 
 /*
@@ -211,7 +234,8 @@ nat_pool_block_get(struct nat_ctx *ctx, unsigned int p, struct nat_sub *sub,
 		}
 		a = nat_pool_pick_addr(pool, sub->addr);
 		sub->ext_idx = a;
-		sub->ext_addr = nat_pool_addr_at(&ctx->conf, p, a);
+		sub->ext_addr = nat_pool_addr_at(&nat_pol(ctx)->conf, p, a);
+		sub->pool = (uint8_t)p;
 	}
 	a = sub->ext_idx;
 	if (pool->addr_free[a] == 0) {

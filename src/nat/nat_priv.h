@@ -125,7 +125,10 @@ struct nat_sub {
 	uint32_t ext_idx;	/**< ext_addr's index in the pool */
 	uint8_t tenant;
 	uint8_t flags;		/**< NAT_REC_* */
+	uint8_t pool;		/**< of ext_addr: a reload may move the tenant */
+	uint8_t pad;
 	uint16_t nb_blocks;
+	uint16_t gen;		/**< policy generation tenant was checked at */
 	uint32_t sessions;
 	uint32_t mappings;
 	uint16_t det_pmin;	/**< deterministic range, else 0 */
@@ -242,8 +245,26 @@ struct nat_count_line {
 	int64_t v[NAT_C_MAX];
 } __rte_cache_aligned;
 
+/*
+ * What a live reload replaces: a copy of the configuration and what
+ * workers derive from it. Published through ctx->pol (release), read with
+ * nat_pol() (acquire), freed after a QSBR grace period. Tenant and pool
+ * indices are slots that keep their meaning across reloads: an entry
+ * removed from the file stays, retired, until restart.
+ */
+struct nat_policy {
+	struct cgn_config conf;
+	struct nat_tenant tenants[CGN_MAX_TENANTS];
+	struct nat_pfx_tab tenant_pfx;		/**< inside address -> tenant */
+	struct nat_pfx_tab pool_pfx;		/**< pool address -> pool */
+	uint32_t pool_lo;			/**< smallest pool address */
+	uint32_t pool_hi;			/**< largest */
+	uint16_t gen;				/**< bumped by each reload */
+};
+
 struct nat_ctx {
-	struct cgn_config conf;			/**< private copy */
+	struct nat_policy *pol;			/**< nat_pol() */
+	unsigned int nb_pool_slots;		/**< pools[] initialised */
 	const struct cgn_clock *clock;
 	struct rte_rcu_qsbr *qs;
 
@@ -271,12 +292,7 @@ struct nat_ctx {
 	struct rte_ring *blk_free;
 	uint32_t max_blocks;
 
-	struct nat_pool pools[CGN_MAX_POOLS];
-	struct nat_tenant tenants[CGN_MAX_TENANTS];
-	struct nat_pfx_tab tenant_pfx;		/**< inside address -> tenant */
-	struct nat_pfx_tab pool_pfx;		/**< pool address -> pool */
-	uint32_t pool_lo;			/**< smallest pool address */
-	uint32_t pool_hi;			/**< largest */
+	struct nat_pool pools[CGN_MAX_POOLS];	/**< by slot, never moved */
 
 	struct rte_hash *frag_h;
 	struct nat_frag *frags;
@@ -383,10 +399,16 @@ nat_block_at(const struct nat_ctx *ctx, uint32_t idx)
 	return (struct nat_block *)(ctx->blocks + (size_t)idx * ctx->blk_stride);
 }
 
+static inline const struct nat_policy *
+nat_pol(const struct nat_ctx *ctx)
+{
+	return __atomic_load_n(&ctx->pol, __ATOMIC_ACQUIRE);
+}
+
 static inline const struct nat_tenant *
 nat_tenant_of(const struct nat_ctx *ctx, const struct nat_sub *sub)
 {
-	return &ctx->tenants[sub->tenant];
+	return &nat_pol(ctx)->tenants[sub->tenant];
 }
 
 static inline enum nat_pspace
@@ -539,6 +561,10 @@ struct rte_hash *nat_hash_create(struct nat_ctx *ctx, const char *what,
 struct rte_ring *nat_ring_create(struct nat_ctx *ctx, const char *what,
 				 uint32_t n);
 int nat_tenant_lookup(const struct nat_ctx *ctx, uint32_t addr);
+struct nat_policy *nat_pol_build(const struct nat_ctx *ctx,
+				 const struct cgn_config *conf,
+				 uint32_t *max_blocks, int *err);
+void nat_pol_free(struct nat_policy *pol);
 bool nat_ratelimit_ok(struct nat_ctx *ctx);
 /*
  * A resource event (RFC 6888 REQ-11c) for a packet of a tenant's
@@ -570,7 +596,9 @@ int nat_det_ports(const struct cgn_config *conf, unsigned int pool,
 uint64_t nat_rand(uint64_t *state);
 int nat_bitmap_find(const uint64_t *bits, uint32_t nbits, uint32_t start,
 		    uint64_t pattern);
-int nat_pools_init(struct nat_ctx *ctx);
+int nat_pools_init(struct nat_ctx *ctx, const struct cgn_config *conf);
+void nat_pools_rollback(struct nat_ctx *ctx, unsigned int nb_slots);
+int nat_pool_pfx_build(struct nat_policy *pol);
 void nat_pools_free(struct nat_ctx *ctx);
 int nat_pool_block_get(struct nat_ctx *ctx, unsigned int pool,
 		       struct nat_sub *sub, uint64_t *rng, uint16_t *blk_no);

@@ -225,7 +225,7 @@ nat_sess_retire(struct nat_ctx *ctx, struct nat_session *s)
 uint32_t
 nat_sess_timeout(const struct nat_ctx *ctx, const struct nat_session *s)
 {
-	const struct cgn_nat_behaviour *b = &ctx->tenants[s->tenant].nat;
+	const struct cgn_nat_behaviour *b = &nat_pol(ctx)->tenants[s->tenant].nat;
 
 	switch (s->proto) {
 	case IPPROTO_TCP:

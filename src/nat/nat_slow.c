@@ -60,7 +60,7 @@ nat_slow_fail(struct nat_worker *w, const struct nat_pkt *p,
 		nat_limit_event(ctx, err, (unsigned int)tenant, in, ext,
 				p->proto);
 		res->send_unreach = dir == NAT_DIR_IN2OUT &&
-			ctx->tenants[tenant].nat.icmp_unreachable_on_limit;
+			nat_pol(ctx)->tenants[tenant].nat.icmp_unreachable_on_limit;
 	}
 	if (nat_ratelimit_ok(ctx))
 		NAT_LOG(NOTICE, "%s session refused: %s", nat_dir_name(dir),

@@ -39,19 +39,22 @@ static int
 nat_sub_init(struct nat_ctx *ctx, struct nat_sub *sub, uint32_t addr,
 	     unsigned int tenant)
 {
-	const struct nat_tenant *t = &ctx->tenants[tenant];
+	const struct nat_policy *pol = nat_pol(ctx);
+	const struct nat_tenant *t = &pol->tenants[tenant];
 	int ret;
 
 	memset(sub, 0, sizeof(*sub));
 	rte_spinlock_init(&sub->lock);
 	sub->addr = addr;
 	sub->tenant = (uint8_t)tenant;
+	sub->pool = (uint8_t)t->pool;
+	sub->gen = pol->gen;
 	if (ctx->pools[t->pool].det) {
-		ret = nat_det_map(&ctx->conf, tenant, addr, &sub->ext_addr,
+		ret = nat_det_map(&pol->conf, tenant, addr, &sub->ext_addr,
 				  &sub->det_pmin, &sub->det_pmax);
 		if (ret != 0)
 			return ret;
-		ret = nat_pool_addr_index(&ctx->conf, t->pool, sub->ext_addr,
+		ret = nat_pool_addr_index(&pol->conf, t->pool, sub->ext_addr,
 					  &sub->ext_idx);
 		if (ret != 0)
 			return ret;
@@ -100,6 +103,46 @@ out:
 }
 
 /*
+ * After a reload, a subscriber's address may belong to no tenant any more:
+ * it drains (what it has keeps working, nothing new starts). Or it may
+ * belong to another tenant, which it joins at once when it holds no port
+ * or both tenants share a pool; else it keeps its external address and
+ * its old tenant until its last block goes (paired pooling, RFC 7857).
+ * Called with the subscriber locked.
+ */
+static int
+nat_sub_recheck(const struct nat_ctx *ctx, struct nat_sub *sub)
+{
+	const struct nat_policy *pol = nat_pol(ctx);
+	uint32_t t;
+
+	if (nat_pfx_lookup(&pol->tenant_pfx, sub->addr, &t) != 0)
+		return -ESRCH;
+	if (t != sub->tenant) {
+		if (sub->ext_addr != 0 && pol->tenants[t].pool != sub->pool)
+			return 0;	/* checked again next time */
+		sub->tenant = (uint8_t)t;
+	}
+	sub->gen = pol->gen;
+	return 0;
+}
+
+static struct nat_sub *
+nat_sub_checked(struct nat_ctx *ctx, struct nat_sub *sub, int *err)
+{
+	int ret;
+
+	if (likely(sub->gen == nat_pol(ctx)->gen))
+		return sub;
+	ret = nat_sub_recheck(ctx, sub);
+	if (ret == 0)
+		return sub;
+	rte_spinlock_unlock(&sub->lock);
+	*err = ret;
+	return NULL;
+}
+
+/*
  * Find or create the subscriber and return it locked. A record the sweeper
  * retired between lookup and lock is skipped and looked up again.
  */
@@ -122,7 +165,7 @@ nat_sub_get(struct nat_worker *w, uint32_t addr, uint32_t *idx, int *err)
 		if (nat_sub_lock_live(sub) == 0) {
 			if (sub->addr == addr) {
 				*idx = wp->sub_hint_idx;
-				return sub;
+				return nat_sub_checked(ctx, sub, err);
 			}
 			rte_spinlock_unlock(&sub->lock);
 		}
@@ -136,7 +179,7 @@ nat_sub_get(struct nat_worker *w, uint32_t addr, uint32_t *idx, int *err)
 		if (nat_sub_lock_live(sub) == 0) {
 			wp->sub_hint_addr = addr;
 			wp->sub_hint_idx = *idx;
-			return sub;
+			return nat_sub_checked(ctx, sub, err);
 		}
 	}
 	return NULL;
@@ -193,7 +236,7 @@ static int
 nat_det_chunk(const struct nat_ctx *ctx, const struct nat_sub *sub,
 	      uint64_t *rng, struct nat_block *b)
 {
-	uint32_t bs = ctx->pools[nat_tenant_of(ctx, sub)->pool].block_size;
+	uint32_t bs = ctx->pools[sub->pool].block_size;
 	uint32_t span = (uint32_t)sub->det_pmax - sub->det_pmin + 1;
 	uint32_t chunks = (span + bs - 1) / bs;
 	uint32_t start = (uint32_t)(nat_rand(rng) % chunks), k, c;
@@ -239,7 +282,7 @@ nat_sub_final_events(struct nat_ctx *ctx, uint32_t idx)
 
 	/* deterministic blocks were never logged: nothing to close */
 	if ((sub->flags & (NAT_REC_LIVE | NAT_REC_DEAD)) != NAT_REC_LIVE ||
-	    ctx->pools[nat_tenant_of(ctx, sub)->pool].det)
+	    ctx->pools[sub->pool].det)
 		return true;
 	if (rte_ring_free_count(ctx->ev_ring) < sub->nb_blocks)
 		return false;
@@ -254,7 +297,9 @@ nat_sub_block_add(struct nat_worker *w, struct nat_sub *sub)
 {
 	struct nat_ctx *ctx = w->ctx;
 	const struct nat_tenant *t = nat_tenant_of(ctx, sub);
-	const struct nat_pool *pool = &ctx->pools[t->pool];
+	/* a subscriber without a port pairs in its tenant's pool of today */
+	unsigned int p = sub->ext_addr == 0 ? t->pool : sub->pool;
+	const struct nat_pool *pool = &ctx->pools[p];
 	struct nat_block *b;
 	uint32_t bi;
 	int ret;
@@ -267,8 +312,7 @@ nat_sub_block_add(struct nat_worker *w, struct nat_sub *sub)
 	if (pool->det) {
 		ret = nat_det_chunk(ctx, sub, &w->rng, b);
 	} else {
-		ret = nat_pool_block_get(ctx, t->pool, sub, &w->rng,
-					 &b->blk_no);
+		ret = nat_pool_block_get(ctx, p, sub, &w->rng, &b->blk_no);
 		b->first = (uint16_t)(pool->port_min +
 				      b->blk_no * pool->block_size);
 		b->nports = pool->block_size;
@@ -289,7 +333,6 @@ nat_sub_block_add(struct nat_worker *w, struct nat_sub *sub)
 static void
 nat_sub_block_remove(struct nat_ctx *ctx, struct nat_sub *sub, uint32_t bi)
 {
-	const struct nat_tenant *t = nat_tenant_of(ctx, sub);
 	struct nat_block *b = nat_block_at(ctx, bi);
 	uint16_t i;
 
@@ -298,9 +341,9 @@ nat_sub_block_remove(struct nat_ctx *ctx, struct nat_sub *sub, uint32_t bi)
 	if (i == sub->nb_blocks)
 		return;
 	sub->blocks[i] = sub->blocks[--sub->nb_blocks];
-	if (!ctx->pools[t->pool].det) {
+	if (!ctx->pools[sub->pool].det) {
 		nat_block_event(ctx, sub, b, NAT_EV_BLOCK_RELEASE);
-		nat_pool_block_put(ctx, t->pool, sub->ext_idx, b->blk_no);
+		nat_pool_block_put(ctx, sub->pool, sub->ext_idx, b->blk_no);
 		/* paired pooling ends with the last block */
 		if (sub->nb_blocks == 0)
 			sub->ext_addr = 0;

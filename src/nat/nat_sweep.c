@@ -209,7 +209,7 @@ nat_map_due(const struct nat_ctx *ctx, uint32_t idx, uint32_t now)
 
 	return (m->flags & (NAT_REC_LIVE | NAT_REC_DEAD)) == NAT_REC_LIVE &&
 	       m->refcnt == 0 &&
-	       nat_expired(now, m->idle_since, ctx->conf.port_reuse_delay);
+	       nat_expired(now, m->idle_since, nat_pol(ctx)->conf.port_reuse_delay);
 }
 
 static void
