@@ -12,9 +12,11 @@
  * driver. Workers only see their own struct pl_worker.
  */
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include <rte_ether.h>
 #include <rte_mempool.h>
@@ -42,6 +44,35 @@ struct cgn_port {
 	/* replay mode: the rings standing in for the device */
 	struct rte_ring *rx_ring;
 	struct rte_ring *tx_ring;
+};
+
+enum cgn_reload_how {
+	CGN_RELOAD_START,
+	CGN_RELOAD_SIGNAL,		/**< SIGHUP */
+	CGN_RELOAD_COMMAND,		/**< telemetry /cgnat/reload */
+};
+
+enum cgn_reload_result {
+	CGN_RELOAD_APPLIED,
+	CGN_RELOAD_UNCHANGED,
+	CGN_RELOAD_REFUSED,
+};
+
+/** Live reload state; reload.c. */
+struct cgn_reload {
+	uint32_t version;		/**< of the running config */
+	time_t applied_at;
+	enum cgn_reload_how applied_by;
+	uint64_t reloads;		/**< attempts applied or unchanged */
+	uint64_t refused;
+	int signalled;			/**< SIGHUP seen, atomic */
+	uint32_t cmd_seq;		/**< commands asked, atomic */
+	uint32_t done_seq;		/**< commands answered, atomic */
+	/* the last attempt's answer, under result_lock */
+	pthread_mutex_t result_lock;
+	enum cgn_reload_result result;
+	char *changes;			/**< lines "~ path: a -> b" */
+	char *errors;			/**< lines "path: why" */
 };
 
 /** Replay options (pcap-replay). */
@@ -73,6 +104,7 @@ struct cgn_app {
 	struct pl_worker *workers[CGN_MAX_WORKERS];
 	unsigned int nb_workers;
 	unsigned int worker_lcores[CGN_MAX_WORKERS];
+	struct cgn_reload reload;
 	volatile bool quit;
 	bool replay;
 	struct cgn_replay_opts replay_opts;
@@ -109,5 +141,18 @@ int cgn_replay_run(struct cgn_app *app);
 
 /* telemetry.c */
 int cgn_tel_register(struct cgn_app *app);
+
+/* reload.c */
+/** Version the config read at start (its exact @p text) and audit it. */
+int cgn_reload_init(struct cgn_app *app, const char *text, size_t len);
+/** Reload now (control lcore). */
+void cgn_reload_run(struct cgn_app *app, enum cgn_reload_how how);
+/** Serve what was asked since the last call (control lcore loop). */
+void cgn_reload_poll(struct cgn_app *app);
+/** From the SIGHUP handler: async-signal-safe. */
+void cgn_reload_signal(struct cgn_app *app);
+int cgn_reload_tel_register(struct cgn_app *app);
+/** Free what the last answer holds. */
+void cgn_reload_fini(struct cgn_app *app);
 
 #endif /* CGN_APP_H */

@@ -69,6 +69,7 @@ struct cgn_pool_conf {
 	uint16_t port_max;		/**< default 65535 */
 	uint16_t block_size;		/**< ports per block, default 256 */
 	enum cgn_map_mode mode;
+	bool retired;			/**< removed by a reload, draining */
 };
 
 enum cgn_mapping {
@@ -130,6 +131,7 @@ struct cgn_tenant_conf {
 	unsigned int pool;			/**< index into cgn_config.pools */
 	int alg_policy;				/**< index, -1: all ALGs off */
 	struct cgn_nat_behaviour nat;		/**< resolved (global + own) */
+	bool retired;				/**< removed by a reload */
 };
 
 struct cgn_logging_conf {
@@ -201,11 +203,35 @@ struct cgn_config {
  */
 struct cgn_config *cgn_config_load(const char *path, FILE *err);
 
+/**
+ * cgn_config_load(), also handing over the exact text it read (free()),
+ * so that what was validated is what gets kept as a version.
+ */
+struct cgn_config *cgn_config_load_text(const char *path, FILE *err,
+					char **text, size_t *len);
+
 /** Same as cgn_config_load() on an in-memory document (tests, fuzzing). */
 struct cgn_config *cgn_config_load_string(const char *name, const char *text,
 					  size_t len, FILE *err);
 
 void cgn_config_free(struct cgn_config *conf);
+
+/** A deep copy (NULL when out of memory). */
+struct cgn_config *cgn_config_dup(const struct cgn_config *conf);
+
+/**
+ * Turn @p next, a configuration just loaded, into one a cgnat running
+ * @p run can take live. Every tenant and pool of @p run keeps its index
+ * (the NAT's slots); one removed from the file stays, retired (a tenant
+ * with no subscribers, a pool nobody pairs with), so that what it holds
+ * drains; new ones take the next indices. Each change a running cgnat
+ * cannot take is written to @p err as a line "key.path: why".
+ * @return the config to apply (free with cgn_config_free), or NULL when
+ *   refused (or out of memory).
+ */
+struct cgn_config *cgn_config_reconcile(const struct cgn_config *run,
+					const struct cgn_config *next,
+					FILE *err);
 
 /**
  * Set every global default the loader applies before reading a file

@@ -107,7 +107,8 @@ read_file(const char *path, size_t *len, struct cgn_diag *d)
 }
 
 struct cgn_config *
-cgn_config_load(const char *path, FILE *err)
+cgn_config_load_text(const char *path, FILE *err, char **text_p,
+		     size_t *len_p)
 {
 	struct cgn_config *conf;
 	struct cgn_diag d;
@@ -123,8 +124,19 @@ cgn_config_load(const char *path, FILE *err)
 		return NULL;
 	}
 	conf = cgn_config_load_string(path, text, len, err);
-	free(text);
+	if (conf != NULL && text_p != NULL) {
+		*text_p = text;
+		*len_p = len;
+	} else {
+		free(text);
+	}
 	return conf;
+}
+
+struct cgn_config *
+cgn_config_load(const char *path, FILE *err)
+{
+	return cgn_config_load_text(path, err, NULL, NULL);
 }
 
 bool

@@ -239,6 +239,15 @@ item_at(const struct conf_list *l, const void *base, unsigned int i)
 	return (const char *)base + l->off + (size_t)i * l->stride;
 }
 
+/* Entries a reload kept after their removal are not in the file. */
+static bool
+item_retired(const struct conf_list *l, const void *base, unsigned int i)
+{
+	return l->has_retired &&
+	       *(const bool *)((const char *)item_at(l, base, i) +
+			       l->retired_off);
+}
+
 static int
 item_find(const struct conf_list *l, const void *base, const char *name)
 {
@@ -246,7 +255,8 @@ item_find(const struct conf_list *l, const void *base, const char *name)
 						       l->count);
 
 	for (i = 0; i < nb; i++)
-		if (strcmp(item_name(l, base, i), name) == 0)
+		if (!item_retired(l, base, i) &&
+		    strcmp(item_name(l, base, i), name) == 0)
 			return (int)i;
 	return -1;
 }
@@ -270,6 +280,8 @@ diff_list(struct diff_walk *dw, const struct conf_list *l,
 	int j;
 
 	for (i = 0; i < na; i++) {
+		if (item_retired(l, a, i))
+			continue;
 		old = path_push(dw, "%s[%s]", l->key, item_name(l, a, i));
 		j = item_find(l, b, item_name(l, a, i));
 		if (j < 0)
@@ -280,7 +292,8 @@ diff_list(struct diff_walk *dw, const struct conf_list *l,
 		path_pop(dw, old);
 	}
 	for (i = 0; i < nb; i++) {
-		if (item_find(l, a, item_name(l, b, i)) >= 0)
+		if (item_retired(l, b, i) ||
+		    item_find(l, a, item_name(l, b, i)) >= 0)
 			continue;
 		old = path_push(dw, "%s[%s]", l->key, item_name(l, b, i));
 		report(dw, CGN_CHANGE_ADDED, NULL, NULL, add_cls);

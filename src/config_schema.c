@@ -357,24 +357,26 @@ tenant_init(struct cgn_load *ld, void *item)
 	t->nat = ld->conf->nat;
 }
 
-#define LIST(k, lid, keys, arr, cnt, nb, dflt, fn) { .key = k, .id = lid, \
-	.item = keys, .off = offsetof(struct cgn_config, arr), \
+#define LIST(k, lid, keys, arr, cnt, nb, dflt, fn, ...) { .key = k, \
+	.id = lid, .item = keys, .off = offsetof(struct cgn_config, arr), \
 	.count = offsetof(struct cgn_config, cnt), .stride = sizeof(dflt), \
 	.name_off = offsetof(typeof(dflt), name), .max = nb, \
-	.defaults = &(dflt), .init = fn }
+	.defaults = &(dflt), .init = fn, __VA_ARGS__ }
 
 const struct conf_list conf_iface_list =
 	LIST("interfaces", LIST_IFACES, iface_keys, ifaces, nb_ifaces,
 	     CGN_MAX_IFACES, iface_defaults, NULL);
 const struct conf_list conf_pool_list =
 	LIST("pools", LIST_POOLS, pool_keys, pools, nb_pools,
-	     CGN_MAX_POOLS, pool_defaults, NULL);
+	     CGN_MAX_POOLS, pool_defaults, NULL, .has_retired = true,
+	     .retired_off = offsetof(struct cgn_pool_conf, retired));
 const struct conf_list conf_policy_list =
 	LIST("alg_policies", LIST_POLICIES, policy_keys, alg_policies,
 	     nb_alg_policies, CGN_MAX_ALG_POLICIES, policy_defaults, NULL);
 const struct conf_list conf_tenant_list =
 	LIST("tenants", LIST_TENANTS, tenant_keys, tenants, nb_tenants,
-	     CGN_MAX_TENANTS, tenant_defaults, tenant_init);
+	     CGN_MAX_TENANTS, tenant_defaults, tenant_init, .has_retired = true,
+	     .retired_off = offsetof(struct cgn_tenant_conf, retired));
 
 /* Order matters: nat before tenants, pools and policies before tenants. */
 const struct conf_field conf_top_keys[] = {

@@ -101,6 +101,8 @@ struct conf_list {
 	size_t name_off;
 	unsigned int max;
 	const void *defaults;		/**< an entry before its keys are read */
+	bool has_retired;		/**< entries a reload keeps, retired */
+	size_t retired_off;		/**< their bool retired */
 	void (*init)(struct cgn_load *ld, void *item);	/**< or NULL */
 };
 

@@ -80,6 +80,7 @@ cgn_ctl_run(struct cgn_app *app)
 		pl_neigh_sweep(app->pl, app->pl->neigh_nb_rec /
 			       CTL_SWEEPS_PER_SEC + 1);
 		cgn_log_drain(app->log, app->clock.now_ms, CTL_LOG_BUDGET);
+		cgn_reload_poll(app);
 		rte_delay_us_sleep(CTL_TICK_US);
 	}
 	return 0;

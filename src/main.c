@@ -214,6 +214,15 @@ on_signal(int sig)
 		g_app->quit = true;
 }
 
+/* SIGHUP (systemctl reload) reloads the file; it must never stop us. */
+static void
+on_hup(int sig)
+{
+	RTE_SET_USED(sig);
+	if (g_app != NULL)
+		cgn_reload_signal(g_app);
+}
+
 static int
 workers_launch(struct cgn_app *app)
 {
@@ -241,15 +250,20 @@ check_mbufs(const struct cgn_app *app)
 
 
 static int
-app_run(struct cgn_app *app)
+app_run(struct cgn_app *app, const char *conf_text, size_t conf_len)
 {
 	int ret;
 
 	ret = cgn_app_init(app);
 	if (ret < 0)
 		return ret;
-	if (!app->replay)
+	if (!app->replay) {
+		ret = cgn_reload_init(app, conf_text, conf_len);
+		if (ret < 0)
+			return ret;
 		cgn_tel_register(app);
+		cgn_reload_tel_register(app);
+	}
 	ret = cgn_ports_start(app);
 	if (ret < 0)
 		return ret;
@@ -279,6 +293,8 @@ main(int argc, char **argv)
 	struct cgn_app app = { 0 };
 	int i, app_argc = argc, eal_argc, ret;
 	char **app_argv = argv;
+	char *conf_text = NULL;
+	size_t conf_len = 0;
 
 	if (argc >= 2 && strcmp(argv[1], "--diff") == 0) {
 		if (argc != 4) {
@@ -287,6 +303,8 @@ main(int argc, char **argv)
 		}
 		return diff_main(argv[2], argv[3]);
 	}
+	/* until the reload handler is in place, a SIGHUP must not kill us */
+	signal(SIGHUP, SIG_IGN);
 	/* "cgnat [EAL args] -- -c FILE": split at the "--". */
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
@@ -306,12 +324,14 @@ main(int argc, char **argv)
 		usage(stderr, argv[0]);
 		return 1;
 	}
-	app.conf = cgn_config_load(o.conf_path, stderr);
+	app.conf = cgn_config_load_text(o.conf_path, stderr, &conf_text,
+					&conf_len);
 	if (app.conf == NULL)
 		return 1;
 	if (o.check) {
 		printf("%s: configuration OK\n", o.conf_path);
 		cgn_config_free(app.conf);
+		free(conf_text);
 		return 0;
 	}
 	app.replay = o.replay_on;
@@ -337,10 +357,13 @@ main(int argc, char **argv)
 	g_app = &app;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	ret = app_run(&app);
+	signal(SIGHUP, app.replay ? SIG_IGN : on_hup);
+	ret = app_run(&app, conf_text, conf_len);
 out:
 	cgn_app_fini(&app);
+	cgn_reload_fini(&app);
 	cgn_config_free(app.conf);
+	free(conf_text);
 	rte_eal_cleanup();
 	return ret == 0 ? 0 : 1;
 }

@@ -153,8 +153,10 @@ alg_create(const struct cgn_config *conf, struct nat_ctx *nat,
 	ctx->id = __atomic_fetch_add(&alg_instances, 1, __ATOMIC_RELAXED);
 	ctx->mtu = alg_min_mtu(conf);
 	rte_spinlock_init(&ctx->wlock);
+	/* two, so that a reload cannot fail half-way for want of memory */
 	ctx->pols = rte_zmalloc("alg_pols", sizeof(*ctx->pols), 0);
-	if (ctx->pols == NULL)
+	ctx->pols_spare = rte_zmalloc("alg_pols", sizeof(*ctx->pols), 0);
+	if (ctx->pols == NULL || ctx->pols_spare == NULL)
 		goto free_ctx;
 	alg_resolve_policies(ctx->pols, conf);
 
@@ -229,25 +231,23 @@ alg_destroy(struct alg_ctx *ctx)
 	rte_free(ctx->retired);
 	rte_free(ctx->ctl);
 	rte_free(ctx->pols);
+	rte_free(ctx->pols_spare);
 	rte_free(ctx);
 }
 
-int
+void
 alg_reload(struct alg_ctx *ctx, const struct cgn_config *conf)
 {
-	struct alg_pols *pols, *old = ctx->pols;
+	struct alg_pols *pols = ctx->pols_spare, *old = ctx->pols;
 	uint64_t token;
 
-	pols = rte_zmalloc("alg_pols", sizeof(*pols), 0);
-	if (pols == NULL)
-		return -ENOMEM;
+	memset(pols, 0, sizeof(*pols));
 	alg_resolve_policies(pols, conf);
 	__atomic_store_n(&ctx->pols, pols, __ATOMIC_RELEASE);
 	token = rte_rcu_qsbr_start(ctx->qs);
 	while (rte_rcu_qsbr_check(ctx->qs, token, false) == 0)
 		rte_delay_us_sleep(100);
-	rte_free(old);
-	return 0;
+	ctx->pols_spare = old;
 }
 
 struct alg_worker *

@@ -70,9 +70,8 @@ void alg_destroy(struct alg_ctx *ctx);
  * whose tenants keep their slots. An ALG switched off reads no new
  * message from now on (streams it rewrote keep their sequence offsets);
  * its pinholes stay until they time out. Returns after a grace period.
- * @return 0 or -ENOMEM (nothing changed).
  */
-int alg_reload(struct alg_ctx *ctx, const struct cgn_config *conf);
+void alg_reload(struct alg_ctx *ctx, const struct cgn_config *conf);
 
 /** Per-worker ALG state (scratch buffers, counters). NULL with rte_errno. */
 struct alg_worker *alg_worker_create(struct alg_ctx *ctx,

@@ -123,6 +123,7 @@ struct alg_ctx {
 	uint16_t mtu;			/* smallest outside/inside MTU */
 	unsigned int id;
 	struct alg_pols *pols;		/* alg_pols() */
+	struct alg_pols *pols_spare;	/* the next reload's */
 	rte_spinlock_t wlock;		/* worker registration */
 	struct alg_worker *workers[RTE_MAX_LCORE];
 	struct alg_counters *ctl;	/* control lcore (sweep) */

@@ -55,6 +55,12 @@ bool cgn_log_enabled(const struct cgn_logging_conf *lc);
 struct cgn_log *cgn_log_create(const struct cgn_config *conf,
 			       int64_t epoch_offset_ms);
 
+/**
+ * Tenant names events are logged with, after a reload (on the thread
+ * that drains, so no event is between the two name lists).
+ */
+void cgn_log_set_tenants(struct cgn_log *lg, const struct cgn_config *conf);
+
 /** Export what is still in the ring, then free everything. NULL is fine. */
 void cgn_log_destroy(struct cgn_log *lg);
 

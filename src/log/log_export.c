@@ -261,12 +261,25 @@ log_sinks_open(struct cgn_log *lg, const struct cgn_logging_conf *lc)
 	return 0;
 }
 
+void
+cgn_log_set_tenants(struct cgn_log *lg, const struct cgn_config *conf)
+{
+	unsigned int i;
+
+	if (lg == NULL)
+		return;
+	lg->nb_tenants = RTE_MIN(conf->nb_tenants,
+				 (unsigned int)CGN_MAX_TENANTS);
+	for (i = 0; i < lg->nb_tenants; i++)
+		snprintf(lg->tenants[i], CGN_NAME_MAX, "%s",
+			 conf->tenants[i].name);
+}
+
 struct cgn_log *
 cgn_log_create(const struct cgn_config *conf, int64_t epoch_offset_ms)
 {
 	char name[RTE_RING_NAMESIZE];
 	struct cgn_log *lg;
-	unsigned int i;
 	int ret;
 
 	if (conf == NULL || !cgn_log_enabled(&conf->logging)) {
@@ -280,11 +293,7 @@ cgn_log_create(const struct cgn_config *conf, int64_t epoch_offset_ms)
 	}
 	lg->sock = -1;
 	lg->epoch_off_ms = epoch_offset_ms;
-	lg->nb_tenants = RTE_MIN(conf->nb_tenants,
-				 (unsigned int)CGN_MAX_TENANTS);
-	for (i = 0; i < lg->nb_tenants; i++)
-		snprintf(lg->tenants[i], CGN_NAME_MAX, "%s",
-			 conf->tenants[i].name);
+	cgn_log_set_tenants(lg, conf);
 	/*
 	 * Producers: every worker and the sweeper. RTS lets a producer that
 	 * is preempted mid-enqueue hold up nobody but the consumer.
