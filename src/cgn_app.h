@@ -109,5 +109,7 @@ int cgn_replay_run(struct cgn_app *app);
 
 /* telemetry.c */
 int cgn_tel_register(struct cgn_app *app);
+/* telemetry_show.c: the show commands' endpoints, from cgn_tel_register */
+int cgn_tel_show_register(struct cgn_app *app);
 
 #endif /* CGN_APP_H */

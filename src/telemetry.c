@@ -185,5 +185,5 @@ cgn_tel_register(struct cgn_app *app)
 		"NAT table occupancy: sessions, mappings, subscribers, port blocks");
 	rte_telemetry_register_cmd("/cgnat/alg", tel_alg,
 		"ALG counters per tenant and ALG. Parameter: tenant name (optional)");
-	return 0;
+	return cgn_tel_show_register(app);
 }

@@ -383,6 +383,20 @@ nat_block_at(const struct nat_ctx *ctx, uint32_t idx)
 	return (struct nat_block *)(ctx->blocks + (size_t)idx * ctx->blk_stride);
 }
 
+/** A block's bitmap of used ports in one port space. */
+static inline uint64_t *
+nat_block_bits(const struct nat_ctx *ctx, struct nat_block *b,
+	       enum nat_pspace ps)
+{
+	return b->bits + (size_t)ps * ctx->blk_words;
+}
+
+static inline bool
+nat_block_has(const struct nat_block *b, uint16_t port)
+{
+	return port >= b->first && port - b->first < b->nports;
+}
+
 static inline const struct nat_tenant *
 nat_tenant_of(const struct nat_ctx *ctx, const struct nat_sub *sub)
 {
