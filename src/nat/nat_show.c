@@ -36,6 +36,11 @@
 #define NAT_RD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define NAT_RD_ACQ(x) __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
 
+/* Port spaces in protocol number order, the order records are shown in. */
+static const enum nat_pspace nat_show_ps_order[NAT_PS_MAX] = {
+	NAT_PS_ICMP, NAT_PS_TCP, NAT_PS_UDP,
+};
+
 static const uint8_t nat_ps_proto[NAT_PS_MAX] = {
 	[NAT_PS_TCP] = IPPROTO_TCP,
 	[NAT_PS_UDP] = IPPROTO_UDP,
@@ -238,7 +243,7 @@ nat_show_map_walk(const struct nat_ctx *ctx, const struct nat_show_snap *sn,
 	uint32_t now = nat_clock_now(ctx);
 	struct nat_show_map m;
 	struct nat_mapping *mp;
-	unsigned int ps, i, j, n = 0, w;
+	unsigned int k, ps, i, j, n = 0, w;
 	uint64_t *bits, word;
 	uint16_t port;
 	int ret;
@@ -256,7 +261,8 @@ nat_show_map_walk(const struct nat_ctx *ctx, const struct nat_show_snap *sn,
 	}
 	if (sn->ext_addr == 0)
 		return 0;
-	for (ps = 0; ps < NAT_PS_MAX; ps++) {
+	for (k = 0; k < NAT_PS_MAX; k++) {
+		ps = nat_show_ps_order[k];
 		for (i = 0; i < n; i++) {
 			bits = nat_block_bits(ctx, nat_block_at(ctx, bidx[i]),
 					      (enum nat_pspace)ps);
