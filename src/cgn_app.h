@@ -22,6 +22,7 @@
 #include <rte_mempool.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_rwlock.h>
+#include <rte_telemetry.h>
 #include <rte_ring.h>
 
 #include "cgn_common.h"
@@ -139,8 +140,28 @@ void cgn_ctl_print_stats(struct cgn_app *app, FILE *out, bool json);
 void cgn_replay_prepare(struct cgn_app *app);
 int cgn_replay_run(struct cgn_app *app);
 
+/*
+ * A telemetry callback run whole under app->conf_lock held for reading:
+ * a reload frees the configuration and the NAT's previous policy only
+ * with it held for writing, so neither goes from under the callback.
+ * Defines fn_locked, to register instead of fn.
+ */
+#define CGN_TEL_LOCKED(fn, app) \
+static int \
+fn ## _locked(const char *cmd, const char *params, struct rte_tel_data *d) \
+{ \
+	int ret; \
+ \
+	rte_rwlock_read_lock(&(app)->conf_lock); \
+	ret = fn(cmd, params, d); \
+	rte_rwlock_read_unlock(&(app)->conf_lock); \
+	return ret; \
+}
+
 /* telemetry.c */
 int cgn_tel_register(struct cgn_app *app);
+/* telemetry_show.c: the show commands' endpoints, from cgn_tel_register */
+int cgn_tel_show_register(struct cgn_app *app);
 
 /* reload.c */
 /** Version the config read at start (its exact @p text) and audit it. */

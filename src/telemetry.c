@@ -17,7 +17,7 @@
 #include "cgn_app.h"
 
 /* Telemetry callbacks take no user argument in DPDK 22.11. */
-static const struct cgn_app *tel_app;
+static struct cgn_app *tel_app;
 
 static int
 tel_interfaces(const char *cmd __rte_unused, const char *params,
@@ -171,11 +171,14 @@ tel_alg(const char *cmd __rte_unused, const char *params,
 	return 0;
 }
 
+CGN_TEL_LOCKED(tel_interfaces, tel_app)
+CGN_TEL_LOCKED(tel_alg, tel_app)
+
 int
 cgn_tel_register(struct cgn_app *app)
 {
 	tel_app = app;
-	rte_telemetry_register_cmd("/cgnat/interfaces", tel_interfaces,
+	rte_telemetry_register_cmd("/cgnat/interfaces", tel_interfaces_locked,
 		"Per-interface packet counters. Parameter: interface name (optional)");
 	rte_telemetry_register_cmd("/cgnat/workers", tel_workers,
 		"Per-worker loop and packet counters");
@@ -183,7 +186,7 @@ cgn_tel_register(struct cgn_app *app)
 		"Dropped packets by reason, all workers");
 	rte_telemetry_register_cmd("/cgnat/nat", tel_nat,
 		"NAT table occupancy: sessions, mappings, subscribers, port blocks");
-	rte_telemetry_register_cmd("/cgnat/alg", tel_alg,
+	rte_telemetry_register_cmd("/cgnat/alg", tel_alg_locked,
 		"ALG counters per tenant and ALG. Parameter: tenant name (optional)");
-	return 0;
+	return cgn_tel_show_register(app);
 }

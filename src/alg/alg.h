@@ -125,6 +125,33 @@ uint64_t alg_counter_get(const struct alg_ctx *ctx, unsigned int tenant,
 /** Pinholes in the table now. */
 unsigned int alg_pinhole_count(const struct alg_ctx *ctx);
 
+/* ---- read-only view for operators (alg_show.c) ---- */
+
+/** One pinhole, as cgnatctl shows it. Host byte order. */
+struct alg_show_pinhole {
+	uint32_t ext_addr;
+	uint32_t rem_addr;
+	uint32_t in_addr;
+	uint16_t ext_port;
+	uint16_t rem_port;		/**< 0: any */
+	uint16_t in_port;
+	uint8_t proto;
+	uint8_t alg;			/**< enum cgn_alg_id */
+	uint8_t tenant;
+	bool oneshot;
+	uint32_t expires_in;		/**< s */
+};
+
+/**
+ * The live pinholes toward inside address @p in_addr, by protocol and
+ * external port; at most @p max written. A scan of the pinhole table for a
+ * thread that is not a worker (telemetry): each entry is copied and checked
+ * again after, no lock is taken, nothing written.
+ * @return how many there are (may exceed max).
+ */
+unsigned int alg_show_pinholes(const struct alg_ctx *ctx, uint32_t in_addr,
+			       struct alg_show_pinhole *out, unsigned int max);
+
 /*
  * ---- the descriptor table, read-only ----
  * Names and standard ports are the config's: cgn_alg_name(),

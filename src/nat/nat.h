@@ -368,6 +368,131 @@ bool nat_final_events(struct nat_ctx *ctx, uint64_t *cursor);
  * @return 0, or -EINVAL (refused) / -ENOMEM.
  */
 int nat_reload(struct nat_ctx *ctx, const struct cgn_config *conf, FILE *err);
+/* ---- read-only views for operators (nat_show.c) ---- */
+
+/*
+ * For a thread that is neither a worker nor registered with the QSBR (the
+ * DPDK telemetry thread). Records may be changed, freed and reused by the
+ * workers and the sweeper while they are read: each is copied, then checked
+ * again (still live, same owner and key), and one that changed is skipped
+ * or read again, never reported as someone else's. No lock is taken and
+ * nothing is written, so the workers never wait. A result is a snapshot
+ * that may miss a record created or removed meanwhile.
+ */
+
+#define NAT_SHOW_MAX_BLOCKS 64u
+
+/** One port block; the same ports in every protocol. */
+struct nat_show_block {
+	uint16_t first;
+	uint16_t last;
+	uint16_t used[3];		/**< ports in use: TCP, UDP, ICMP ids */
+};
+
+struct nat_show_sub {
+	uint32_t addr;			/**< inside address */
+	uint32_t ext_addr;		/**< 0 while it holds no block */
+	uint8_t tenant;
+	bool deterministic;
+	uint16_t det_pmin;		/**< deterministic range, else 0 */
+	uint16_t det_pmax;
+	uint32_t sessions;		/**< the subscriber's counters */
+	uint32_t mappings;
+	uint16_t nb_blocks;		/**< blocks held */
+	uint16_t nb_shown;		/**< of them in blocks[], by first port */
+	struct nat_show_block blocks[NAT_SHOW_MAX_BLOCKS];
+};
+
+struct nat_show_map {
+	uint32_t int_addr;
+	uint32_t ext_addr;
+	uint16_t int_port;
+	uint16_t ext_port;
+	uint8_t proto;
+	uint32_t sessions;
+	uint32_t idle;			/**< s since its last session went, 0 in use */
+};
+
+struct nat_show_sess {
+	uint32_t idx;			/**< record index */
+	uint32_t int_addr;
+	uint32_t ext_addr;
+	uint32_t rem_addr;
+	uint16_t int_port;
+	uint16_t ext_port;
+	uint16_t rem_port;
+	uint8_t proto;
+	uint8_t tcp_state;		/**< NAT_TCP_* */
+	uint8_t alg;			/**< as in nat_session */
+	uint8_t flags;			/**< NAT_SESS_F_* */
+	uint8_t tenant;
+	uint32_t idle;			/**< s since the last packet */
+	uint32_t timeout;		/**< s of idleness it expires after */
+};
+
+/**
+ * The subscriber with inside address @p addr.
+ * @return 0, -ENOENT (no such subscriber now), -EAGAIN (its record kept
+ *   changing while read; ask again).
+ */
+int nat_show_subscriber(const struct nat_ctx *ctx, uint32_t addr,
+			struct nat_show_sub *out);
+
+/**
+ * The mappings of subscriber @p addr, by protocol then external port.
+ * At most @p max are written to @p out.
+ * @return how many there are (may exceed max), or -ENOENT / -EAGAIN as
+ *   nat_show_subscriber.
+ */
+int nat_show_mappings(const struct nat_ctx *ctx, uint32_t addr,
+		      struct nat_show_map *out, unsigned int max);
+
+/**
+ * The sessions of subscriber @p addr, by protocol, external port, remote
+ * address and port. Returns and writes like nat_show_mappings; @p partial
+ * (may be NULL) is set when a mapping's session list kept changing under
+ * the walk and some of its sessions may be missing.
+ */
+int nat_show_sessions(const struct nat_ctx *ctx, uint32_t addr,
+		      struct nat_show_sess *out, unsigned int max,
+		      bool *partial);
+
+/** Live figures of one tenant, summed over its subscriber records. */
+struct nat_show_tenant {
+	uint64_t subscribers;
+	uint64_t sessions;
+	uint64_t mappings;
+	uint64_t port_blocks;
+};
+
+/** Fill out[0 .. number of tenants - 1]; a scan of the subscriber table. */
+void nat_show_tenants(const struct nat_ctx *ctx,
+		      struct nat_show_tenant out[CGN_MAX_TENANTS]);
+
+/** Who holds external addr:port now. */
+struct nat_show_whois {
+	int pool;			/**< pool index */
+	bool deterministic;
+	bool held;			/**< a subscriber holds the port now */
+	uint32_t sub_addr;		/**< ... that subscriber */
+	uint8_t tenant;
+	uint16_t range_first;		/**< its block (dynamic) or range */
+	uint16_t range_last;
+	/** live mappings on addr:port: TCP, UDP, ICMP identifier */
+	bool has_map[3];
+	struct nat_show_map map[3];
+};
+
+/**
+ * Which subscriber holds @p port of external @p addr now, from the live
+ * tables (any pool): the mappings on it, and the subscriber whose block
+ * (or deterministic range) covers it, found by a scan of the subscriber
+ * table. Not who held it before: that is in the NAT's logs.
+ * @return 0 (out->held says whether anyone holds it), or -EINVAL when
+ *   addr is no pool's address.
+ */
+int nat_show_whois(const struct nat_ctx *ctx, uint32_t addr, uint16_t port,
+		   struct nat_show_whois *out);
 
 /* ---- deterministic mapping (RFC 7422), pure functions of the config ---- */
 

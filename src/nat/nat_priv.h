@@ -405,6 +405,20 @@ nat_pol(const struct nat_ctx *ctx)
 	return __atomic_load_n(&ctx->pol, __ATOMIC_ACQUIRE);
 }
 
+/** A block's bitmap of used ports in one port space. */
+static inline uint64_t *
+nat_block_bits(const struct nat_ctx *ctx, struct nat_block *b,
+	       enum nat_pspace ps)
+{
+	return b->bits + (size_t)ps * ctx->blk_words;
+}
+
+static inline bool
+nat_block_has(const struct nat_block *b, uint16_t port)
+{
+	return port >= b->first && port - b->first < b->nports;
+}
+
 static inline const struct nat_tenant *
 nat_tenant_of(const struct nat_ctx *ctx, const struct nat_sub *sub)
 {

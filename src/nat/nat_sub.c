@@ -206,19 +206,6 @@ nat_sub_unlink(struct nat_ctx *ctx, struct nat_sub *sub)
 
 /* ---- blocks ---- */
 
-static uint64_t *
-nat_block_bits(const struct nat_ctx *ctx, struct nat_block *b,
-	       enum nat_pspace ps)
-{
-	return b->bits + (size_t)ps * ctx->blk_words;
-}
-
-static bool
-nat_block_has(const struct nat_block *b, uint16_t port)
-{
-	return port >= b->first && port - b->first < b->nports;
-}
-
 static bool
 nat_sub_has_chunk(const struct nat_ctx *ctx, const struct nat_sub *sub,
 		  uint16_t chunk)
