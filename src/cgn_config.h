@@ -134,10 +134,17 @@ struct cgn_tenant_conf {
 	bool retired;				/**< removed by a reload */
 };
 
+/** Wire format of the NAT event export. */
+enum cgn_log_format {
+	CGN_LOG_IPFIX = 0,		/**< IPFIX, RFC 7011 / RFC 8158 */
+	CGN_LOG_NETFLOW9,		/**< NetFlow v9, RFC 3954 */
+};
+
 struct cgn_logging_conf {
 	uint32_t ipfix_collector;	/**< 0: off */
 	uint16_t ipfix_port;		/**< default 4739 */
 	uint32_t ipfix_domain;		/**< observation domain id */
+	enum cgn_log_format ipfix_format; /**< wire format, default IPFIX */
 	bool syslog;			/**< port-block events to syslog */
 	bool per_session;		/**< also log each session */
 };

@@ -255,12 +255,20 @@ static const struct conf_field tenant_keys[] = {
 	F_END
 };
 
+static const struct conf_enum log_format_names[] = {
+	{ "ipfix", CGN_LOG_IPFIX },
+	{ "netflow9", CGN_LOG_NETFLOW9 },
+	{ NULL, 0 },
+};
+
 static const struct conf_field ipfix_keys[] = {
 	{ .key = "collector", .parse = conf_parse_endpoint,
 	  .off = offsetof(struct cgn_logging_conf, ipfix_collector),
 	  .aux = offsetof(struct cgn_logging_conf, ipfix_port),
 	  .min = 4739, .required = true },
 	F_UINT("domain", struct cgn_logging_conf, ipfix_domain, 0, UINT32_MAX),
+	F_ENUM("format", struct cgn_logging_conf, ipfix_format,
+	       log_format_names, OPT),
 	F_END
 };
 

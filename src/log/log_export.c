@@ -245,7 +245,8 @@ log_sinks_open(struct cgn_log *lg, const struct cgn_logging_conf *lc)
 			return ret;
 		}
 		lg->sock = ret;
-		log_ipfix_init(&lg->msg, lc->ipfix_domain, LOG_IPFIX_MSG_MAX);
+		log_ipfix_init(&lg->msg, lc->ipfix_format, lc->ipfix_domain,
+			       LOG_IPFIX_MSG_MAX);
 	}
 	if (lc->syslog) {
 		ret = log_syslog_open(&lg->sl,
@@ -313,7 +314,9 @@ cgn_log_create(const struct cgn_config *conf, int64_t epoch_offset_ms)
 	if (ret < 0)
 		goto fail;
 	LOG_LOG(INFO, "logging NAT events:%s%s%s",
-		lg->sock >= 0 ? " ipfix" : "", lg->syslog ? " syslog" : "",
+		lg->sock < 0 ? "" :
+		conf->logging.ipfix_format == CGN_LOG_NETFLOW9 ? " netflow9" :
+		" ipfix", lg->syslog ? " syslog" : "",
 		conf->logging.per_session ? " (per session)" : "");
 	return lg;
 fail:

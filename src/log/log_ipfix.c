@@ -3,9 +3,10 @@
  */
 
 /*
- * IPFIX messages (RFC 7011) carrying NAT events with the information
- * elements of RFC 8158. Pure encoding into a caller's buffer: the exporter
- * (log_export.c) decides when to send and when templates are due.
+ * IPFIX (RFC 7011) or NetFlow v9 (RFC 3954) messages carrying NAT events
+ * with the information elements of RFC 8158. Pure encoding into a
+ * caller's buffer: the exporter (log_export.c) decides when to send and
+ * when templates are due.
  *
  * Each template is a table of (element, length, nat_event member): one
  * encoder walks it for the template record and for every data record, so
@@ -35,6 +36,8 @@
 #define IE_OBS_TIME_MS		323	/* observationTimeMilliseconds */
 #define IE_PORT_RANGE_START	361	/* portRangeStart */
 #define IE_PORT_RANGE_END	362	/* portRangeEnd */
+#define IE_PORT_RANGE_STEP	363	/* portRangeStepSize */
+#define IE_PORT_RANGE_NUM	364	/* portRangeNumPorts */
 #define IE_NAT_POOL_ID		283	/* natPoolId */
 #define IE_NAT_QUOTA_EVENT	466	/* natQuotaExceededEvent */
 #define IE_MAX_SESSIONS		471	/* maxSessionEntries */
@@ -45,8 +48,8 @@
 struct log_ipfix_field {
 	uint16_t ie;
 	uint8_t len;		/**< bytes on the wire */
-	uint8_t src_size;	/**< bytes of the event member, 0: from the
-				 * event type (natEvent, natQuotaExceededEvent) */
+	uint8_t src_size;	/**< bytes of the event member, 0: computed
+				 * (see log_field_value) */
 	uint16_t src_off;	/**< offset of that member */
 };
 
@@ -55,6 +58,7 @@ struct log_ipfix_field {
 	  offsetof(struct nat_event, member) }
 #define LOG_F_NAT_EVENT { IE_NAT_EVENT, 1, 0, 0 }
 #define LOG_F_QUOTA_EVENT { IE_NAT_QUOTA_EVENT, 4, 0, 0 }
+#define LOG_F_COMPUTED(ie, len) { (ie), (len), 0, 0 }
 /* What every record starts with. */
 #define LOG_F_HEAD \
 	LOG_F(IE_OBS_TIME_MS, 8, time_ms), \
@@ -78,13 +82,19 @@ static const struct log_ipfix_field log_f_session[] = {
 	LOG_F(IE_POST_NAPT_DST_PORT, 2, rem_port),
 };
 
-/* RFC 8158 port block allocation/de-allocation. */
+/*
+ * RFC 8158 port block allocation/de-allocation, with all four port range
+ * elements it lists: a block is contiguous (step 1), and collectors that
+ * show the block's size read it from portRangeNumPorts.
+ */
 static const struct log_ipfix_field log_f_block[] = {
 	LOG_F_HEAD,
 	LOG_F(IE_SRC_IPV4, 4, int_addr),
 	LOG_F(IE_POST_NAT_SRC_IPV4, 4, ext_addr),
 	LOG_F(IE_PORT_RANGE_START, 2, port_first),
 	LOG_F(IE_PORT_RANGE_END, 2, port_last),
+	LOG_F_COMPUTED(IE_PORT_RANGE_STEP, 2),
+	LOG_F_COMPUTED(IE_PORT_RANGE_NUM, 2),
 };
 
 /*
@@ -186,14 +196,30 @@ log_field_value(const struct log_ipfix_field *f, const struct nat_event *ev,
 		memcpy(&u64, p, sizeof(u64));
 		return u64;
 	default:
-		return f->ie == IE_NAT_EVENT ? d->nat_event : d->quota;
+		break;
+	}
+	switch (f->ie) {
+	case IE_NAT_EVENT:
+		return d->nat_event;
+	case IE_NAT_QUOTA_EVENT:
+		return d->quota;
+	case IE_PORT_RANGE_STEP:
+		return 1;
+	case IE_PORT_RANGE_NUM:
+		return (uint64_t)ev->port_last - ev->port_first + 1;
+	default:
+		return 0;
 	}
 }
 
 void
-log_ipfix_init(struct log_ipfix *x, uint32_t domain, uint16_t cap)
+log_ipfix_init(struct log_ipfix *x, enum cgn_log_format format,
+	       uint32_t domain, uint16_t cap)
 {
 	memset(x, 0, sizeof(*x));
+	x->format = (uint8_t)format;
+	x->hdr_len = format == CGN_LOG_NETFLOW9 ? LOG_NF9_MSG_HDR :
+						  LOG_IPFIX_MSG_HDR;
 	x->domain = domain;
 	x->cap = (uint16_t)RTE_MIN(cap, (uint16_t)sizeof(x->buf));
 }
@@ -224,7 +250,8 @@ log_ipfix_put_templates(struct log_ipfix *x)
 {
 	unsigned int s, i;
 
-	log_put(x, LOG_IPFIX_TEMPLATE_SET, 2);
+	log_put(x, x->format == CGN_LOG_NETFLOW9 ? LOG_NF9_TEMPLATE_SET :
+						   LOG_IPFIX_TEMPLATE_SET, 2);
 	log_put(x, log_ipfix_templates_len(), 2);
 	for (s = 0; s < LOG_SHAPE_MAX; s++) {
 		log_put(x, LOG_IPFIX_TMPL_ID(s), 2);
@@ -239,7 +266,7 @@ log_ipfix_put_templates(struct log_ipfix *x)
 int
 log_ipfix_begin(struct log_ipfix *x, bool templates)
 {
-	uint16_t need = LOG_IPFIX_MSG_HDR +
+	uint16_t need = x->hdr_len +
 			(templates ? log_ipfix_templates_len() : 0);
 
 	if (x->len != 0)
@@ -247,12 +274,15 @@ log_ipfix_begin(struct log_ipfix *x, bool templates)
 	if (need > x->cap)
 		return -ENOSPC;
 	/* the header is written by log_ipfix_finish */
-	memset(x->buf, 0, LOG_IPFIX_MSG_HDR);
-	x->len = LOG_IPFIX_MSG_HDR;
+	memset(x->buf, 0, x->hdr_len);
+	x->len = x->hdr_len;
 	x->set_off = 0;
 	x->nrec = 0;
-	if (templates)
+	x->ntmpl = 0;
+	if (templates) {
 		log_ipfix_put_templates(x);
+		x->ntmpl = LOG_SHAPE_MAX;
+	}
 	return 0;
 }
 
@@ -303,23 +333,58 @@ log_ipfix_add(struct log_ipfix *x, const struct nat_event *ev)
 	return 0;
 }
 
-uint16_t
-log_ipfix_finish(struct log_ipfix *x, uint32_t export_sec)
+/*
+ * NetFlow v9 header: version, records in this packet (templates count),
+ * sysUptime in ms (here: since the first message; every record carries
+ * its absolute time), Unix seconds, this packet's sequence number (every
+ * packet counts, RFC 3954 section 5.1), source id.
+ */
+static void
+log_nf9_header(struct log_ipfix *x, uint32_t export_sec)
 {
-	uint16_t n = x->len;
+	if (!x->started) {
+		x->started = true;
+		x->start_sec = export_sec;
+	}
+	log_wr(x->buf, LOG_NF9_VERSION, 2);
+	log_wr(x->buf + 2, x->nrec + x->ntmpl, 2);
+	log_wr(x->buf + 4, (uint64_t)(export_sec - x->start_sec) * 1000, 4);
+	log_wr(x->buf + 8, export_sec, 4);
+	log_wr(x->buf + 12, x->seq, 4);
+	log_wr(x->buf + 16, x->domain, 4);
+	x->seq++;
+}
 
-	if (n == 0)
-		return 0;
-	log_ipfix_close_set(x);
-	n = x->len;
+/*
+ * IPFIX header: version, length, export time, data records sent before
+ * this message (templates do not count, RFC 7011 section 3.1), domain.
+ */
+static void
+log_ipfix_header(struct log_ipfix *x, uint32_t export_sec)
+{
 	log_wr(x->buf, LOG_IPFIX_VERSION, 2);
-	log_wr(x->buf + 2, n, 2);
+	log_wr(x->buf + 2, x->len, 2);
 	log_wr(x->buf + 4, export_sec, 4);
-	/* data records sent before this message (templates do not count) */
 	log_wr(x->buf + 8, x->seq, 4);
 	log_wr(x->buf + 12, x->domain, 4);
 	x->seq += x->nrec;
+}
+
+uint16_t
+log_ipfix_finish(struct log_ipfix *x, uint32_t export_sec)
+{
+	uint16_t n;
+
+	if (x->len == 0)
+		return 0;
+	log_ipfix_close_set(x);
+	n = x->len;
+	if (x->format == CGN_LOG_NETFLOW9)
+		log_nf9_header(x, export_sec);
+	else
+		log_ipfix_header(x, export_sec);
 	x->nrec = 0;
+	x->ntmpl = 0;
 	x->len = 0;
 	return n;
 }

@@ -99,12 +99,22 @@ log_event_desc(unsigned int type)
 	return type < NAT_EV_MAX ? &d[type] : NULL;
 }
 
-/* ---- IPFIX (RFC 7011) message encoder, log_ipfix.c ---- */
+/*
+ * ---- IPFIX (RFC 7011) and NetFlow v9 (RFC 3954) message encoder,
+ * log_ipfix.c ----
+ *
+ * Both formats carry the same templates of RFC 8158 elements (NetFlow v9
+ * field types 1-32767 are the IPFIX element ids); they differ only in the
+ * message header, the template set id and what the sequence number counts.
+ */
 
 #define LOG_IPFIX_VERSION	10
 #define LOG_IPFIX_MSG_HDR	16
-#define LOG_IPFIX_SET_HDR	4
 #define LOG_IPFIX_TEMPLATE_SET	2
+#define LOG_NF9_VERSION		9
+#define LOG_NF9_MSG_HDR		20
+#define LOG_NF9_TEMPLATE_SET	0
+#define LOG_IPFIX_SET_HDR	4
 /** Template id of a shape: data set ids are >= 256. */
 #define LOG_IPFIX_TMPL_ID(shape) (256 + (shape))
 /**
@@ -120,19 +130,26 @@ struct log_ipfix {
 	uint16_t len;		/**< bytes in the open message, 0: none open */
 	uint16_t set_off;	/**< the open data set's header, 0: none */
 	uint8_t set_shape;	/**< its shape */
-	uint32_t domain;	/**< observation domain id */
-	uint32_t seq;		/**< records in earlier messages, mod 2^32 */
+	uint8_t format;		/**< enum cgn_log_format */
+	uint16_t hdr_len;	/**< message header bytes of the format */
+	uint32_t domain;	/**< observation domain id (v9: source id) */
+	uint32_t seq;		/**< IPFIX: records in earlier messages;
+				 * v9: earlier messages; mod 2^32 */
 	uint32_t nrec;		/**< data records in the open message */
+	uint32_t ntmpl;		/**< template records in it */
+	uint32_t start_sec;	/**< v9: export time of the first message */
+	bool started;		/**< start_sec is set */
 };
 
-void log_ipfix_init(struct log_ipfix *x, uint32_t domain, uint16_t cap);
+void log_ipfix_init(struct log_ipfix *x, enum cgn_log_format format,
+		    uint32_t domain, uint16_t cap);
 
 /** Bytes of one data record of a shape (no set header, no padding). */
 uint16_t log_ipfix_record_len(enum log_shape shape);
 
 /**
- * Open a message; with @p templates it starts with the template set (both
- * templates). @return 0, -EBUSY when one is open, -ENOSPC when cap is too
+ * Open a message; with @p templates it starts with the template set (every
+ * template). @return 0, -EBUSY when one is open, -ENOSPC when cap is too
  * small for the header and templates.
  */
 int log_ipfix_begin(struct log_ipfix *x, bool templates);
@@ -145,8 +162,8 @@ int log_ipfix_begin(struct log_ipfix *x, bool templates);
 int log_ipfix_add(struct log_ipfix *x, const struct nat_event *ev);
 
 /**
- * Close the open message: pad its last set, write the length, export time
- * and sequence number (RFC 7011 section 3.1). The message is x->buf.
+ * Close the open message: pad its last set, write the header (RFC 7011
+ * section 3.1, RFC 3954 section 5.1). The message is x->buf.
  * @return its length, 0 when none was open.
  */
 uint16_t log_ipfix_finish(struct log_ipfix *x, uint32_t export_sec);

@@ -45,11 +45,11 @@ class Collector:
         self.sock.close()
 
 
-def logging_conf(port=None, syslog=False, per_session=False):
+def logging_conf(port=None, syslog=False, per_session=False, fmt=None):
     text = "logging:\n"
     if port is not None:
-        text += '  ipfix: {collector: "127.0.0.1:%d", domain: %d}\n' % (
-            port, DOMAIN)
+        text += '  ipfix: {collector: "127.0.0.1:%d", domain: %d%s}\n' % (
+            port, DOMAIN, ", format: " + fmt if fmt else "")
     text += "  syslog: %s\n  per_session: %s\n" % (
         str(syslog).lower(), str(per_session).lower())
     return config(nat_extra=SHORT) + text

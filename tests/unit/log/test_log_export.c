@@ -33,8 +33,8 @@
 
 #define DOMAIN 9
 #define T_MS UINT64_C(1764000000000)	/* 2025-11-24T16:00:00Z */
-#define TMPL_MSG_LEN (16 + 236)	/* header, the eight templates */
-#define MSG_WITH_ONE_BLOCK (TMPL_MSG_LEN + 4 + 25 + 3)
+#define TMPL_MSG_LEN (16 + 244)	/* header, the eight templates */
+#define MSG_WITH_ONE_BLOCK (TMPL_MSG_LEN + 4 + 29 + 3)
 
 struct collector {
 	int fd;
@@ -184,9 +184,9 @@ test_split_and_budget(void **state)
 		int len;
 		uint32_t seq;
 	} want[] = {
-		{ TMPL_MSG_LEN + 4 + 30 * 38, 0 },	/* 1396 */
-		{ 16 + 4 + 36 * 38, 30 },		/* 1388 */
-		{ 16 + 4 + 24 * 38, 66 },
+		{ TMPL_MSG_LEN + 4 + 29 * 38 + 2, 0 },	/* 1368, padded */
+		{ 16 + 4 + 36 * 38, 29 },		/* 1388 */
+		{ 16 + 4 + 25 * 38 + 2, 65 },
 	};
 	struct collector c;
 	struct cgn_log *lg;

@@ -33,7 +33,7 @@
  * sessions 260, per subscriber 261, subscribers 262, mappings 263.
  */
 static const uint8_t tmpl_set[] = {
-	0x00, 0x02, 0x00, 0xec,		/* set 2, 236 bytes */
+	0x00, 0x02, 0x00, 0xf4,		/* set 2, 244 bytes */
 	0x01, 0x00, 0x00, 0x0c,		/* template 256, 12 fields */
 	0x01, 0x43, 0x00, 0x08,		/* observationTimeMilliseconds */
 	0x00, 0xea, 0x00, 0x04,		/* ingressVRFID */
@@ -47,7 +47,7 @@ static const uint8_t tmpl_set[] = {
 	0x00, 0xe2, 0x00, 0x04,		/* postNATDestinationIPv4Address */
 	0x00, 0x0b, 0x00, 0x02,		/* destinationTransportPort */
 	0x00, 0xe4, 0x00, 0x02,		/* postNAPTDestinationTransportPort */
-	0x01, 0x01, 0x00, 0x07,		/* template 257, 7 fields */
+	0x01, 0x01, 0x00, 0x09,		/* template 257, 9 fields */
 	0x01, 0x43, 0x00, 0x08,
 	0x00, 0xea, 0x00, 0x04,
 	0x00, 0xe6, 0x00, 0x01,
@@ -55,6 +55,8 @@ static const uint8_t tmpl_set[] = {
 	0x00, 0xe1, 0x00, 0x04,
 	0x01, 0x69, 0x00, 0x02,		/* portRangeStart */
 	0x01, 0x6a, 0x00, 0x02,		/* portRangeEnd */
+	0x01, 0x6b, 0x00, 0x02,		/* portRangeStepSize */
+	0x01, 0x6c, 0x00, 0x02,		/* portRangeNumPorts */
 	0x01, 0x02, 0x00, 0x04,		/* template 258, 4 fields */
 	0x01, 0x43, 0x00, 0x08,
 	0x00, 0xea, 0x00, 0x04,
@@ -103,6 +105,7 @@ static const uint8_t rec_block[] = {
 	0x64, 0x40, 0x00, 0x0a,				/* 100.64.0.10 */
 	0xcb, 0x00, 0x71, 0x05,				/* 203.0.113.5 */
 	0x04, 0x00, 0x04, 0xff,				/* 1024-1279 */
+	0x00, 0x01, 0x01, 0x00,				/* step 1, 256 */
 };
 
 static const uint8_t rec_sess[] = {
@@ -217,7 +220,7 @@ test_template_message(void **state)
 	struct log_ipfix x;
 
 	(void)state;
-	log_ipfix_init(&x, DOMAIN, LOG_IPFIX_MSG_MAX);
+	log_ipfix_init(&x, CGN_LOG_IPFIX, DOMAIN, LOG_IPFIX_MSG_MAX);
 	assert_int_equal(log_ipfix_begin(&x, true), 0);
 	assert_int_equal(log_ipfix_finish(&x, EXPORT_SEC),
 			 16 + sizeof(tmpl_set));
@@ -266,7 +269,7 @@ test_record_each_event(void **state)
 	(void)state;
 	for (i = 0; i < RTE_DIM(rec_cases); i++) {
 		set_len = 4 + rec_cases[i].rec_len + rec_cases[i].pad;
-		log_ipfix_init(&x, DOMAIN, LOG_IPFIX_MSG_MAX);
+		log_ipfix_init(&x, CGN_LOG_IPFIX, DOMAIN, LOG_IPFIX_MSG_MAX);
 		x.seq = 41;
 		ev = ev_of(rec_cases[i].type);
 		assert_int_equal(log_ipfix_begin(&x, false), 0);
@@ -298,22 +301,22 @@ test_sets_follow_shapes(void **state)
 	unsigned int i;
 
 	(void)state;
-	log_ipfix_init(&x, DOMAIN, LOG_IPFIX_MSG_MAX);
+	log_ipfix_init(&x, CGN_LOG_IPFIX, DOMAIN, LOG_IPFIX_MSG_MAX);
 	assert_int_equal(log_ipfix_begin(&x, true), 0);
 	for (i = 0; i < RTE_DIM(order); i++) {
 		ev = ev_of(order[i]);
 		assert_int_equal(log_ipfix_add(&x, &ev), 0);
 	}
-	/* 16 + templates + (4 + 25 + 3) + (4 + 2 * 38) + (4 + 25 + 3) */
-	assert_int_equal(log_ipfix_finish(&x, EXPORT_SEC), 16 + TMPL_LEN + 144);
-	check_header(x.buf, 16 + TMPL_LEN + 144, 0);
+	/* 16 + templates + (4 + 29 + 3) + (4 + 2 * 38) + (4 + 29 + 3) */
+	assert_int_equal(log_ipfix_finish(&x, EXPORT_SEC), 16 + TMPL_LEN + 152);
+	check_header(x.buf, 16 + TMPL_LEN + 152, 0);
 	assert_memory_equal(x.buf + 16, tmpl_set, TMPL_LEN);
-	check_set_header(x.buf + 16 + TMPL_LEN, 257, 32);
-	check_set_header(x.buf + 48 + TMPL_LEN, 256, 80);
-	assert_int_equal(x.buf[48 + TMPL_LEN + 4 + NATEV_OFF], 4);
-	assert_int_equal(x.buf[48 + TMPL_LEN + 4 + 38 + NATEV_OFF], 5);
-	check_set_header(x.buf + 128 + TMPL_LEN, 257, 32);
-	assert_int_equal(x.buf[128 + TMPL_LEN + 4 + NATEV_OFF], 17);
+	check_set_header(x.buf + 16 + TMPL_LEN, 257, 36);
+	check_set_header(x.buf + 52 + TMPL_LEN, 256, 80);
+	assert_int_equal(x.buf[52 + TMPL_LEN + 4 + NATEV_OFF], 4);
+	assert_int_equal(x.buf[52 + TMPL_LEN + 4 + 38 + NATEV_OFF], 5);
+	check_set_header(x.buf + 132 + TMPL_LEN, 257, 36);
+	assert_int_equal(x.buf[132 + TMPL_LEN + 4 + NATEV_OFF], 17);
 	assert_int_equal(x.seq, 4);
 }
 
@@ -326,7 +329,7 @@ test_sequence_numbers(void **state)
 	unsigned int i;
 
 	(void)state;
-	log_ipfix_init(&x, DOMAIN, LOG_IPFIX_MSG_MAX);
+	log_ipfix_init(&x, CGN_LOG_IPFIX, DOMAIN, LOG_IPFIX_MSG_MAX);
 	assert_int_equal(log_ipfix_begin(&x, true), 0);
 	for (i = 0; i < 3; i++)
 		assert_int_equal(log_ipfix_add(&x, &ev), 0);
@@ -356,25 +359,25 @@ test_message_size_limit(void **state)
 
 	(void)state;
 	/* header, templates, one session set padded */
-	log_ipfix_init(&x, DOMAIN, 16 + TMPL_LEN + 44);
+	log_ipfix_init(&x, CGN_LOG_IPFIX, DOMAIN, 16 + TMPL_LEN + 44);
 	assert_int_equal(log_ipfix_begin(&x, true), 0);
 	assert_int_equal(log_ipfix_add(&x, &sess), 0);
 	assert_int_equal(log_ipfix_add(&x, &sess), -ENOSPC);
 	assert_int_equal(log_ipfix_add(&x, &blk), -ENOSPC);
 	assert_int_equal(log_ipfix_finish(&x, EXPORT_SEC), 16 + TMPL_LEN + 44);
 	assert_int_equal(x.seq, 1);
-	log_ipfix_init(&x, DOMAIN, 16 + TMPL_LEN + 43);
+	log_ipfix_init(&x, CGN_LOG_IPFIX, DOMAIN, 16 + TMPL_LEN + 43);
 	assert_int_equal(log_ipfix_begin(&x, true), 0);
 	assert_int_equal(log_ipfix_add(&x, &sess), -ENOSPC);
-	log_ipfix_init(&x, DOMAIN, 16 + TMPL_LEN - 1);
+	log_ipfix_init(&x, CGN_LOG_IPFIX, DOMAIN, 16 + TMPL_LEN - 1);
 	assert_int_equal(log_ipfix_begin(&x, true), -ENOSPC);
 	/* the default limit: full messages stay under it */
-	log_ipfix_init(&x, DOMAIN, LOG_IPFIX_MSG_MAX);
+	log_ipfix_init(&x, CGN_LOG_IPFIX, DOMAIN, LOG_IPFIX_MSG_MAX);
 	assert_int_equal(log_ipfix_begin(&x, true), 0);
 	for (n = 0; log_ipfix_add(&x, &sess) == 0; n++)
 		;
-	/* 16 + 236 + 4 + 30 * 38 == 1396; one more would be 1434 */
-	assert_int_equal(n, 30);
+	/* 16 + 244 + 4 + 29 * 38 == 1366; one more would be 1404 */
+	assert_int_equal(n, 29);
 	assert_true(log_ipfix_finish(&x, EXPORT_SEC) <= LOG_IPFIX_MSG_MAX);
 }
 
@@ -385,7 +388,7 @@ test_errors(void **state)
 	struct log_ipfix x;
 
 	(void)state;
-	log_ipfix_init(&x, DOMAIN, LOG_IPFIX_MSG_MAX);
+	log_ipfix_init(&x, CGN_LOG_IPFIX, DOMAIN, LOG_IPFIX_MSG_MAX);
 	assert_int_equal(log_ipfix_add(&x, &ev), -ENOENT);
 	assert_int_equal(log_ipfix_begin(&x, false), 0);
 	assert_int_equal(log_ipfix_begin(&x, false), -EBUSY);
@@ -398,6 +401,67 @@ test_errors(void **state)
 			 sizeof(rec_sess));
 }
 
+/* NetFlow v9 header: version, records, sysUptime, Unix secs, seq, source. */
+static void
+check_nf9_header(const uint8_t *m, uint16_t count, uint32_t uptime_ms,
+		 uint32_t seq)
+{
+	const uint8_t hdr[20] = {
+		0x00, 0x09, count >> 8, count & 0xff,
+		uptime_ms >> 24, (uptime_ms >> 16) & 0xff,
+		(uptime_ms >> 8) & 0xff, uptime_ms & 0xff,
+		0x69, 0x24, 0x81, 0x00,
+		seq >> 24, (seq >> 16) & 0xff, (seq >> 8) & 0xff, seq & 0xff,
+		0x00, 0x00, 0x00, DOMAIN,
+	};
+
+	assert_memory_equal(m, hdr, sizeof(hdr));
+}
+
+/*
+ * NetFlow v9 (RFC 3954): the same templates and records after a 20-byte
+ * header, in template flowset 0; count is every record of the packet
+ * (templates too) and the sequence counts packets.
+ */
+static void
+test_netflow9(void **state)
+{
+	struct nat_event blk = ev_of(NAT_EV_BLOCK_ALLOC);
+	struct nat_event sess = ev_of(NAT_EV_SESSION_CREATE);
+	uint8_t want[sizeof(rec_block)];
+	struct log_ipfix x;
+
+	(void)state;
+	log_ipfix_init(&x, CGN_LOG_NETFLOW9, DOMAIN, LOG_IPFIX_MSG_MAX);
+	assert_int_equal(log_ipfix_begin(&x, true), 0);
+	assert_int_equal(log_ipfix_add(&x, &blk), 0);
+	assert_int_equal(log_ipfix_add(&x, &sess), 0);
+	assert_int_equal(log_ipfix_add(&x, &sess), 0);
+	/* header, templates, (4 + 29 + 3), (4 + 2 * 38) */
+	assert_int_equal(log_ipfix_finish(&x, EXPORT_SEC), 20 + TMPL_LEN + 116);
+	check_nf9_header(x.buf, 8 + 3, 0, 0);
+	check_set_header(x.buf + 20, 0, TMPL_LEN);
+	assert_memory_equal(x.buf + 24, tmpl_set + 4, TMPL_LEN - 4);
+	check_set_header(x.buf + 20 + TMPL_LEN, 257, 36);
+	memcpy(want, rec_block, sizeof(want));
+	want[NATEV_OFF] = 16;
+	assert_memory_equal(x.buf + 24 + TMPL_LEN, want, sizeof(want));
+	check_set_header(x.buf + 56 + TMPL_LEN, 256, 80);
+	assert_int_equal(x.seq, 1);
+	/* next packet, 2 s later: data only, uptime 2000 ms */
+	assert_int_equal(log_ipfix_begin(&x, false), 0);
+	assert_int_equal(log_ipfix_add(&x, &sess), 0);
+	assert_int_equal(log_ipfix_finish(&x, EXPORT_SEC + 2), 20 + 4 + 40);
+	assert_int_equal(x.buf[2] << 8 | x.buf[3], 1);
+	assert_int_equal((uint32_t)x.buf[4] << 24 | x.buf[5] << 16 |
+			 x.buf[6] << 8 | x.buf[7], 2000);
+	assert_int_equal(x.buf[15], 1);			/* sequence */
+	assert_int_equal(x.seq, 2);
+	/* the header alone still fits the limit check */
+	log_ipfix_init(&x, CGN_LOG_NETFLOW9, DOMAIN, 20 + TMPL_LEN - 1);
+	assert_int_equal(log_ipfix_begin(&x, true), -ENOSPC);
+}
+
 int
 main(void)
 {
@@ -408,6 +472,7 @@ main(void)
 		cmocka_unit_test(test_sequence_numbers),
 		cmocka_unit_test(test_message_size_limit),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_netflow9),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
