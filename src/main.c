@@ -248,8 +248,12 @@ app_run(struct cgn_app *app)
 	ret = cgn_app_init(app);
 	if (ret < 0)
 		return ret;
-	if (!app->replay)
+	if (!app->replay) {
 		cgn_tel_register(app);
+		ret = cgn_metrics_start(app);
+		if (ret < 0)
+			return ret;
+	}
 	ret = cgn_ports_start(app);
 	if (ret < 0)
 		return ret;
@@ -262,6 +266,7 @@ app_run(struct cgn_app *app)
 		ret = cgn_ctl_run(app);
 	app->quit = true;
 	rte_eal_mp_wait_lcore();
+	cgn_metrics_stop(app);	/* it reads the ports' stats: before they close */
 	if (!app->replay)
 		cgn_ctl_print_stats(app, stdout, false);
 	cgn_ports_stop(app);
@@ -339,6 +344,7 @@ main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	ret = app_run(&app);
 out:
+	cgn_metrics_stop(&app);
 	cgn_app_fini(&app);
 	cgn_config_free(app.conf);
 	rte_eal_cleanup();
