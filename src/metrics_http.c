@@ -245,12 +245,8 @@ conn_read(struct cgn_metrics *m, struct met_conn *c, uint64_t now)
 	ssize_t n;
 
 	for (;;) {
-		if (c->req_len == sizeof(c->req)) {
-			send_error_now(c->fd,
-				       "431 Request Header Fields Too Large");
-			conn_close(c);
-			return;
-		}
+		if (c->req_len == sizeof(c->req))
+			break;
 		n = recv(c->fd, c->req + c->req_len,
 			 sizeof(c->req) - c->req_len, MSG_DONTWAIT);
 		if (n == 0) {
@@ -268,7 +264,10 @@ conn_read(struct cgn_metrics *m, struct met_conn *c, uint64_t now)
 		if (head_complete(c))
 			break;
 	}
-	handle_request(m, c);
+	if (!head_complete(c))		/* the buffer is full */
+		answer_error(&c->out, "431 Request Header Fields Too Large", "");
+	else
+		handle_request(m, c);
 	if (c->out.oom) {
 		conn_close(c);
 		return;
