@@ -167,6 +167,9 @@ def test_prometheus_scrapes_what_telemetry_says(lab, prom):
     for key in ("rx_packets", "rx_bytes", "tx_packets", "tx_bytes"):
         agree('cgnat_interface_%s_total{interface="sub",role="inside"}' % key,
               lambda: telemetry("/cgnat/interfaces")["sub"][key])
+    for key in ("rx_packets", "tx_packets", "drops"):
+        agree('cgnat_worker_%s_total{worker="0"}' % key,
+              lambda: telemetry("/cgnat/workers")["worker0"][key])
     nat = telemetry("/cgnat/nat")
     assert one("cgnat_port_blocks_capacity") == nat["port_blocks_total"]
     assert one("cgnat_nat_memory_bytes") == nat["memory_bytes"]
