@@ -32,6 +32,7 @@
 
 struct alg_ctx;
 struct cgn_log;
+struct cgn_metrics;
 
 #define CGN_MAX_WORKERS 64
 
@@ -101,6 +102,7 @@ struct cgn_app {
 	struct nat_ctx *nat;
 	struct alg_ctx *alg;
 	struct cgn_log *log;		/**< NAT event export, NULL when off */
+	struct cgn_metrics *metrics;	/**< /metrics server, NULL when off */
 	struct pl_ctx *pl;
 	struct pl_worker *workers[CGN_MAX_WORKERS];
 	unsigned int nb_workers;
@@ -131,8 +133,19 @@ struct cgn_stats {
 	struct nat_stats nat;
 };
 
+/** One worker's counters, summed over interfaces and drop reasons. */
+struct cgn_worker_stats {
+	unsigned int lcore;
+	uint64_t loops;
+	uint64_t rx_pkts;
+	uint64_t tx_pkts;
+	uint64_t drops;
+};
+
 /* control.c */
 void cgn_stats_sum(const struct cgn_app *app, struct cgn_stats *st);
+void cgn_worker_stats_sum(const struct cgn_app *app, unsigned int w,
+			  struct cgn_worker_stats *ws);
 int cgn_ctl_run(struct cgn_app *app);
 void cgn_ctl_print_stats(struct cgn_app *app, FILE *out, bool json);
 
@@ -175,5 +188,16 @@ void cgn_reload_signal(struct cgn_app *app);
 int cgn_reload_tel_register(struct cgn_app *app);
 /** Free what the last answer holds. */
 void cgn_reload_fini(struct cgn_app *app);
+
+/* metrics_http.c */
+/**
+ * Serve Prometheus /metrics on conf->metrics.listen from a control thread
+ * of its own; nothing when the key is absent.
+ * @return 0, or a negative errno (logged, naming the key) when the address
+ *   cannot be bound.
+ */
+int cgn_metrics_start(struct cgn_app *app);
+/** Stop the endpoint and close its sockets; safe when it never started. */
+void cgn_metrics_stop(struct cgn_app *app);
 
 #endif /* CGN_APP_H */

@@ -63,6 +63,26 @@ cgn_stats_sum(const struct cgn_app *app, struct cgn_stats *st)
 	nat_get_stats(app->nat, &st->nat);
 }
 
+void
+cgn_worker_stats_sum(const struct cgn_app *app, unsigned int w,
+		     struct cgn_worker_stats *ws)
+{
+	const struct pl_worker *pw = app->workers[w];
+	unsigned int i;
+
+	memset(ws, 0, sizeof(*ws));
+	if (pw == NULL)
+		return;
+	ws->lcore = pw->lcore;
+	ws->loops = pw->loops;
+	for (i = 0; i < app->nb_ports; i++) {
+		ws->rx_pkts += pw->ifs[i].rx_pkts;
+		ws->tx_pkts += pw->ifs[i].tx_pkts;
+	}
+	for (i = 0; i < CGN_DROP_MAX; i++)
+		ws->drops += pw->drops[i];
+}
+
 int
 cgn_ctl_run(struct cgn_app *app)
 {

@@ -263,6 +263,9 @@ app_run(struct cgn_app *app, const char *conf_text, size_t conf_len)
 			return ret;
 		cgn_tel_register(app);
 		cgn_reload_tel_register(app);
+		ret = cgn_metrics_start(app);
+		if (ret < 0)
+			return ret;
 	}
 	ret = cgn_ports_start(app);
 	if (ret < 0)
@@ -276,6 +279,7 @@ app_run(struct cgn_app *app, const char *conf_text, size_t conf_len)
 		ret = cgn_ctl_run(app);
 	app->quit = true;
 	rte_eal_mp_wait_lcore();
+	cgn_metrics_stop(app);	/* it reads the ports' stats: before they close */
 	if (!app->replay)
 		cgn_ctl_print_stats(app, stdout, false);
 	cgn_ports_stop(app);
@@ -360,6 +364,7 @@ main(int argc, char **argv)
 	signal(SIGHUP, app.replay ? SIG_IGN : on_hup);
 	ret = app_run(&app, conf_text, conf_len);
 out:
+	cgn_metrics_stop(&app);
 	cgn_app_fini(&app);
 	cgn_reload_fini(&app);
 	cgn_config_free(app.conf);

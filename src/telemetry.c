@@ -88,29 +88,23 @@ static int
 tel_workers(const char *cmd __rte_unused, const char *params __rte_unused,
 	    struct rte_tel_data *d)
 {
+	struct cgn_worker_stats ws;
 	char name[32];
-	unsigned int w, i;
+	unsigned int w;
 
 	rte_tel_data_start_dict(d);
 	for (w = 0; w < tel_app->nb_workers; w++) {
-		const struct pl_worker *pw = tel_app->workers[w];
 		struct rte_tel_data *c = rte_tel_data_alloc();
-		uint64_t rx = 0, tx = 0, drops = 0;
 
 		if (c == NULL)
 			return -ENOMEM;
-		for (i = 0; i < tel_app->nb_ports; i++) {
-			rx += pw->ifs[i].rx_pkts;
-			tx += pw->ifs[i].tx_pkts;
-		}
-		for (i = 0; i < CGN_DROP_MAX; i++)
-			drops += pw->drops[i];
+		cgn_worker_stats_sum(tel_app, w, &ws);
 		rte_tel_data_start_dict(c);
-		rte_tel_data_add_dict_u64(c, "lcore", pw->lcore);
-		rte_tel_data_add_dict_u64(c, "loops", pw->loops);
-		rte_tel_data_add_dict_u64(c, "rx_packets", rx);
-		rte_tel_data_add_dict_u64(c, "tx_packets", tx);
-		rte_tel_data_add_dict_u64(c, "drops", drops);
+		rte_tel_data_add_dict_u64(c, "lcore", ws.lcore);
+		rte_tel_data_add_dict_u64(c, "loops", ws.loops);
+		rte_tel_data_add_dict_u64(c, "rx_packets", ws.rx_pkts);
+		rte_tel_data_add_dict_u64(c, "tx_packets", ws.tx_pkts);
+		rte_tel_data_add_dict_u64(c, "drops", ws.drops);
 		snprintf(name, sizeof(name), "worker%u", w);
 		rte_tel_data_add_dict_container(d, name, c, 0);
 	}
