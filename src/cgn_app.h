@@ -75,6 +75,7 @@ struct cgn_app {
 	unsigned int worker_lcores[CGN_MAX_WORKERS];
 	volatile bool quit;
 	bool replay;
+	bool capture;			/**< rte_pdump_init() done (live runs) */
 	struct cgn_replay_opts replay_opts;
 	uint64_t tsc_hz;
 	unsigned int mbufs_baseline;	/**< free mbufs before traffic */

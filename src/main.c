@@ -26,6 +26,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mempool.h>
+#include <rte_pdump.h>
 
 #include "alg/alg.h"
 #include "cgn_app.h"
@@ -212,6 +213,26 @@ check_mbufs(const struct cgn_app *app)
 }
 
 
+/*
+ * Let dpdk-dumpcap and dpdk-pdump, secondary processes started with the
+ * same --file-prefix, capture the ports (docs/operations.md). They can
+ * attach only to a primary whose memory is in hugepage files and whose
+ * config is shared (no --no-huge, --no-shconf or --in-memory).
+ */
+static int
+capture_init(void)
+{
+	if (rte_pdump_init() < 0) {
+		fprintf(stderr, "cannot set up packet capture: %s\n",
+			rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	if (!rte_eal_has_hugepages())
+		printf("packet capture: dpdk-dumpcap and dpdk-pdump cannot "
+		       "attach to an EAL without hugepages (--no-huge)\n");
+	return 0;
+}
+
 static int
 app_run(struct cgn_app *app)
 {
@@ -220,8 +241,13 @@ app_run(struct cgn_app *app)
 	ret = cgn_app_init(app);
 	if (ret < 0)
 		return ret;
-	if (!app->replay)
+	if (!app->replay) {
 		cgn_tel_register(app);
+		ret = capture_init();
+		if (ret < 0)
+			return ret;
+		app->capture = true;
+	}
 	ret = cgn_ports_start(app);
 	if (ret < 0)
 		return ret;
@@ -304,6 +330,8 @@ main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	ret = app_run(&app);
 out:
+	if (app.capture)
+		rte_pdump_uninit();	/* the workers that ran its callbacks are done */
 	cgn_app_fini(&app);
 	cgn_config_free(app.conf);
 	rte_eal_cleanup();

@@ -29,7 +29,7 @@ CONFIG = """
 dataplane:
   workers: 1
   eal: ["--no-huge", "-m", "512", "--no-pci", "--no-shconf",
-        "--no-telemetry", "--file-prefix={prefix}"]
+        "--no-telemetry"]
   mbufs: 4095
 interfaces:
   - name: sub
@@ -94,7 +94,7 @@ class Run:
         conf = os.path.join(self.tmp, "cgnat.yaml")
         with open(conf, "w") as f:
             f.write(CONFIG.format(
-                prefix="cap-pcapdev-%d" % os.getpid(), gw_mac=GATEWAY_MAC,
+                gw_mac=GATEWAY_MAC,
                 mac='    mac: "%s"' % ROUTER_MAC if mac else ""))
         # the devices come from EAL arguments on the command line, named
         # by the config's interfaces[].device
