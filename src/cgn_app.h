@@ -110,6 +110,7 @@ struct cgn_app {
 	struct cgn_reload reload;
 	volatile bool quit;
 	bool replay;
+	bool capture;			/**< rte_pdump_init() done (live runs) */
 	struct cgn_replay_opts replay_opts;
 	uint64_t tsc_hz;
 	unsigned int mbufs_baseline;	/**< free mbufs before traffic */

@@ -27,6 +27,7 @@
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mempool.h>
+#include <rte_pdump.h>
 
 #include "alg/alg.h"
 #include "cgn_app.h"
@@ -249,6 +250,26 @@ check_mbufs(const struct cgn_app *app)
 }
 
 
+/*
+ * Let dpdk-dumpcap and dpdk-pdump, secondary processes started with the
+ * same --file-prefix, capture the ports (docs/operations.md). They can
+ * attach only to a primary whose memory is in hugepage files and whose
+ * config is shared (no --no-huge, --no-shconf or --in-memory).
+ */
+static int
+capture_init(void)
+{
+	if (rte_pdump_init() < 0) {
+		fprintf(stderr, "cannot set up packet capture: %s\n",
+			rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	if (!rte_eal_has_hugepages())
+		printf("packet capture: dpdk-dumpcap and dpdk-pdump cannot "
+		       "attach to an EAL without hugepages (--no-huge)\n");
+	return 0;
+}
+
 static int
 app_run(struct cgn_app *app, const char *conf_text, size_t conf_len)
 {
@@ -266,6 +287,10 @@ app_run(struct cgn_app *app, const char *conf_text, size_t conf_len)
 		ret = cgn_metrics_start(app);
 		if (ret < 0)
 			return ret;
+		ret = capture_init();
+		if (ret < 0)
+			return ret;
+		app->capture = true;
 	}
 	ret = cgn_ports_start(app);
 	if (ret < 0)
@@ -365,6 +390,8 @@ main(int argc, char **argv)
 	ret = app_run(&app, conf_text, conf_len);
 out:
 	cgn_metrics_stop(&app);
+	if (app.capture)
+		rte_pdump_uninit();	/* the workers that ran its callbacks are done */
 	cgn_app_fini(&app);
 	cgn_reload_fini(&app);
 	cgn_config_free(app.conf);

@@ -106,6 +106,48 @@ port_replay_rings(struct cgn_port *p, unsigned int idx, uint16_t *port_id)
 	return 0;
 }
 
+/*
+ * interfaces[].mac: the device takes it as its own where it can (a NIC's
+ * filter, af_packet's and tap's kernel interface, net_null). Devices with
+ * no MAC of their own to change (net_pcap, net_ring: -ENOTSUP) hand up
+ * every frame whatever its destination, so the pipeline, which answers
+ * ARP, checks the destination and sends from p->mac, uses it in software;
+ * promiscuous mode is what makes that true, so a device that cannot be
+ * put in it is refused.
+ */
+static int
+port_set_mac(struct cgn_port *p, unsigned int idx)
+{
+	char buf[RTE_ETHER_ADDR_FMT_SIZE];
+	struct rte_ether_addr mac;
+	int ret;
+
+	memcpy(mac.addr_bytes, p->conf->mac, RTE_ETHER_ADDR_LEN);
+	rte_ether_format_addr(buf, sizeof(buf), &mac);
+	ret = rte_eth_dev_default_mac_addr_set(p->port_id, &mac);
+	if (ret == -ENOTSUP) {
+		ret = rte_eth_promiscuous_get(p->port_id) == 1 ? 0 :
+			rte_eth_promiscuous_enable(p->port_id);
+		if (ret != 0) {
+			fprintf(stderr,
+				"interfaces[%u].mac: device of interface %s cannot "
+				"take MAC %s nor receive every frame (promiscuous "
+				"mode: %s)\n", idx, p->conf->name, buf,
+				rte_strerror(-ret));
+			return -ENOTSUP;
+		}
+		PORT_LOG(NOTICE, "%s: device keeps its own MAC; %s answered "
+			 "and expected in software", p->conf->name, buf);
+	} else if (ret != 0) {
+		fprintf(stderr, "interfaces[%u].mac: device of interface %s "
+			"refused MAC %s: %s\n", idx, p->conf->name, buf,
+			rte_strerror(-ret));
+		return ret;
+	}
+	p->mac = mac;
+	return 0;
+}
+
 static int
 port_configure(struct cgn_app *app, struct cgn_port *p, unsigned int idx)
 {
@@ -159,6 +201,8 @@ port_configure(struct cgn_app *app, struct cgn_port *p, unsigned int idx)
 		if (ret < 0)
 			return ret;
 	}
+	if (p->conf->has_mac)
+		return port_set_mac(p, idx);
 	if (app->replay) {
 		/* Fixed, locally administered: replay output must not vary. */
 		struct rte_ether_addr mac = {
