@@ -68,47 +68,64 @@ refuse_change(const struct cgn_config_change *c, void *arg)
 }
 
 static int
-pool_by_name(const struct cgn_config *c, const char *name)
+pool_named(const struct cgn_config *c, const char *name)
 {
 	unsigned int i;
 
 	for (i = 0; i < c->nb_pools; i++)
-		if (!c->pools[i].retired && strcmp(c->pools[i].name, name) == 0)
+		if (strcmp(c->pools[i].name, name) == 0)
 			return (int)i;
 	return -1;
 }
 
 static int
-tenant_by_name(const struct cgn_config *c, const char *name)
+tenant_named(const struct cgn_config *c, const char *name)
 {
 	unsigned int i;
 
 	for (i = 0; i < c->nb_tenants; i++)
-		if (!c->tenants[i].retired &&
-		    strcmp(c->tenants[i].name, name) == 0)
+		if (strcmp(c->tenants[i].name, name) == 0)
 			return (int)i;
 	return -1;
 }
 
-/* Running pools at their slots (removed ones retired), then new ones. */
+static bool
+pool_same(const struct cgn_pool_conf *a, const struct cgn_pool_conf *b)
+{
+	return a->nb_prefixes == b->nb_prefixes &&
+	       memcmp(a->prefixes, b->prefixes,
+		      a->nb_prefixes * sizeof(a->prefixes[0])) == 0 &&
+	       a->port_min == b->port_min && a->port_max == b->port_max &&
+	       a->block_size == b->block_size && a->mode == b->mode;
+}
+
+/*
+ * Running pools at their slots, then new ones. A removed pool stays,
+ * retired; given back unchanged, it takes its slot again.
+ */
 static void
 align_pools(struct reconcile *rc, const struct cgn_config *run,
 	    const struct cgn_config *next, struct cgn_config *out,
 	    unsigned int slot_of[CGN_MAX_POOLS])
 {
+	bool taken[CGN_MAX_POOLS] = { false };
 	unsigned int i, n = 0;
 	int j;
 
 	for (i = 0; i < run->nb_pools; i++, n++) {
-		j = run->pools[i].retired ? -1 :
-		    pool_by_name(next, run->pools[i].name);
+		j = pool_named(next, run->pools[i].name);
+		if (j >= 0 && run->pools[i].retired &&
+		    !pool_same(&run->pools[i], &next->pools[j]))
+			j = -1;		/* a new pool under an old name */
 		out->pools[n] = j < 0 ? run->pools[i] : next->pools[j];
 		out->pools[n].retired = j < 0;
-		if (j >= 0)
+		if (j >= 0) {
 			slot_of[j] = n;
+			taken[j] = true;
+		}
 	}
 	for (i = 0; i < next->nb_pools; i++) {
-		if (pool_by_name(run, next->pools[i].name) >= 0)
+		if (taken[i])
 			continue;
 		if (n == CGN_MAX_POOLS) {
 			refuse(rc, "pools[%s]: more than %u pools, counting "
@@ -122,19 +139,21 @@ align_pools(struct reconcile *rc, const struct cgn_config *run,
 	out->nb_pools = n;
 }
 
+/* Running tenants at their slots (a removed one retired until it comes
+ * back under its name), then new ones. */
 static void
 align_tenants(struct reconcile *rc, const struct cgn_config *run,
 	      const struct cgn_config *next, struct cgn_config *out,
 	      const unsigned int slot_of[CGN_MAX_POOLS])
 {
+	bool taken[CGN_MAX_TENANTS] = { false };
 	struct cgn_tenant_conf *t;
 	unsigned int i, n = 0;
 	int j;
 
 	for (i = 0; i < run->nb_tenants; i++, n++) {
 		t = &out->tenants[n];
-		j = run->tenants[i].retired ? -1 :
-		    tenant_by_name(next, run->tenants[i].name);
+		j = tenant_named(next, run->tenants[i].name);
 		if (j < 0) {
 			/* kept for its sessions; no subscriber, no ALG */
 			*t = run->tenants[i];
@@ -145,9 +164,10 @@ align_tenants(struct reconcile *rc, const struct cgn_config *run,
 		}
 		*t = next->tenants[j];
 		t->pool = slot_of[next->tenants[j].pool];
+		taken[j] = true;
 	}
 	for (i = 0; i < next->nb_tenants; i++) {
-		if (tenant_by_name(run, next->tenants[i].name) >= 0)
+		if (taken[i])
 			continue;
 		if (n == CGN_MAX_TENANTS) {
 			refuse(rc, "tenants[%s]: more than %u tenants, counting "
@@ -222,10 +242,14 @@ check_deterministic(struct reconcile *rc, const struct cgn_config *run,
 	for (t = 0; t < run->nb_tenants; t++) {
 		a = &run->tenants[t];
 		b = &out->tenants[t];
-		if (a->retired)
-			continue;
 		det_a = run->pools[a->pool].mode == CGN_MAP_DETERMINISTIC;
 		det_b = out->pools[b->pool].mode == CGN_MAP_DETERMINISTIC;
+		if (a->retired && !b->retired && det_b)
+			refuse(rc, "tenants[%s]: cannot join deterministic pool "
+			       "%s while running", b->name,
+			       out->pools[b->pool].name);
+		if (a->retired)
+			continue;
 		if (b->retired && det_a)
 			refuse(rc, "tenants[%s]: cannot be removed from "
 			       "deterministic pool %s while running",

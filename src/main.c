@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -322,7 +323,7 @@ main(int argc, char **argv)
 	struct cgn_app app = { 0 };
 	int i, app_argc = argc, eal_argc, ret;
 	char **app_argv = argv;
-	char *conf_text = NULL;
+	char *conf_text = NULL, conf_abs[PATH_MAX];
 	size_t conf_len = 0;
 
 	if (argc >= 2 && strcmp(argv[1], "--diff") == 0) {
@@ -353,6 +354,10 @@ main(int argc, char **argv)
 		usage(stderr, argv[0]);
 		return 1;
 	}
+	/* a reload reads the file again, wherever the working directory */
+	if (!o.check && !o.replay_on &&
+	    realpath(o.conf_path, conf_abs) != NULL)
+		o.conf_path = conf_abs;
 	app.conf = cgn_config_load_text(o.conf_path, stderr, &conf_text,
 					&conf_len);
 	if (app.conf == NULL)

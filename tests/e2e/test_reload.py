@@ -1,0 +1,293 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright(c) 2026 cgnat authors
+"""Live reload under traffic: ten reloads (SIGHUP and cgnatctl) while a UDP
+stream, a long HTTP download and an FTP transfer run through cgnat; none of
+them may break, lose a packet or change its mapping. Then what a reload
+must refuse, an ALG switched off and on, and the kept versions."""
+
+import hashlib
+import os
+import re
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+
+import pytest
+
+from labutil import (Lab, ns, telemetry, wait_port, INET, SUB, RTR, ROOT,
+                     FILE_PREFIX, FTP_MODES)
+
+CGNATCTL = os.path.join(ROOT, "tools", "cgnatctl", "cgnatctl")
+
+# What each reload changes: only things a running cgnat takes live.
+SECOND_POOL = """
+  - name: business
+    prefixes: [203.0.113.16/28]
+"""
+SECOND_TENANT = """
+  - name: business
+    subscribers: [100.65.0.0/16]
+    pool: business
+    limits: {sessions: 100}
+"""
+
+# The UDP stream: a steady rate of numbered datagrams to an echo server;
+# every echo must come back, all from one external address and port.
+UDP_ECHO = r"""
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("192.0.2.80", 9998))
+while True:
+    data, peer = s.recvfrom(2048)
+    s.sendto(("%s:%d|" % peer).encode() + data, peer)
+"""
+
+UDP_STREAM = r"""
+import socket, sys, time
+n, rate = int(sys.argv[1]), int(sys.argv[2])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("100.64.0.10", 40000))
+s.settimeout(0.001)
+got, peers, t0 = set(), set(), time.time()
+def drain():
+    while True:
+        try:
+            d = s.recv(2048)
+        except (socket.timeout, BlockingIOError):
+            return
+        peer, _, seq = d.partition(b"|")
+        peers.add(peer.decode())
+        got.add(int(seq))
+for i in range(n):
+    s.sendto(b"%d" % i, ("192.0.2.80", 9998))
+    while time.time() < t0 + (i + 1) / rate:
+        drain()
+end = time.time() + 3
+while time.time() < end and len(got) < n:
+    drain()
+print("sent=%d got=%d peers=%s" % (n, len(got), ",".join(sorted(peers))))
+"""
+
+
+def conf_variant(base, i):
+    """The i-th configuration of the run: each differs from the one
+    before in keys a running cgnat takes (limits, timeouts, a tenant and
+    pool added then removed, the TFTP ALG, a refresh flag)."""
+    text = base.replace("    alg_policy: standard\n",
+                        "    alg_policy: standard\n"
+                        "    limits: {sessions: %d}\n" % (4000 + i))
+    if i % 3 == 1:
+        text = text.replace("    block_size: 256\n",
+                            "    block_size: 256\n" + SECOND_POOL)
+        text = text.replace("    limits: {sessions: %d}\n" % (4000 + i),
+                            "    limits: {sessions: %d}\n" % (4000 + i) +
+                            SECOND_TENANT)
+    if i % 2 == 1:
+        text = text.replace("tftp: {enabled: true}", "tftp: {enabled: false}")
+    text += "\nnat:\n" if "nat:\n" not in text else ""
+    text = text.replace("nat:\n", "nat:\n  timeouts: {udp: %d}\n" % (300 + i),
+                        1)
+    return text
+
+
+def ctl(*args, check=True):
+    r = subprocess.run([CGNATCTL, "-f", FILE_PREFIX] + list(args),
+                       capture_output=True, text=True, timeout=60)
+    if check:
+        assert r.returncode == 0, r.stdout + r.stderr
+    return r
+
+
+def sha(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def rlab():
+    lab = Lab(workers=2)
+    versions = os.path.join(lab.tmp, "versions")
+    os.mkdir(versions)
+    with open(lab.conf) as f:
+        base = f.read() + "config_versions: {dir: %s, keep: 50}\n" % versions
+    with open(lab.conf, "w") as f:
+        f.write(base)
+    lab.base = base
+    lab.versions = versions
+    www = tempfile.mkdtemp(prefix="cgn-www-")
+    lab.www = www
+    with open(os.path.join(www, "big.bin"), "wb") as f:
+        f.write(os.urandom(24 * 1024 * 1024))
+    try:
+        lab.start()
+        lab.background(INET, "/usr/bin/python3", "-m", "http.server",
+                       "--bind", "192.0.2.80", "--directory", www, "8080")
+        lab.background(INET, "/usr/bin/python3", "-m", "pyftpdlib", "-i",
+                       "192.0.2.80", "-p", "21", "-d", www)
+        lab.background(INET, "/usr/bin/python3", "-c", UDP_ECHO)
+        wait_port(INET, "192.0.2.80", 8080)
+        wait_port(INET, "192.0.2.80", 21)
+        yield lab
+    finally:
+        lab.teardown()
+
+
+def write_conf(lab, text):
+    tmp = lab.conf + ".new"
+    with open(tmp, "w") as f:
+        f.write(text)
+    os.rename(tmp, lab.conf)
+
+
+def drops(lab):
+    return telemetry("/cgnat/drops")
+
+
+def test_ten_reloads_under_traffic(rlab):
+    lab = rlab
+    before = drops(lab)
+    v0 = telemetry("/cgnat/config")["version"]
+    dl = os.path.join(lab.tmp, "big.http")
+    ftp = os.path.join(lab.tmp, "big.ftp")
+    # about 12 s each at these rates, so every reload lands mid-transfer
+    http = subprocess.Popen(
+        ["ip", "netns", "exec", SUB, "curl", "-sS", "--max-time", "120",
+         "--limit-rate", "2M", "-o", dl, "http://192.0.2.80:8080/big.bin"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    ftpc = subprocess.Popen(
+        ["ip", "netns", "exec", SUB, "curl", "-sS", "--max-time", "120",
+         "--limit-rate", "2M"] + FTP_MODES["active-port"] +
+        ["-o", ftp, "ftp://192.0.2.80/big.bin"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    udp = subprocess.Popen(
+        ["ip", "netns", "exec", SUB, "/usr/bin/python3", "-c", UDP_STREAM,
+         "12000", "1000"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True)
+    time.sleep(1)
+    results = []
+    for i in range(1, 11):
+        write_conf(lab, conf_variant(lab.base, i))
+        if i % 2:
+            lab.proc.send_signal(signal.SIGHUP)
+            deadline = time.time() + 10
+            while telemetry("/cgnat/config")["version"] != v0 + i:
+                assert time.time() < deadline, lab.output()
+                time.sleep(0.05)
+            results.append("applied")
+        else:
+            r = ctl("reload", "--json")
+            results.append(re.search(r'"result": "(\w+)"', r.stdout)
+                           .group(1))
+        time.sleep(0.8)
+    assert results == ["applied"] * 10, results
+    out, _ = http.communicate(timeout=120)
+    assert http.returncode == 0, out
+    out, _ = ftpc.communicate(timeout=120)
+    assert ftpc.returncode == 0, out
+    out, _ = udp.communicate(timeout=60)
+    m = re.match(r"sent=(\d+) got=(\d+) peers=(\S+)", out)
+    assert m, out
+    assert m.group(1) == m.group(2), out          # not one datagram lost
+    assert "," not in m.group(3), out             # one mapping throughout
+    big = sha(os.path.join(lab.www, "big.bin"))
+    assert sha(dl) == big
+    assert sha(ftp) == big
+    after = drops(lab)
+    grew = {k: after[k] - before.get(k, 0) for k in after
+            if after[k] != before.get(k, 0)}
+    # link-layer chatter of the lab's kernels (ARP for others, broadcasts)
+    # is all that may be dropped; no reason a reload could cause
+    assert set(grew) <= {"multicast_or_broadcast", "not_ipv4",
+                         "arp_ignored"}, grew
+    conf = telemetry("/cgnat/config")
+    assert conf["version"] == v0 + 10 and conf["refused"] == 0, conf
+    assert conf["reloads"] == 10, conf
+    audit = [l for l in lab.output().splitlines()
+             if "config reloaded by" in l]
+    assert len(audit) == 10, lab.output()
+    assert any("by signal" in l for l in audit)
+    assert any("by command" in l for l in audit)
+    assert any("tenants[business] (added)" in l for l in audit), audit
+    assert any("tenants[business] (removed)" in l for l in audit), audit
+
+
+def test_versions_kept_and_diffed(rlab):
+    lab = rlab
+    conf = telemetry("/cgnat/config")
+    files = sorted(os.listdir(lab.versions))
+    assert len(files) == conf["version"], files
+    with open(os.path.join(lab.versions, files[-1])) as f:
+        assert f.read() == open(lab.conf).read()
+    r = ctl("config", "diff", str(conf["version"] - 1), str(conf["version"]),
+            check=False)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "~ tenants[residential].limits.sessions: 4009 -> 4010" in r.stdout
+    # what a reload of the file as it stands would change: nothing
+    r = ctl("config", "diff", check=False)
+    assert r.returncode == 0 and r.stdout == "", r.stdout + r.stderr
+
+
+def test_refused_reload_changes_nothing(rlab):
+    lab = rlab
+    before = telemetry("/cgnat/config")
+    good = open(lab.conf).read()
+    try:
+        write_conf(lab, good.replace("workers: 2", "workers: 1")
+                   .replace("sessions: 4010", "sessions: 77"))
+        r = ctl("reload", check=False)
+        assert r.returncode == 1, r.stdout + r.stderr
+        assert "dataplane.workers: takes effect only at a restart" in r.stderr
+        write_conf(lab, good.replace("pool: public", "pool: nowhere", 1))
+        r = ctl("reload", check=False)
+        assert r.returncode == 1
+        assert re.search(r"lab\.yaml:\d+:\d+: tenants\[0\]\.pool: ", r.stderr), \
+            r.stderr
+        lab.proc.send_signal(signal.SIGHUP)
+        time.sleep(1)
+        assert lab.proc.poll() is None
+        after = telemetry("/cgnat/config")
+        assert after["version"] == before["version"]
+        assert after["refused"] == before["refused"] + 3
+        # still translating with what runs
+        r = ns(SUB, "curl", "-sS", "--max-time", "20", "-o", "/dev/null",
+               "http://192.0.2.80:8080/big.bin", capture_output=True)
+        assert r.returncode == 0
+    finally:
+        write_conf(lab, good)
+
+
+def test_alg_switched_off_and_on(rlab):
+    """Active FTP needs the ALG: off, the PORT goes out unrewritten and the
+    server cannot connect back; on again, it works."""
+    lab = rlab
+    good = open(lab.conf).read()
+    out = os.path.join(lab.tmp, "alg.ftp")
+    small = os.path.join(lab.www, "small.bin")
+    with open(small, "wb") as f:
+        f.write(os.urandom(64 * 1024))
+    try:
+        write_conf(lab, good.replace("ftp: {enabled: true",
+                                     "ftp: {enabled: false"))
+        r = ctl("reload")
+        assert "alg_policies[standard].ftp.enabled" in r.stdout
+        n0 = telemetry("/cgnat/alg,residential")["residential/ftp"]
+        r = ns(SUB, "curl", "-sS", "--max-time", "15",
+               *FTP_MODES["active-port"], "-o", out,
+               "ftp://192.0.2.80/small.bin", capture_output=True, text=True)
+        n1 = telemetry("/cgnat/alg,residential")["residential/ftp"]
+        assert r.returncode != 0, "active FTP worked with the ALG off"
+        assert n1["rewritten"] == n0["rewritten"], (n0, n1)
+        write_conf(lab, good)
+        ctl("reload")
+        r = ns(SUB, "curl", "-sS", "--max-time", "30",
+               *FTP_MODES["active-port"], "-o", out,
+               "ftp://192.0.2.80/small.bin", capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        assert sha(out) == sha(small)
+        n2 = telemetry("/cgnat/alg,residential")["residential/ftp"]
+        assert n2["rewritten"] > n1["rewritten"]
+    finally:
+        write_conf(lab, good)
