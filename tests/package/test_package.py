@@ -102,16 +102,6 @@ def run(cmd, **kw):
     return subprocess.run(cmd, **kw)
 
 
-def tree_has_reload():
-    """Does this tree's cgnat catch SIGHUP (live reload merged)?"""
-    for path in glob.glob(os.path.join(ROOT, "src", "**", "*.c"),
-                          recursive=True):
-        with open(path, errors="replace") as f:
-            if re.search(r"\bSIGHUP\b", f.read()):
-                return True
-    return False
-
-
 def unit_lines(text, key):
     return [l.split("=", 1)[1] for l in text.splitlines()
             if l.startswith(key + "=")]
@@ -127,13 +117,8 @@ def check_deb(deb):
             "/usr/share/man/man8/cgnatctl.8.gz",
             "/usr/share/man/man1/pcap-replay.1.gz",
             "/usr/share/man/man1/cgnat-whois.1.gz",
-            CONF, UNIT, "/var/lib/cgnat/versions/",
+            "/usr/sbin/cgnatctl", CONF, UNIT, "/var/lib/cgnat/versions/",
             "/usr/share/doc/cgnat/config.md.gz"]
-    if os.path.isfile(os.path.join(ROOT, "tools/cgnatctl/cgnatctl")):
-        want.append("/usr/sbin/cgnatctl")
-    else:
-        note("tools/cgnatctl/cgnatctl is not in this tree yet: "
-             "/usr/sbin/cgnatctl not expected")
     missing = [w for w in want if w not in names]
     check("the .deb holds binaries, tools, man pages, unit, config",
           not missing, "missing: %s" % missing)
@@ -209,7 +194,8 @@ def check_installed(rootdir):
     r = run(["chroot", rootdir, "dpkg", "--verify", "cgnat"])
     check("dpkg --verify cgnat: every file as packaged",
           r.returncode == 0 and r.stdout.strip() == "", r.stdout)
-    for path, kind in (("/usr/sbin/cgnat", "x"), ("/usr/bin/cgnat-whois", "x"),
+    for path, kind in (("/usr/sbin/cgnat", "x"), ("/usr/sbin/cgnatctl", "x"),
+                       ("/usr/bin/cgnat-whois", "x"),
                        ("/usr/bin/pcap-replay", "x"), (CONF, "f"),
                        (UNIT, "f"), ("/var/lib/cgnat/versions", "d")):
         p = rootdir + path
@@ -337,7 +323,11 @@ def running(c):
         "cgnat)").stdout
 
 
-def service_tests(c, rootdir, reload_ok):
+def service_tests(c, rootdir):
+    for v in glob.glob(rootdir + "/var/lib/cgnat/versions/*"):
+        os.unlink(v)    # a kept root's, from an earlier run
+    for f in ("sample.yaml", "sample.pcap"):
+        shutil.copy(os.path.join(ROOT, "conf", f), rootdir + "/root/")
     write_conf(rootdir, RUN_CONF % {"sessions": 4096})
     t0 = time.time()
     r = c.sh("systemctl start cgnat")
@@ -363,24 +353,48 @@ def service_tests(c, rootdir, reload_ok):
     r = c.sh("systemd-analyze security --no-pager cgnat | tail -1")
     print("    systemd-analyze security: " + r.stdout.strip())
 
+    r = c.sh("cgnatctl show version")
+    check("cgnatctl show version: version 1 from %s" % CONF,
+          r.returncode == 0 and re.search(r"version:\s+1\b", r.stdout) and
+          CONF in r.stdout, r.stdout)
+    check("version 1 kept in /var/lib/cgnat/versions (StateDirectory)",
+          os.path.isfile(rootdir + "/var/lib/cgnat/versions/000001.yaml"))
+    r = c.sh("pcap-replay -c /root/sample.yaml -r /root/sample.pcap "
+             "-w /root/out.pcap")
+    check("installed pcap-replay replays the sample through /usr/sbin/cgnat",
+          r.returncode == 0 and
+          os.path.getsize(rootdir + "/root/out.pcap") > 24, r.stdout)
+
     # Reload by SIGHUP: same process, still active.
-    if reload_ok:
-        write_conf(rootdir, RUN_CONF % {"sessions": 2048})
-        r = c.sh("systemctl reload cgnat")
-        time.sleep(2)
-        check("systemctl reload cgnat: still active, same PID %s" % pid,
-              r.returncode == 0 and c.show("ActiveState") == "active" and
-              c.show("MainPID") == pid, r.stdout + c.show("ActiveState"))
-        write_conf(rootdir, "nat: {max_sessions: two}\n")
-        c.sh("systemctl reload cgnat")
-        time.sleep(2)
-        check("reload of an invalid file: refused, the service runs on",
-              c.show("ActiveState") == "active" and
-              c.show("MainPID") == pid)
-    else:
-        skip("systemctl reload cgnat keeps the process",
-             "this tree's cgnat does not catch SIGHUP yet (live reload "
-             "not merged): SIGHUP would end it")
+    write_conf(rootdir, RUN_CONF % {"sessions": 2048})
+    r = c.sh("systemctl reload cgnat")
+    v2 = wait_for(lambda: re.search(r"version:\s+2\b", c.sh(
+        "cgnatctl show version").stdout))
+    check("systemctl reload cgnat: version 2, still active, same PID %s"
+          % pid, r.returncode == 0 and v2 and
+          c.show("ActiveState") == "active" and c.show("MainPID") == pid,
+          r.stdout + c.show("ActiveState"))
+    j = c.sh("journalctl -u cgnat --no-pager -o cat").stdout
+    check("audit line in the journal: reloaded by signal, the key path",
+          re.search(r"config reloaded by \S+: version 2 from %s; 1 change:"
+                    r" tenants\[0\]\.limits\.sessions" % re.escape(CONF),
+                    j), j[-1500:])
+    r = c.sh("cgnatctl config diff 1 2")
+    check("cgnatctl config diff 1 2 names the change",
+          r.returncode == 1 and "tenants[0].limits.sessions: 4096 -> 2048"
+          in r.stdout, r.stdout)
+    write_conf(rootdir, "nat: {max_sessions: two}\n")
+    c.sh("systemctl reload cgnat")
+    refused = wait_for(lambda: "refused, still version 2" in c.sh(
+        "journalctl -u cgnat --no-pager -o cat -n 20").stdout)
+    check("reload of an invalid file: refused, the service runs on",
+          refused and c.show("ActiveState") == "active" and
+          c.show("MainPID") == pid)
+    write_conf(rootdir, RUN_CONF % {"sessions": 1024})
+    r = c.sh("cgnatctl reload")
+    check("cgnatctl reload: applied version 3, same PID",
+          r.returncode == 0 and "applied version 3" in r.stdout and
+          c.show("MainPID") == pid, r.stdout)
 
     # A bad file stops a (re)start at ExecStartPre, with the file's errors.
     write_conf(rootdir, "nat: {max_sessions: two}\n")
@@ -406,7 +420,7 @@ def service_tests(c, rootdir, reload_ok):
 
 # ---- without systemd: the unit's lines, run by hand ----
 
-def unit_by_hand(rootdir, reload_ok):
+def unit_by_hand(rootdir):
     with open(rootdir + UNIT) as f:
         unit = f.read()
     pre, = unit_lines(unit, "ExecStartPre")
@@ -429,15 +443,11 @@ def unit_by_hand(rootdir, reload_ok):
                          stdout=log, stderr=log, start_new_session=True)
     time.sleep(5)
     check("ExecStart by hand: %s keeps running" % start, p.poll() is None)
-    if reload_ok:
-        # the chroot exec keeps the PID, so it is $MAINPID
-        run(reload_cmd.replace("$MAINPID", str(p.pid)).split())
-        time.sleep(2)
-        check("ExecReload by hand: %s, process survives" % reload_cmd,
-              p.poll() is None)
-    else:
-        skip("ExecReload by hand", "this tree's cgnat does not catch "
-             "SIGHUP yet (live reload not merged)")
+    # the chroot exec keeps the PID, so it is $MAINPID
+    run(reload_cmd.replace("$MAINPID", str(p.pid)).split())
+    time.sleep(2)
+    check("ExecReload by hand: %s, process survives" % reload_cmd,
+          p.poll() is None)
     if p.poll() is None:
         os.kill(p.pid, signal.SIGTERM)
     try:
@@ -472,7 +482,6 @@ def main():
     print("package: " + deb)
     if os.getuid() != 0:
         sys.exit("test_package: needs root (mmdebstrap, chroot, nspawn)")
-    reload_ok = tree_has_reload()
 
     check_deb(deb)
     if a.root:
@@ -509,11 +518,11 @@ def main():
                 note("failed in the container: %s (dpdk.service cannot "
                      "set vm.max_map_count: /proc/sys is read-only in a "
                      "container; cgnat only Wants it)" % " ".join(failed))
-            service_tests(c, rootdir, reload_ok)
+            service_tests(c, rootdir)
         else:
             note("systemd could not boot here (%s): the unit's commands "
                  "are run by hand in the root instead" % state)
-            unit_by_hand(rootdir, reload_ok)
+            unit_by_hand(rootdir)
     finally:
         if c is not None:
             c.shutdown()
