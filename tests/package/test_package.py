@@ -377,11 +377,11 @@ def service_tests(c, rootdir):
     j = c.sh("journalctl -u cgnat --no-pager -o cat").stdout
     check("audit line in the journal: reloaded by signal, the key path",
           re.search(r"config reloaded by \S+: version 2 from %s; 1 change:"
-                    r" tenants\[0\]\.limits\.sessions" % re.escape(CONF),
+                    r" tenants\[residential\]\.limits\.sessions" % re.escape(CONF),
                     j), j[-1500:])
     r = c.sh("cgnatctl config diff 1 2")
     check("cgnatctl config diff 1 2 names the change",
-          r.returncode == 1 and "tenants[0].limits.sessions: 4096 -> 2048"
+          r.returncode == 1 and "~ tenants[residential].limits.sessions: 4096 -> 2048"
           in r.stdout, r.stdout)
     write_conf(rootdir, "nat: {max_sessions: two}\n")
     c.sh("systemctl reload cgnat")
