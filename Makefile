@@ -5,12 +5,13 @@ BUILD      ?= build
 BUILD_ASAN ?= build-asan
 BUILD_FUZZ ?= build-fuzz
 BUILD_BENCH ?= build-release
+BUILD_DEB  ?= build-deb
 FUZZ_SECONDS ?= 300
 SOAK_SECONDS ?= 1800
 
 .PHONY: all setup build build-asan build-fuzz run test unit unit-asan \
 	traffic e2e fuzz fuzz-smoke bench bench-smoke bench-lab soak soak-smoke \
-	clean
+	deb package-test clean
 
 all: build
 
@@ -86,9 +87,18 @@ bench: setup $(BUILD_BENCH)/build.ninja
 bench-lab: build
 	/usr/bin/python3 bench/lab-compare.py $(BUILD)
 
+# The Debian package, built from a copy of the tree into $(BUILD_DEB)/.
+deb: setup
+	sh scripts/build-deb.sh $(BUILD_DEB)
+
+# Builds the package, installs it into a fresh Debian 12 root and runs the
+# service there under systemd (tests/package/).
+package-test: deb
+	/usr/bin/python3 tests/package/test_package.py --deb-dir $(BUILD_DEB)
+
 # Everything `make test` runs, with one summary line at the end.
 test: setup
 	sh tests/run-all.sh
 
 clean:
-	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) $(BUILD_BENCH)
+	rm -rf $(BUILD) $(BUILD_ASAN) $(BUILD_FUZZ) $(BUILD_BENCH) $(BUILD_DEB)

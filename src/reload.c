@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -219,8 +218,8 @@ collect_change(const struct cgn_config_change *c, void *arg)
 }
 
 /*
- * One line per attempt, to syslog (where an operator's audit trail is)
- * and the log: when is syslog's own stamp, how, the version, what.
+ * One line per attempt, in the log and so in syslog (where an operator's
+ * audit trail is): when is syslog's own stamp; how, the version, what.
  */
 static void
 audit(const struct cgn_app *app, enum cgn_reload_how how,
@@ -246,8 +245,7 @@ audit(const struct cgn_app *app, enum cgn_reload_how how,
 		snprintf(line, sizeof(line), "config reload by %s refused, "
 			 "still version %" PRIu32 ": %s", how_names[how],
 			 version, first_err != NULL ? first_err : "");
-	syslog(LOG_DAEMON | (res == CGN_RELOAD_REFUSED ? LOG_WARNING :
-			     LOG_NOTICE), "%s", line);
+	/* EAL writes every log line to syslog too (facility daemon) */
 	if (res == CGN_RELOAD_REFUSED)
 		RELOAD_LOG(WARNING, "%s", line);
 	else
