@@ -312,6 +312,88 @@ test_tftp_end_to_end(void **state)
 	rte_pktmbuf_free(m);
 }
 
+/*
+ * FTP switched off by a live reload while a control connection has a
+ * rewritten PORT behind it: its messages are no longer read, but its
+ * sequence numbers still move by the offset the rewrite made, or the
+ * connection would break.
+ */
+static void
+test_ftp_reload_off(void **state)
+{
+	static const char port_in[] = "PORT 10,0,0,5,156,65\r\n";
+	static const char port2[] = "PORT 10,0,0,5,156,66\r\n";
+	static const char list[] = "LIST\r\n";
+	struct env *e = *state;
+	struct cgn_config off;
+	struct nat_result res;
+	struct rte_mbuf *m;
+	const uint8_t *pl;
+	struct hdr ext;
+	uint32_t cs = 100, ss = 9000;
+	int32_t delta;
+	uint16_t len;
+
+	m = tcp(CLI, 40000, SRV, 21, cs, 0, RTE_TCP_SYN_FLAG, "");
+	assert_int_equal(pipeline(e, NAT_DIR_IN2OUT, m, &res),
+			 NAT_FWD_OUTSIDE);
+	read_hdr(m, &ext);
+	rte_pktmbuf_free(m);
+	m = tcp(SRV, 21, ext.src, ext.sport, ss, cs + 1,
+		RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, "");
+	assert_int_equal(pipeline(e, NAT_DIR_OUT2IN, m, &res), NAT_FWD_INSIDE);
+	rte_pktmbuf_free(m);
+	cs++;
+	ss++;
+	m = tcp(CLI, 40000, SRV, 21, cs, ss, RTE_TCP_ACK_FLAG, port_in);
+	assert_int_equal(pipeline(e, NAT_DIR_IN2OUT, m, &res),
+			 NAT_FWD_OUTSIDE);
+	alg_test_payload(m, &len);
+	delta = (int32_t)(len - (sizeof(port_in) - 1));
+	rte_pktmbuf_free(m);
+	assert_int_not_equal(delta, 0);
+	cs += sizeof(port_in) - 1;
+
+	/* the reload, as the control lcore applies it */
+	off = e->conf;
+	off.alg_policies[0].alg[CGN_ALG_FTP].enabled = false;
+	assert_int_equal(nat_reload(e->nat, &off, stderr), 0);
+	alg_reload(e->alg, &off);
+
+	/* the client's next segment still moves by delta */
+	m = tcp(CLI, 40000, SRV, 21, cs, ss, RTE_TCP_ACK_FLAG, list);
+	assert_int_equal(pipeline(e, NAT_DIR_IN2OUT, m, &res),
+			 NAT_FWD_OUTSIDE);
+	assert_int_equal(alg_test_seq(m), cs + delta);
+	rte_pktmbuf_free(m);
+	cs += sizeof(list) - 1;
+	/* and the server's acknowledgement moves back */
+	m = tcp(SRV, 21, ext.src, ext.sport, ss, cs + delta, RTE_TCP_ACK_FLAG,
+		"150 Here it comes.\r\n");
+	assert_int_equal(pipeline(e, NAT_DIR_OUT2IN, m, &res), NAT_FWD_INSIDE);
+	assert_int_equal(alg_test_ack(m), cs);
+	rte_pktmbuf_free(m);
+	ss += sizeof("150 Here it comes.\r\n") - 1;
+
+	/* a PORT now passes as it is, and opens nothing */
+	m = tcp(CLI, 40000, SRV, 21, cs, ss, RTE_TCP_ACK_FLAG, port2);
+	assert_int_equal(pipeline(e, NAT_DIR_IN2OUT, m, &res),
+			 NAT_FWD_OUTSIDE);
+	pl = alg_test_payload(m, &len);
+	assert_int_equal(len, sizeof(port2) - 1);
+	assert_memory_equal(pl, port2, len);
+	assert_int_equal(alg_test_seq(m), cs + delta);
+	rte_pktmbuf_free(m);
+	assert_int_equal(alg_pinhole_count(e->alg), 1);
+
+	/* a new control connection gets no ALG */
+	m = tcp(CLI, 40001, SRV, 21, 7000, 0, RTE_TCP_SYN_FLAG, "");
+	assert_int_equal(pipeline(e, NAT_DIR_IN2OUT, m, &res),
+			 NAT_FWD_OUTSIDE);
+	assert_int_equal(res.sess->alg, NAT_SESSION_ALG_NONE);
+	rte_pktmbuf_free(m);
+}
+
 int
 main(void)
 {
@@ -321,6 +403,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_parent_death, env_up,
 						env_down),
 		cmocka_unit_test_setup_teardown(test_tftp_end_to_end, env_up,
+						env_down),
+		cmocka_unit_test_setup_teardown(test_ftp_reload_off, env_up,
 						env_down),
 	};
 
