@@ -114,13 +114,31 @@ static int
 nat_sub_recheck(const struct nat_ctx *ctx, struct nat_sub *sub)
 {
 	const struct nat_policy *pol = nat_pol(ctx);
+	unsigned int p;
 	uint32_t t;
+	int ret;
 
 	if (nat_pfx_lookup(&pol->tenant_pfx, sub->addr, &t) != 0)
 		return -ESRCH;
 	if (t != sub->tenant) {
-		if (sub->ext_addr != 0 && pol->tenants[t].pool != sub->pool)
+		p = pol->tenants[t].pool;
+		if (sub->ext_addr != 0 && p != sub->pool)
 			return 0;	/* checked again next time */
+		/* a deterministic address and range are fixed by the pool */
+		if (ctx->pools[p].det && p != sub->pool) {
+			ret = nat_det_map(&pol->conf, t, sub->addr,
+					  &sub->ext_addr, &sub->det_pmin,
+					  &sub->det_pmax);
+			if (ret == 0)
+				ret = nat_pool_addr_index(&pol->conf, p,
+							  sub->ext_addr,
+							  &sub->ext_idx);
+			if (ret != 0) {
+				sub->ext_addr = 0;
+				return ret == -ENOSPC ? -EADDRNOTAVAIL : ret;
+			}
+			sub->pool = (uint8_t)p;
+		}
 		sub->tenant = (uint8_t)t;
 	}
 	sub->gen = pol->gen;

@@ -436,10 +436,56 @@ test_moved_other_pool(void **state)
 	rl_stop(&r);
 }
 
-/* ---- known bugs: run by "test_nat_reload known-bugs", expected to fail ---- */
-
 /* One address with one block of 256 ports: a second subscriber gets none. */
 #define POOL_A1 "  - {name: a, prefixes: [198.51.100.0/32], ports: 1024-1279}\n"
+
+/*
+ * An unused deterministic pool at start gives the NAT spare block
+ * records, so that only the pool of tenant x runs out.
+ */
+#define POOL_E "  - {name: e, prefixes: [198.51.100.20/32], mode: deterministic}\n"
+#define POOL_D "  - {name: d, prefixes: [198.51.100.8/30], mode: deterministic}\n"
+#define T_W TENANT("w", "10.0.9.0/25", "e")
+
+/*
+ * A subscriber record that holds no port follows its address to another
+ * tenant at once. On a deterministic pool (a new one: reconcile allows
+ * that) it must take its RFC 7422 address and range there; it used to
+ * change tenant only, and sent from 0.0.0.0:0 (fixed in nat_sub_recheck).
+ */
+static void
+test_moved_to_new_deterministic(void **state)
+{
+	struct nat_show_sub sn;
+	struct sent s;
+	struct rl r;
+
+	(void)state;
+	rl_start(&r, HEAD "pools:\n" POOL_A1 POOL_E "tenants:\n"
+		 TENANT("x", "10.0.0.0/24", "a") T_W);
+	s = udp_out(&r, IP(10, 0, 0, 4), 5000);
+	assert_int_equal(s.verdict, NAT_FWD_OUTSIDE);
+	s = udp_out(&r, S1, 5000);
+	assert_int_equal(s.drop, CGN_DROP_POOL_EXHAUSTED);
+	/* its record stays until the sweeper comes, with no address */
+	assert_int_equal(nat_show_subscriber(r.e.ctx, S1, &sn), 0);
+	assert_int_equal(sn.ext_addr, 0);
+
+	rl_reload_ok(&r, HEAD "pools:\n" POOL_A1 POOL_E POOL_D "tenants:\n"
+		     TENANT("x", "10.0.1.0/24", "a") T_W
+		     TENANT("z", "10.0.0.0/24", "d"));
+	s = udp_out(&r, S1, 5001);
+	assert_from_pool(&s, Q_FIRST);
+	assert_int_equal(s.tenant, 2);
+	assert_int_equal(nat_show_subscriber(r.e.ctx, S1, &sn), 0);
+	assert_true(sn.deterministic);
+	assert_true(sn.det_pmin >= 1024 && sn.det_pmax > sn.det_pmin);
+	assert_true(s.f.sport >= sn.det_pmin && s.f.sport <= sn.det_pmax);
+	rl_stop(&r);
+}
+
+/* ---- known bugs: run by "test_nat_reload known-bugs", expected to fail ---- */
+
 
 /*
  * KNOWN BUG (nat_ctx.c, nat_blocks_needed): the port block records are
@@ -470,54 +516,6 @@ test_BUG_new_pool_when_full(void **state)
 	rl_stop(&r);
 }
 
-/*
- * An unused deterministic pool at start gives the NAT spare block
- * records, so that only the pool of tenant x runs out.
- */
-#define POOL_E "  - {name: e, prefixes: [198.51.100.20/32], mode: deterministic}\n"
-#define POOL_D "  - {name: d, prefixes: [198.51.100.8/30], mode: deterministic}\n"
-#define T_W TENANT("w", "10.0.9.0/25", "e")
-
-/*
- * KNOWN BUG (nat_sub.c, nat_sub_recheck): a subscriber record that holds
- * no port follows its address to another tenant at once, but only its
- * tenant changes. When that tenant is on a deterministic pool (a new one,
- * which reconcile allows) its RFC 7422 address and port range are never
- * computed (nat_sub_init does that, only at creation) and sub->pool still
- * names the old pool: nat_det_chunk then hands out ports from
- * det_pmin = det_pmax = 0 with ext_addr 0.
- */
-static void
-test_BUG_moved_to_new_deterministic(void **state)
-{
-	struct nat_show_sub sn;
-	struct sent s;
-	struct rl r;
-
-	(void)state;
-	rl_start(&r, HEAD "pools:\n" POOL_A1 POOL_E "tenants:\n"
-		 TENANT("x", "10.0.0.0/24", "a") T_W);
-	s = udp_out(&r, IP(10, 0, 0, 4), 5000);
-	assert_int_equal(s.verdict, NAT_FWD_OUTSIDE);
-	s = udp_out(&r, S1, 5000);
-	assert_int_equal(s.drop, CGN_DROP_POOL_EXHAUSTED);
-	/* its record stays until the sweeper comes, with no address */
-	assert_int_equal(nat_show_subscriber(r.e.ctx, S1, &sn), 0);
-	assert_int_equal(sn.ext_addr, 0);
-
-	rl_reload_ok(&r, HEAD "pools:\n" POOL_A1 POOL_E POOL_D "tenants:\n"
-		     TENANT("x", "10.0.1.0/24", "a") T_W
-		     TENANT("z", "10.0.0.0/24", "d"));
-	s = udp_out(&r, S1, 5001);
-	assert_from_pool(&s, Q_FIRST);
-	assert_int_equal(s.tenant, 2);
-	assert_int_equal(nat_show_subscriber(r.e.ctx, S1, &sn), 0);
-	assert_true(sn.deterministic);
-	assert_true(sn.det_pmin >= 1024 && sn.det_pmax > sn.det_pmin);
-	assert_true(s.f.sport >= sn.det_pmin && s.f.sport <= sn.det_pmax);
-	rl_stop(&r);
-}
-
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_moved_same_pool),
 	cmocka_unit_test(test_tenant_removed),
@@ -525,11 +523,11 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_port_blocks_refused),
 	cmocka_unit_test(test_tenant_moved_pool),
 	cmocka_unit_test(test_moved_other_pool),
+	cmocka_unit_test(test_moved_to_new_deterministic),
 };
 
 static const struct CMUnitTest known_bugs[] = {
 	cmocka_unit_test(test_BUG_new_pool_when_full),
-	cmocka_unit_test(test_BUG_moved_to_new_deterministic),
 };
 
 /* "known-bugs": the tests of bugs not fixed yet (meson: should_fail). */
