@@ -380,6 +380,34 @@ test_reconcile_appended(void **state)
 	cgn_config_free(out);
 }
 
+/* Given back under its name, a removed entry takes its slot again. */
+static void
+test_reconcile_given_back(void **state)
+{
+	static const char full[] = IFACES "pools:\n" POOL_PUB POOL_XTRA
+		POLICIES("true") "tenants:\n" T_RES("1000") T_XTRA T_BIZ;
+	struct cgn_config *run = load_ok(full), *less = load_ok(BASE);
+	struct cgn_config *back = load_ok(full), *mid, *out;
+
+	(void)state;
+	mid = reconcile_ok(run, less);
+	assert_true(mid->tenants[1].retired);
+	assert_true(mid->pools[1].retired);
+	out = reconcile_ok(mid, back);
+	assert_int_equal(out->nb_pools, 2);
+	assert_int_equal(out->nb_tenants, 3);
+	assert_false(out->pools[1].retired);
+	assert_string_equal(out->tenants[1].name, "lab");
+	assert_false(out->tenants[1].retired);
+	assert_int_equal(out->tenants[1].nb_subscribers, 1);
+	assert_int_equal(out->tenants[1].pool, 1);
+	cgn_config_free(out);
+	cgn_config_free(mid);
+	cgn_config_free(run);
+	cgn_config_free(less);
+	cgn_config_free(back);
+}
+
 static void
 test_reconcile_refused_restart(void **state)
 {
@@ -511,6 +539,7 @@ main(void)
 		cmocka_unit_test(test_reconcile_reordered),
 		cmocka_unit_test(test_reconcile_removed),
 		cmocka_unit_test(test_reconcile_appended),
+		cmocka_unit_test(test_reconcile_given_back),
 		cmocka_unit_test(test_reconcile_refused_restart),
 		cmocka_unit_test(test_reconcile_refused_pool_edit),
 		cmocka_unit_test(test_reconcile_refused_retired_overlap),
