@@ -175,6 +175,7 @@ struct cgn_config {
 	uint32_t max_sessions;		/**< default 1048576 */
 	uint32_t max_subscribers;	/**< default 65536 */
 	uint32_t max_fragments;		/**< tracked datagrams, default 4096 */
+	uint32_t max_port_blocks_total;	/**< block records; 0: as the pools */
 	uint32_t fragment_timeout;	/**< s, default 2 */
 	uint32_t port_reuse_delay;	/**< s, default 120 */
 	uint16_t mss_clamp;		/**< 0: off */

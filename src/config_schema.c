@@ -55,9 +55,10 @@ alg_key(unsigned int i)
 #define F_UINT(k, t, m, lo, hi, ...) { .key = k, .parse = conf_parse_uint, \
 	.off = offsetof(t, m), .size = MEMBER_SIZE(t, m), .min = lo, .max = hi, \
 	__VA_ARGS__ }
-#define F_UINT0(k, t, m, lo, hi) { .key = k, .parse = conf_parse_uint, \
-	.off = offsetof(t, m), .size = MEMBER_SIZE(t, m), .min = lo, \
-	.max = hi, .zero_off = true }
+#define F_UINT0(k, t, m, lo, hi, ...) { .key = k, \
+	.parse = conf_parse_uint, .off = offsetof(t, m), \
+	.size = MEMBER_SIZE(t, m), .min = lo, .max = hi, .zero_off = true, \
+	__VA_ARGS__ }
 #define F_BOOL(k, t, m) { .key = k, .parse = conf_parse_bool, \
 	.off = offsetof(t, m) }
 #define F_NAME(t, m) { .key = "name", .parse = conf_parse_name, \
@@ -170,6 +171,8 @@ static const struct conf_field nat_keys[] = {
 			 1, 1u << 24, RESTART),
 	F_UINT("max_fragments", struct cgn_config, max_fragments,
 			 1, 1u << 20, RESTART),
+	F_UINT0("max_port_blocks_total", struct cgn_config,
+		max_port_blocks_total, 1, 1u << 26, RESTART),
 	F_UINT("fragment_timeout", struct cgn_config, fragment_timeout, 1, 60),
 	F_UINT("port_reuse_delay", struct cgn_config, port_reuse_delay,
 	       0, 3600),

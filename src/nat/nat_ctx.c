@@ -395,6 +395,10 @@ nat_blocks_needed(const struct nat_ctx *ctx)
 			n += (uint64_t)pool->nb_addrs * pool->blocks_per_addr;
 	}
 	cap = (uint64_t)conf->max_subscribers * ctx->sub_max_blocks;
+	/* pools added by a reload draw on these records too */
+	if (conf->max_port_blocks_total != 0)
+		return (uint32_t)RTE_MIN((uint64_t)conf->max_port_blocks_total,
+					 cap);
 	return (uint32_t)RTE_MIN(RTE_MIN(n, cap), (uint64_t)1 << 26);
 }
 

@@ -10,6 +10,7 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 
 #include <rte_cycles.h>
@@ -53,6 +54,27 @@ nat_reload_fits(const struct nat_ctx *ctx, const struct cgn_config *conf,
 	return ok;
 }
 
+/*
+ * Block records are sized at start (nat.max_port_blocks_total): a pool
+ * added to relieve a full one hands out blocks only as records free up.
+ */
+static void
+nat_reload_warn_records(const struct nat_ctx *ctx,
+			const struct cgn_config *conf)
+{
+	uint64_t blocks = 0;
+	unsigned int p;
+
+	for (p = 0; p < conf->nb_pools; p++)
+		if (!conf->pools[p].retired)
+			blocks += ctx->pools[p].blocks_total;
+	if (blocks > ctx->max_blocks)
+		NAT_LOG(WARNING, "%u port block records for %" PRIu64 " blocks "
+			"in the pools: new blocks are handed out as others are "
+			"released (nat.max_port_blocks_total, at a restart)",
+			ctx->max_blocks, blocks);
+}
+
 static void
 nat_reload_wait(const struct nat_ctx *ctx)
 {
@@ -90,6 +112,8 @@ nat_reload(struct nat_ctx *ctx, const struct cgn_config *conf, FILE *err)
 		nat_pools_rollback(ctx, slots);
 		return pol == NULL ? ret : -EINVAL;
 	}
+	if (conf->nb_pools > slots)
+		nat_reload_warn_records(ctx, conf);
 	pol->gen = (uint16_t)(old->gen + 1);
 	__atomic_store_n(&ctx->pol, pol, __ATOMIC_RELEASE);
 	nat_reload_wait(ctx);
