@@ -36,6 +36,7 @@ step e2e make e2e
 step soak-smoke make soak-smoke
 step fuzz-smoke make fuzz-smoke
 step bench-smoke make bench-smoke
+step package make package-test
 
 [ -n "$failed_names" ] && echo "failed suites:$failed_names"
 echo "suites: $passed passed, $failed failed"
