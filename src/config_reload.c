@@ -227,6 +227,62 @@ same_subscribers(const struct cgn_tenant_conf *a,
 }
 
 /*
+ * The running slots keep a deterministic pool's tenants in their order,
+ * but the file kept as the version must say the same: a restart (or
+ * cgnat-whois on it) numbers subscribers in the file's order.
+ */
+/* Tenant i of @p c is on pool @p p there, and on pool @p q in @p o. */
+static bool
+det_both(const struct cgn_config *c, unsigned int i, unsigned int p,
+	 const struct cgn_config *o, int q)
+{
+	int j;
+
+	if (c->tenants[i].retired || c->tenants[i].pool != p)
+		return false;
+	j = tenant_named(o, c->tenants[i].name);
+	return j >= 0 && !o->tenants[j].retired &&
+	       o->tenants[j].pool == (unsigned int)q;
+}
+
+static void
+check_det_order(struct reconcile *rc, const struct cgn_config *run,
+		const struct cgn_config *next)
+{
+	unsigned int p, i, j;
+	int q;
+
+	for (p = 0; p < run->nb_pools; p++) {
+		if (run->pools[p].retired ||
+		    run->pools[p].mode != CGN_MAP_DETERMINISTIC)
+			continue;
+		q = pool_named(next, run->pools[p].name);
+		if (q < 0)
+			continue;
+		/* the tenants on the pool in both, in each one's order */
+		for (i = 0, j = 0; ; i++, j++) {
+			while (i < run->nb_tenants &&
+			       !det_both(run, i, p, next, q))
+				i++;
+			while (j < next->nb_tenants &&
+			       !det_both(next, j, (unsigned int)q, run, (int)p))
+				j++;
+			if (i == run->nb_tenants || j == next->nb_tenants)
+				break;
+			if (strcmp(run->tenants[i].name,
+				   next->tenants[j].name) != 0) {
+				refuse(rc, "tenants: the tenants of deterministic "
+				       "pool %s are listed in another order; "
+				       "the RFC 7422 mapping follows that order, "
+				       "so it cannot change while running",
+				       run->pools[p].name);
+				break;
+			}
+		}
+	}
+}
+
+/*
  * An RFC 7422 mapping is computed from the pool's tenants, in order, and
  * their subscriber ranges: any change moves subscribers that hold ports.
  * And a subscriber never pairs across the two kinds of pool.
@@ -294,6 +350,7 @@ cgn_config_reconcile(const struct cgn_config *run,
 	if (rc.nb_err == 0) {
 		check_retired_pools(&rc, out);
 		check_deterministic(&rc, run, out);
+		check_det_order(&rc, run, next);
 	}
 	if (rc.nb_err != 0) {
 		cgn_config_free(out);

@@ -207,6 +207,8 @@ tel_tenant_fill(struct rte_tel_data *c, const struct cgn_config *conf,
 	rte_tel_data_add_dict_u64(c, "sessions", live->sessions);
 	rte_tel_data_add_dict_u64(c, "mappings", live->mappings);
 	rte_tel_data_add_dict_u64(c, "port_blocks", live->port_blocks);
+	/* removed by a reload, kept while what it holds drains */
+	rte_tel_data_add_dict_u64(c, "retired", tc->retired);
 }
 
 /* /cgnat/tenants: every tenant's pool and live figures. */
@@ -381,9 +383,11 @@ tel_subscriber(const char *cmd __rte_unused, const char *params,
 	conf = show_app->conf;
 	rte_tel_data_add_dict_string(d, "tenant",
 				     tel_tenant_name(conf, sub.tenant));
-	if (sub.tenant < conf->nb_tenants)
+	/* the pool its address is from: after a reload maybe not its
+	 * tenant's of today */
+	if (sub.pool < conf->nb_pools)
 		rte_tel_data_add_dict_string(d, "pool",
-			conf->pools[conf->tenants[sub.tenant].pool].name);
+					     conf->pools[sub.pool].name);
 	rte_tel_data_add_dict_string(d, "mode", tel_mode(sub.deterministic));
 	if (sub.ext_addr != 0)
 		tel_ip(sub.ext_addr, ip);

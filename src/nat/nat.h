@@ -393,6 +393,8 @@ struct nat_show_sub {
 	uint32_t addr;			/**< inside address */
 	uint32_t ext_addr;		/**< 0 while it holds no block */
 	uint8_t tenant;
+	uint8_t pool;			/**< ext_addr's (a reload may move */
+					/**< the tenant to another one) */
 	bool deterministic;
 	uint16_t det_pmin;		/**< deterministic range, else 0 */
 	uint16_t det_pmax;

@@ -128,7 +128,8 @@ struct nat_sub {
 	uint8_t pool;		/**< of ext_addr: a reload may move the tenant */
 	uint8_t pad;
 	uint16_t nb_blocks;
-	uint16_t gen;		/**< policy generation tenant was checked at */
+	uint16_t pad2;
+	uint32_t gen;		/**< policy generation tenant was checked at */
 	uint32_t sessions;
 	uint32_t mappings;
 	uint16_t det_pmin;	/**< deterministic range, else 0 */
@@ -259,7 +260,7 @@ struct nat_policy {
 	struct nat_pfx_tab pool_pfx;		/**< pool address -> pool */
 	uint32_t pool_lo;			/**< smallest pool address */
 	uint32_t pool_hi;			/**< largest */
-	uint16_t gen;				/**< bumped by each reload */
+	uint32_t gen;				/**< bumped by each reload */
 };
 
 struct nat_ctx {

@@ -114,7 +114,7 @@ nat_reload(struct nat_ctx *ctx, const struct cgn_config *conf, FILE *err)
 	}
 	if (conf->nb_pools > slots)
 		nat_reload_warn_records(ctx, conf);
-	pol->gen = (uint16_t)(old->gen + 1);
+	pol->gen = old->gen + 1;
 	__atomic_store_n(&ctx->pol, pol, __ATOMIC_RELEASE);
 	nat_reload_wait(ctx);
 	nat_pol_free(old);

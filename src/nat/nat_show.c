@@ -175,6 +175,7 @@ nat_show_subscriber(const struct nat_ctx *ctx, uint32_t addr,
 	out->addr = addr;
 	out->ext_addr = sn.ext_addr;
 	out->tenant = sn.tenant;
+	out->pool = sn.pool;
 	out->deterministic = ctx->pools[sn.pool].det;
 	out->det_pmin = sn.det_pmin;
 	out->det_pmax = sn.det_pmax;

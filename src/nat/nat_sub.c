@@ -35,11 +35,11 @@ nat_sub_find(const struct nat_ctx *ctx, uint32_t addr, uint32_t *idx)
 	return nat_sub_at(ctx, *idx);
 }
 
+/* From one policy: the tenant it was looked up in and its generation. */
 static int
-nat_sub_init(struct nat_ctx *ctx, struct nat_sub *sub, uint32_t addr,
-	     unsigned int tenant)
+nat_sub_init(struct nat_ctx *ctx, const struct nat_policy *pol,
+	     struct nat_sub *sub, uint32_t addr, unsigned int tenant)
 {
-	const struct nat_policy *pol = nat_pol(ctx);
 	const struct nat_tenant *t = &pol->tenants[tenant];
 	int ret;
 
@@ -68,11 +68,13 @@ nat_sub_init(struct nat_ctx *ctx, struct nat_sub *sub, uint32_t addr,
 static struct nat_sub *
 nat_sub_create(struct nat_ctx *ctx, uint32_t addr, uint32_t *idx, int *err)
 {
+	/* one policy for the lookup and the record (and its generation) */
+	const struct nat_policy *pol = nat_pol(ctx);
 	struct nat_sub *sub;
-	int tenant, ret;
+	uint32_t t;
+	int ret;
 
-	tenant = nat_tenant_lookup(ctx, addr);
-	if (tenant < 0) {
+	if (nat_pfx_lookup(&pol->tenant_pfx, addr, &t) != 0) {
 		*err = -ESRCH;
 		return NULL;
 	}
@@ -85,7 +87,7 @@ nat_sub_create(struct nat_ctx *ctx, uint32_t addr, uint32_t *idx, int *err)
 		goto out;
 	}
 	sub = nat_sub_at(ctx, *idx);
-	ret = nat_sub_init(ctx, sub, addr, (unsigned int)tenant);
+	ret = nat_sub_init(ctx, pol, sub, addr, t);
 	if (ret == 0 && rte_hash_add_key_data(ctx->sub_h, &addr,
 					      (void *)(uintptr_t)*idx) < 0)
 		ret = -EUSERS;
@@ -309,6 +311,9 @@ nat_sub_block_add(struct nat_worker *w, struct nat_sub *sub)
 	uint32_t bi;
 	int ret;
 
+	/* a removed pool drains: what it lent stays, nothing more is lent */
+	if (sub->ext_addr != 0 && nat_pol(ctx)->conf.pools[p].retired)
+		return -ENOSPC;
 	if (sub->nb_blocks >= t->max_blocks)
 		return -ENOSPC;
 	if (rte_ring_mc_dequeue_elem(ctx->blk_free, &bi, sizeof(bi)) != 0)

@@ -490,6 +490,17 @@ test_reconcile_refused_deterministic(void **state)
 		       "  - {name: new, subscribers: [100.68.0.0/24], pool: det}\n",
 		       "tenants[new]: cannot join deterministic pool det while "
 		       "running\n");
+	/* the same tenants in another order, with a change beside */
+	expect_refused(IFACES "pools:\n" POOL_PUB POOL_DET POLICIES("true")
+		       "tenants:\n" T_RES("1000") T_DET("100.67.0.0/24")
+		       "  - {name: two, subscribers: [100.68.0.0/24], pool: det}\n",
+		       IFACES "pools:\n" POOL_PUB POOL_DET POLICIES("true")
+		       "tenants:\n" T_RES("2000")
+		       "  - {name: two, subscribers: [100.68.0.0/24], pool: det}\n"
+		       T_DET("100.67.0.0/24"),
+		       "tenants: the tenants of deterministic pool det are "
+		       "listed in another order; the RFC 7422 mapping follows "
+		       "that order, so it cannot change while running\n");
 }
 
 /* A document with tenants t<first>..t<first + n - 1>, one /24 each. */
