@@ -148,6 +148,8 @@ void cgn_stats_sum(const struct cgn_app *app, struct cgn_stats *st);
 void cgn_worker_stats_sum(const struct cgn_app *app, unsigned int w,
 			  struct cgn_worker_stats *ws);
 int cgn_ctl_run(struct cgn_app *app);
+/** Advance the clock and drain the NAT's log (also between reload steps). */
+void cgn_ctl_tick(struct cgn_app *app);
 void cgn_ctl_print_stats(struct cgn_app *app, FILE *out, bool json);
 
 /* replay.c */
@@ -176,6 +178,24 @@ fn ## _locked(const char *cmd, const char *params, struct rte_tel_data *d) \
 int cgn_tel_register(struct cgn_app *app);
 /* telemetry_show.c: the show commands' endpoints, from cgn_tel_register */
 int cgn_tel_show_register(struct cgn_app *app);
+
+/* versions.c */
+/** A version being written: staged before a reload applies, kept after. */
+struct cgn_version_tx {
+	int dirfd;
+	uint32_t version;
+	bool staged;
+	char why[320];			/**< "config_versions.dir: ..." */
+};
+
+/** The newest version kept in @p dir, 0 when none (or no dir). */
+uint32_t cgn_versions_newest(const char *dir);
+/** Write version @p v's text to a temporary file; 0 or -errno (why). */
+int cgn_versions_stage(struct cgn_version_tx *tx, const char *dir,
+		       uint32_t v, const char *text, size_t len);
+/** Put the staged file in place; keep only the newest @p keep. */
+int cgn_versions_commit(struct cgn_version_tx *tx, uint32_t keep);
+void cgn_versions_abort(struct cgn_version_tx *tx);
 
 /* reload.c */
 /** Version the config read at start (its exact @p text) and audit it. */

@@ -10,6 +10,7 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -17,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cgn_config.h"
 #include "config_priv.h"
@@ -72,16 +75,44 @@ cgn_config_load_string(const char *name, const char *text, size_t len,
 	return ld.conf;
 }
 
-/* Whole file in memory, at most CGN_CONF_MAX_SIZE bytes. */
+/* Same file, same size, same modification time: not rewritten meanwhile. */
+static bool
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+	       a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/*
+ * Whole file in memory, at most CGN_CONF_MAX_SIZE bytes. Only a regular
+ * file (a FIFO would block a reload forever), and one that did not change
+ * while it was read: a file rewritten in place may be half written, and
+ * half a valid file can still be valid.
+ */
 static char *
 read_file(const char *path, size_t *len, struct cgn_diag *d)
 {
-	char *buf;
+	struct stat before, after;
+	char *buf = NULL;
+	size_t n = 0;
 	FILE *f;
-	size_t n;
+	int fd;
 
-	f = fopen(path, "rb");
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		cgn_diag_add(d, 0, 0, NULL, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &before) != 0 || !S_ISREG(before.st_mode)) {
+		cgn_diag_add(d, 0, 0, NULL, "not a regular file");
+		close(fd);
+		return NULL;
+	}
+	f = fdopen(fd, "rb");
 	if (f == NULL) {
+		close(fd);
 		cgn_diag_add(d, 0, 0, NULL, "cannot open: %s", strerror(errno));
 		return NULL;
 	}
@@ -97,7 +128,11 @@ read_file(const char *path, size_t *len, struct cgn_diag *d)
 	else if (n > CGN_CONF_MAX_SIZE)
 		cgn_diag_add(d, 0, 0, NULL, "larger than %d bytes",
 			     CGN_CONF_MAX_SIZE);
-	if (ferror(f) || n > CGN_CONF_MAX_SIZE) {
+	else if (fstat(fd, &after) != 0 || !same_file(&before, &after) ||
+		 (off_t)n != after.st_size)
+		cgn_diag_add(d, 0, 0, NULL, "changed while it was read; write "
+			     "it to another name and rename it into place");
+	if (d->count != 0) {
 		free(buf);
 		buf = NULL;
 	}

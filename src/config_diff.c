@@ -19,8 +19,8 @@
 #include "config_priv.h"
 #include "config_schema_priv.h"
 
-/* Longest value printed; longer ones end in "...". */
-#define DIFF_VAL_MAX 2048
+/* Longest value printed (63 EAL arguments fit); longer ends in "...". */
+#define DIFF_VAL_MAX (CGN_MAX_EAL_ARGS * 260)
 
 struct vbuf {
 	char s[DIFF_VAL_MAX];

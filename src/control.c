@@ -83,10 +83,20 @@ cgn_worker_stats_sum(const struct cgn_app *app, unsigned int w,
 		ws->drops += pw->drops[i];
 }
 
+/*
+ * What must not wait, even while a reload reads files: the workers'
+ * clock, and the NAT's event ring (a full one loses log records).
+ */
+void
+cgn_ctl_tick(struct cgn_app *app)
+{
+	app->clock.now_ms = rte_get_tsc_cycles() / (app->tsc_hz / 1000);
+	cgn_log_drain(app->log, app->clock.now_ms, CTL_LOG_BUDGET);
+}
+
 int
 cgn_ctl_run(struct cgn_app *app)
 {
-	uint64_t ms_div = app->tsc_hz / 1000;
 	unsigned int budget;
 
 	budget = app->conf->max_sessions / CTL_SWEEPS_PER_SEC + 1;
@@ -94,12 +104,11 @@ cgn_ctl_run(struct cgn_app *app)
 	       app->nb_workers, app->nb_ports);
 	fflush(stdout);
 	while (!app->quit) {
-		app->clock.now_ms = rte_get_tsc_cycles() / ms_div;
+		cgn_ctl_tick(app);
 		nat_sweep(app->nat, budget);
 		alg_sweep(app->alg, budget);
 		pl_neigh_sweep(app->pl, app->pl->neigh_nb_rec /
 			       CTL_SWEEPS_PER_SEC + 1);
-		cgn_log_drain(app->log, app->clock.now_ms, CTL_LOG_BUDGET);
 		cgn_reload_poll(app);
 		rte_delay_us_sleep(CTL_TICK_US);
 	}

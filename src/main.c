@@ -129,6 +129,22 @@ parse_app_args(int argc, char **argv, struct cgn_opts *o)
 	return 0;
 }
 
+/* @p path made absolute without resolving links; -ENAMETOOLONG. */
+static int
+abs_path(const char *path, char *buf, size_t size)
+{
+	char cwd[PATH_MAX];
+	int n;
+
+	if (path[0] == '/')
+		n = snprintf(buf, size, "%s", path);
+	else if (getcwd(cwd, sizeof(cwd)) == NULL)
+		return -errno;
+	else
+		n = snprintf(buf, size, "%s/%s", cwd, path);
+	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+}
+
 static void
 print_change(const struct cgn_config_change *c, void *arg)
 {
@@ -323,7 +339,7 @@ main(int argc, char **argv)
 	struct cgn_app app = { 0 };
 	int i, app_argc = argc, eal_argc, ret;
 	char **app_argv = argv;
-	char *conf_text = NULL, conf_abs[PATH_MAX];
+	char *conf_text = NULL, conf_abs[sizeof(((struct cgn_config *)0)->path)];
 	size_t conf_len = 0;
 
 	if (argc >= 2 && strcmp(argv[1], "--diff") == 0) {
@@ -354,10 +370,20 @@ main(int argc, char **argv)
 		usage(stderr, argv[0]);
 		return 1;
 	}
-	/* a reload reads the file again, wherever the working directory */
-	if (!o.check && !o.replay_on &&
-	    realpath(o.conf_path, conf_abs) != NULL)
+	/*
+	 * A reload reads the file again by the same name, wherever the
+	 * working directory, and through the same symbolic links (a swapped
+	 * link is how some deployments change the file).
+	 */
+	if (!o.check && !o.replay_on) {
+		if (abs_path(o.conf_path, conf_abs, sizeof(conf_abs)) < 0) {
+			fprintf(stderr, "%s: path too long for a reload (at "
+				"most %zu characters)\n", o.conf_path,
+				sizeof(app.conf->path) - 1);
+			return 1;
+		}
 		o.conf_path = conf_abs;
+	}
 	app.conf = cgn_config_load_text(o.conf_path, stderr, &conf_text,
 					&conf_len);
 	if (app.conf == NULL)

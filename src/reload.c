@@ -12,16 +12,14 @@
  * command /cgnat/reload; both are served here, one at a time.
  */
 
-#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_log.h>
@@ -81,113 +79,6 @@ rl_text_close(struct rl_text *t)
 	t->f = NULL;
 }
 
-/* ---- versions ---- */
-
-static int
-version_path(char *buf, size_t size, const char *dir, uint32_t v)
-{
-	int n = snprintf(buf, size, "%s/%06" PRIu32 ".yaml", dir, v);
-
-	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
-}
-
-/* The number of a version file "NNNNNN.yaml", or 0. */
-static uint32_t
-version_of(const char *name)
-{
-	char *end;
-	unsigned long v;
-
-	if (strlen(name) != 11 || strcmp(name + 6, ".yaml") != 0)
-		return 0;
-	v = strtoul(name, &end, 10);
-	return end == name + 6 && v <= UINT32_MAX ? (uint32_t)v : 0;
-}
-
-/* Highest version kept in dir (0: none); *nb counts them. */
-static uint32_t
-versions_scan(const char *dir, uint32_t *nb, uint32_t below_keep,
-	      bool prune)
-{
-	struct dirent *de;
-	uint32_t max = 0, v;
-	char path[512];
-	DIR *d;
-
-	*nb = 0;
-	d = opendir(dir);
-	if (d == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL) {
-		v = version_of(de->d_name);
-		if (v == 0)
-			continue;
-		if (prune && v < below_keep) {
-			if (version_path(path, sizeof(path), dir, v) == 0)
-				unlink(path);
-			continue;
-		}
-		(*nb)++;
-		max = RTE_MAX(max, v);
-	}
-	closedir(d);
-	return max;
-}
-
-/* Write the text atomically (temporary file, then rename). */
-static int
-version_save(struct cgn_app *app, uint32_t v, const char *text, size_t len)
-{
-	const struct cgn_versions_conf *vc = &app->conf->versions;
-	char path[512], tmp[520];
-	uint32_t nb;
-	ssize_t w;
-	int fd, ret = 0;
-
-	if (vc->dir[0] == '\0')
-		return 0;
-	if (version_path(path, sizeof(path), vc->dir, v) != 0)
-		return -ENAMETOOLONG;
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
-	if (fd < 0)
-		return -errno;
-	while (len > 0) {
-		w = write(fd, text, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			ret = -errno;
-			break;
-		}
-		text += w;
-		len -= (size_t)w;
-	}
-	if (ret == 0 && fsync(fd) != 0)
-		ret = -errno;
-	close(fd);
-	if (ret == 0 && rename(tmp, path) != 0)
-		ret = -errno;
-	if (ret != 0) {
-		unlink(tmp);
-		return ret;
-	}
-	if (v > vc->keep)
-		versions_scan(vc->dir, &nb, v - vc->keep + 1, true);
-	return 0;
-}
-
-/* The first version number: one past the newest kept. */
-static uint32_t
-version_first(const struct cgn_config *conf)
-{
-	uint32_t nb;
-
-	if (conf->versions.dir[0] == '\0')
-		return 1;
-	return versions_scan(conf->versions.dir, &nb, 0, false) + 1;
-}
-
 /* ---- audit ---- */
 
 struct rl_changes {
@@ -218,8 +109,9 @@ collect_change(const struct cgn_config_change *c, void *arg)
 }
 
 /*
- * One line per attempt, in the log and so in syslog (where an operator's
- * audit trail is): when is syslog's own stamp; how, the version, what.
+ * One line per attempt, to syslog (the operator's audit trail: when is
+ * its own stamp; how, the version, what) whatever the log level, and to
+ * the console.
  */
 static void
 audit(const struct cgn_app *app, enum cgn_reload_how how,
@@ -245,11 +137,10 @@ audit(const struct cgn_app *app, enum cgn_reload_how how,
 		snprintf(line, sizeof(line), "config reload by %s refused, "
 			 "still version %" PRIu32 ": %s", how_names[how],
 			 version, first_err != NULL ? first_err : "");
-	/* EAL writes every log line to syslog too (facility daemon) */
-	if (res == CGN_RELOAD_REFUSED)
-		RELOAD_LOG(WARNING, "%s", line);
-	else
-		RELOAD_LOG(NOTICE, "%s", line);
+	syslog(LOG_DAEMON | (res == CGN_RELOAD_REFUSED ? LOG_WARNING :
+			     LOG_NOTICE), "audit: %s", line);
+	printf("reload: %s\n", line);
+	fflush(stdout);
 }
 
 /* ---- the reload ---- */
@@ -283,10 +174,15 @@ first_line(char *text, char *buf, size_t size)
 	return buf;
 }
 
-/* Both the NAT's and the ALG's policies, then the running config. */
+/*
+ * Both the NAT's and the ALG's policies, then the running config and
+ * what telemetry reports of it, all under the write lock.
+ */
 static int
-apply(struct cgn_app *app, struct cgn_config *next, FILE *err)
+apply(struct cgn_app *app, struct cgn_config *next, enum cgn_reload_how how,
+      FILE *err)
 {
+	struct cgn_reload *rl = &app->reload;
 	struct cgn_config *old;
 	unsigned int i, j;
 	int ret;
@@ -305,6 +201,9 @@ apply(struct cgn_app *app, struct cgn_config *next, FILE *err)
 		old = app->conf;
 		app->conf = next;
 		cgn_config_free(old);
+		rl->version++;
+		rl->applied_at = time(NULL);
+		rl->applied_by = how;
 	}
 	rte_rwlock_write_unlock(&app->conf_lock);
 	return ret;
@@ -316,6 +215,7 @@ cgn_reload_run(struct cgn_app *app, enum cgn_reload_how how)
 	struct cgn_reload *rl = &app->reload;
 	struct cgn_config *next = NULL, *out = NULL;
 	struct rl_changes ch = { .nb = 0 };
+	struct cgn_version_tx vtx = { .dirfd = -1 };
 	struct rl_text errs;
 	enum cgn_reload_result res = CGN_RELOAD_REFUSED;
 	char *text = NULL, first[512];
@@ -329,6 +229,7 @@ cgn_reload_run(struct cgn_app *app, enum cgn_reload_how how)
 		return;
 	}
 	next = cgn_config_load_text(app->conf->path, errs.f, &text, &len);
+	cgn_ctl_tick(app);	/* the clock and the NAT's log between steps */
 	if (next == NULL)
 		goto done;
 	cgn_config_diff(app->conf, next, collect_change, &ch);
@@ -341,20 +242,23 @@ cgn_reload_run(struct cgn_app *app, enum cgn_reload_how how)
 		goto done;
 	/* the command-line overrides the running config was started with */
 	out->burst = app->conf->burst;
-	ret = apply(app, out, errs.f);
+	/* no version applied that is not kept: written first, then named */
+	if (cgn_versions_stage(&vtx, out->versions.dir, rl->version + 1, text,
+			       len) != 0) {
+		fprintf(errs.f, "%s\n", vtx.why);
+		cgn_config_free(out);
+		goto done;
+	}
+	cgn_ctl_tick(app);
+	ret = apply(app, out, how, errs.f);
 	if (ret != 0) {
+		cgn_versions_abort(&vtx);
 		cgn_config_free(out);
 		goto done;
 	}
 	res = CGN_RELOAD_APPLIED;
-	rl->version++;
-	rl->applied_at = time(NULL);
-	rl->applied_by = how;
-	ret = version_save(app, rl->version, text, len);
-	if (ret != 0)
-		RELOAD_LOG(ERR, "cannot keep version %" PRIu32 " in %s: %s",
-			   rl->version, app->conf->versions.dir,
-			   strerror(-ret));
+	if (cgn_versions_commit(&vtx, app->conf->versions.keep) != 0)
+		RELOAD_LOG(ERR, "%s", vtx.why);
 done:
 	fflush(errs.f);
 	audit(app, how, res, rl->version, &ch, first_line(errs.buf, first,
@@ -373,19 +277,18 @@ cgn_reload_init(struct cgn_app *app, const char *text, size_t len)
 {
 	struct cgn_reload *rl = &app->reload;
 	struct rl_changes ch = { .nb = 0 };
-	int ret;
+	struct cgn_version_tx vtx;
 
 	pthread_mutex_init(&rl->result_lock, NULL);
-	rl->version = version_first(app->conf);
+	rl->version = cgn_versions_newest(app->conf->versions.dir) + 1;
 	rl->applied_at = time(NULL);
 	rl->applied_by = CGN_RELOAD_START;
-	ret = version_save(app, rl->version, text, len);
-	if (ret != 0) {
-		RELOAD_LOG(ERR, "config_versions.dir: cannot keep version %"
-			   PRIu32 " in %s: %s", rl->version,
-			   app->conf->versions.dir, strerror(-ret));
-		return ret;
-	}
+	/* traffic comes first: a directory that cannot keep it is reported */
+	if (cgn_versions_stage(&vtx, app->conf->versions.dir, rl->version,
+			       text, len) != 0 ||
+	    cgn_versions_commit(&vtx, app->conf->versions.keep) != 0)
+		RELOAD_LOG(ERR, "%s; running without keeping version %" PRIu32,
+			   vtx.why, rl->version);
 	audit(app, CGN_RELOAD_START, CGN_RELOAD_APPLIED, rl->version, &ch,
 	      NULL);
 	return 0;

@@ -13,9 +13,12 @@
 #include <setjmp.h>
 #include <inttypes.h>
 #include <stdint.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -593,7 +596,16 @@ test_missing_file(void **state)
 	err = open_memstream(&errors, &size);
 	assert_null(cgn_config_load("/", err));
 	fclose(err);
-	assert_string_equal(errors, "/: cannot read: Is a directory\n");
+	assert_string_equal(errors, "/: not a regular file\n");
+	free(errors);
+	/* a FIFO would block a reload until someone writes to it */
+	assert_int_equal(mkfifo("test_config.fifo", 0600) == 0 ||
+			 errno == EEXIST, 1);
+	err = open_memstream(&errors, &size);
+	assert_null(cgn_config_load("test_config.fifo", err));
+	fclose(err);
+	assert_string_equal(errors, "test_config.fifo: not a regular file\n");
+	unlink("test_config.fifo");
 	free(errors);
 	/* Without an error stream it still fails cleanly. */
 	assert_null(cgn_config_load_string(NAME, "a: 1\n", 5, NULL));
