@@ -423,6 +423,11 @@ out:
 	cgn_metrics_stop(&app);
 	if (app.capture)
 		rte_pdump_uninit();	/* the workers that ran its callbacks are done */
+	/*
+	 * Telemetry threads outlive us: from here every /cgnat command waits
+	 * at conf_lock (never released) instead of reading what is freed.
+	 */
+	rte_rwlock_write_lock(&app.conf_lock);
 	cgn_app_fini(&app);
 	cgn_reload_fini(&app);
 	cgn_config_free(app.conf);

@@ -166,6 +166,9 @@ tel_alg(const char *cmd __rte_unused, const char *params,
 }
 
 CGN_TEL_LOCKED(tel_interfaces, tel_app)
+CGN_TEL_LOCKED(tel_workers, tel_app)
+CGN_TEL_LOCKED(tel_drops, tel_app)
+CGN_TEL_LOCKED(tel_nat, tel_app)
 CGN_TEL_LOCKED(tel_alg, tel_app)
 
 int
@@ -174,11 +177,11 @@ cgn_tel_register(struct cgn_app *app)
 	tel_app = app;
 	rte_telemetry_register_cmd("/cgnat/interfaces", tel_interfaces_locked,
 		"Per-interface packet counters. Parameter: interface name (optional)");
-	rte_telemetry_register_cmd("/cgnat/workers", tel_workers,
+	rte_telemetry_register_cmd("/cgnat/workers", tel_workers_locked,
 		"Per-worker loop and packet counters");
-	rte_telemetry_register_cmd("/cgnat/drops", tel_drops,
+	rte_telemetry_register_cmd("/cgnat/drops", tel_drops_locked,
 		"Dropped packets by reason, all workers");
-	rte_telemetry_register_cmd("/cgnat/nat", tel_nat,
+	rte_telemetry_register_cmd("/cgnat/nat", tel_nat_locked,
 		"NAT table occupancy: sessions, mappings, subscribers, port blocks");
 	rte_telemetry_register_cmd("/cgnat/alg", tel_alg_locked,
 		"ALG counters per tenant and ALG. Parameter: tenant name (optional)");
