@@ -107,13 +107,13 @@ vn_scan(int dirfd, uint32_t below)
 uint32_t
 cgn_versions_newest(const char *dir)
 {
-	char why[64];
+	struct cgn_version_tx tx;	/* only for its message buffer */
 	uint32_t v;
 	int fd;
 
 	if (dir[0] == '\0')
 		return 0;
-	fd = vn_dir_open(dir, why, sizeof(why));
+	fd = vn_dir_open(dir, tx.why, sizeof(tx.why));
 	if (fd < 0)
 		return 0;
 	v = vn_scan(fd, 0);
