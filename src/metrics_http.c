@@ -148,38 +148,53 @@ answer_metrics(struct cgn_metrics *m, struct met_buf *out, bool head)
  * The request line "METHOD SP TARGET SP HTTP/1.x"; headers are read and
  * ignored. Only the line's own bytes are examined.
  */
-static void
-handle_request(struct cgn_metrics *m, struct met_conn *c)
+enum met_req
+met_request_parse(const char *p, size_t len)
 {
-	const char *p = c->req, *end, *sp1, *sp2, *q;
+	const char *end, *sp1, *sp2, *q;
 	size_t mlen, tlen;
 
-	end = memchr(p, '\n', c->req_len);
+	end = memchr(p, '\n', len);
 	if (end != NULL && end > p && end[-1] == '\r')
 		end--;
 	sp1 = end != NULL ? memchr(p, ' ', (size_t)(end - p)) : NULL;
 	sp2 = sp1 != NULL ? memchr(sp1 + 1, ' ', (size_t)(end - sp1 - 1)) :
 		NULL;
 	if (sp2 == NULL || (size_t)(end - sp2 - 1) != 8 ||
-	    memcmp(sp2 + 1, "HTTP/1.", 7) != 0) {
-		answer_error(&c->out, "400 Bad Request", "");
-		return;
-	}
+	    memcmp(sp2 + 1, "HTTP/1.", 7) != 0)
+		return MET_REQ_BAD;
 	mlen = (size_t)(sp1 - p);
 	if (!(mlen == 3 && memcmp(p, "GET", 3) == 0) &&
-	    !(mlen == 4 && memcmp(p, "HEAD", 4) == 0)) {
-		answer_error(&c->out, "405 Method Not Allowed",
-			     "Allow: GET, HEAD\r\n");
-		return;
-	}
+	    !(mlen == 4 && memcmp(p, "HEAD", 4) == 0))
+		return MET_REQ_METHOD;
 	/* the path without its query */
 	q = memchr(sp1 + 1, '?', (size_t)(sp2 - sp1 - 1));
 	tlen = (size_t)((q != NULL ? q : sp2) - (sp1 + 1));
-	if (tlen != 8 || memcmp(sp1 + 1, "/metrics", 8) != 0) {
+	if (tlen != 8 || memcmp(sp1 + 1, "/metrics", 8) != 0)
+		return MET_REQ_NOT_FOUND;
+	return mlen == 4 ? MET_REQ_HEAD : MET_REQ_GET;
+}
+
+static void
+handle_request(struct cgn_metrics *m, struct met_conn *c)
+{
+	enum met_req r = met_request_parse(c->req, c->req_len);
+
+	switch (r) {
+	case MET_REQ_BAD:
+		answer_error(&c->out, "400 Bad Request", "");
+		break;
+	case MET_REQ_METHOD:
+		answer_error(&c->out, "405 Method Not Allowed",
+			     "Allow: GET, HEAD\r\n");
+		break;
+	case MET_REQ_NOT_FOUND:
 		answer_error(&c->out, "404 Not Found", "");
-		return;
+		break;
+	default:
+		answer_metrics(m, &c->out, r == MET_REQ_HEAD);
+		break;
 	}
-	answer_metrics(m, &c->out, mlen == 4);
 }
 
 /* The end of the request head, "\r\n\r\n" (or bare "\n\n") in req. */

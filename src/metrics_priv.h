@@ -38,4 +38,19 @@ void met_buf_free(struct met_buf *b);
  */
 int met_render(struct cgn_app *app, struct met_buf *b);
 
+/** What a request line asks for. */
+enum met_req {
+	MET_REQ_BAD = 0,		/**< not "METHOD SP TARGET SP HTTP/1.x" */
+	MET_REQ_METHOD,			/**< a method other than GET, HEAD */
+	MET_REQ_NOT_FOUND,		/**< a path other than /metrics */
+	MET_REQ_GET,
+	MET_REQ_HEAD,
+};
+
+/**
+ * Classify the first line of @p len request bytes (headers ignored);
+ * reads nothing past @p len.
+ */
+enum met_req met_request_parse(const char *req, size_t len);
+
 #endif /* CGN_METRICS_PRIV_H */

@@ -15,7 +15,9 @@
  *            mapping), bits 4-7: TCP flags selector
  *   byte 1-2 signed offset from the direction's next sequence number
  *   byte 3   payload length (capped by what is left)
- *   byte 4   bit 0: leave only 3 bytes of tailroom
+ *   byte 4   bit 0: leave only 3 bytes of tailroom, bit 1: switch every
+ *            ALG off (or back on) by a live reload before the packet, as
+ *            an operator may mid-stream
  *   then the payload
  *
  * After each packet: IPv4 and L4 checksums valid, total length equal to
@@ -46,6 +48,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct cgn_clock clock_;
 static struct cgn_config conf;
+static struct cgn_config conf_off;	/* the same, every ALG switched off */
+static bool algs_off;
 static struct nat_ctx *nat;
 static struct alg_ctx *alg;
 static struct nat_worker nw;
@@ -68,6 +72,10 @@ setup(void)
 		return -1;
 	clock_.now_ms = 1000000;
 	alg_test_config(&conf, 256, 8, 64);
+	conf_off = conf;
+	for (unsigned int t = 0; t < conf_off.nb_alg_policies; t++)
+		for (unsigned int a = 0; a < CGN_ALG_COUNT; a++)
+			conf_off.alg_policies[t].alg[a].enabled = false;
 	nat = fake_nat_create(&clock_);
 	alg = alg_create(&conf, nat, alg_test_qsbr(), &clock_);
 	nw.ctx = nat;
@@ -192,6 +200,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		len = RTE_MIN((uint16_t)data[3], (uint16_t)(size - 5));
 		i = c & 1;
 		kind = (c >> 1) & 3;
+		if (data[4] & 2) {
+			algs_off = !algs_off;
+			alg_reload(alg, algs_off ? &conf_off : &conf);
+		}
 		if (kind == 1) {
 			m = i ? alg_test_udp(SRV, 3445, CLI, 40001, data + 5,
 					     len)
@@ -210,6 +222,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size -= 5 + len;
 	}
 
+	if (algs_off) {
+		algs_off = false;
+		alg_reload(alg, &conf);
+	}
 	/* Data connections the pinholes admitted, then every session dies. */
 	m = alg_test_tcp(SRV, 20, PUB, 40000, 1, 0, RTE_TCP_SYN_FLAG, "", 0,
 			 -1);
