@@ -78,6 +78,15 @@ enum cgn_drop {
 /** Name of a drop reason, as shown in telemetry and summaries. */
 const char *cgn_drop_name(enum cgn_drop reason);
 
+struct rte_rcu_qsbr;
+
+/**
+ * Return once every reader registered with @p qs (NULL: none) has passed
+ * a quiescent state since the call: what a reload unpublished may then
+ * be freed. Sleeps between checks, for the control lcore.
+ */
+void cgn_rcu_wait(struct rte_rcu_qsbr *qs);
+
 /**
  * Time for the dataplane. The control lcore advances it from the TSC; the
  * replay driver sets it from capture timestamps so tests are deterministic.

@@ -2,7 +2,13 @@
  * Copyright(c) 2026 cgnat authors
  */
 
+#include <rte_cycles.h>
+#include <rte_rcu_qsbr.h>
+
 #include "cgn_common.h"
+
+/* Between checks while waiting for the workers. */
+#define CGN_RCU_POLL_US 100
 
 static const char *const drop_names[CGN_DROP_MAX] = {
 #define CGN_DROP_NAME(e, s) [CGN_DROP_##e] = s,
@@ -16,4 +22,16 @@ cgn_drop_name(enum cgn_drop reason)
 	if ((unsigned int)reason >= CGN_DROP_MAX)
 		return "unknown";
 	return drop_names[reason];
+}
+
+void
+cgn_rcu_wait(struct rte_rcu_qsbr *qs)
+{
+	uint64_t token;
+
+	if (qs == NULL)
+		return;
+	token = rte_rcu_qsbr_start(qs);
+	while (rte_rcu_qsbr_check(qs, token, false) == 0)
+		rte_delay_us_sleep(CGN_RCU_POLL_US);
 }

@@ -239,14 +239,11 @@ void
 alg_reload(struct alg_ctx *ctx, const struct cgn_config *conf)
 {
 	struct alg_pols *pols = ctx->pols_spare, *old = ctx->pols;
-	uint64_t token;
 
 	memset(pols, 0, sizeof(*pols));
 	alg_resolve_policies(pols, conf);
 	__atomic_store_n(&ctx->pols, pols, __ATOMIC_RELEASE);
-	token = rte_rcu_qsbr_start(ctx->qs);
-	while (rte_rcu_qsbr_check(ctx->qs, token, false) == 0)
-		rte_delay_us_sleep(100);
+	cgn_rcu_wait(ctx->qs);
 	ctx->pols_spare = old;
 }
 

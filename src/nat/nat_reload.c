@@ -19,9 +19,6 @@
 
 #include "nat_priv.h"
 
-/* Between checks while waiting for the workers. */
-#define NAT_RELOAD_POLL_US 100
-
 /* What the records sized at start cannot hold; false when refused. */
 static bool
 nat_reload_fits(const struct nat_ctx *ctx, const struct cgn_config *conf,
@@ -75,18 +72,6 @@ nat_reload_warn_records(const struct nat_ctx *ctx,
 			ctx->max_blocks, blocks);
 }
 
-static void
-nat_reload_wait(const struct nat_ctx *ctx)
-{
-	uint64_t token;
-
-	if (ctx->qs == NULL)
-		return;
-	token = rte_rcu_qsbr_start(ctx->qs);
-	while (rte_rcu_qsbr_check(ctx->qs, token, false) == 0)
-		rte_delay_us_sleep(NAT_RELOAD_POLL_US);
-}
-
 int
 nat_reload(struct nat_ctx *ctx, const struct cgn_config *conf, FILE *err)
 {
@@ -116,7 +101,7 @@ nat_reload(struct nat_ctx *ctx, const struct cgn_config *conf, FILE *err)
 		nat_reload_warn_records(ctx, conf);
 	pol->gen = old->gen + 1;
 	__atomic_store_n(&ctx->pol, pol, __ATOMIC_RELEASE);
-	nat_reload_wait(ctx);
+	cgn_rcu_wait(ctx->qs);
 	nat_pol_free(old);
 	NAT_LOG(INFO, "policy %u: %u tenants, %u pools", pol->gen,
 		conf->nb_tenants, conf->nb_pools);
