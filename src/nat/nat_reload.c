@@ -13,7 +13,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-#include <rte_cycles.h>
 #include <rte_malloc.h>
 #include <rte_rcu_qsbr.h>
 
