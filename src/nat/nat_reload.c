@@ -14,7 +14,6 @@
 #include <stdio.h>
 
 #include <rte_malloc.h>
-#include <rte_rcu_qsbr.h>
 
 #include "nat_priv.h"
 
