@@ -7,18 +7,28 @@
 
 /**
  * @file
- * The NAT44 CGN core: shared session, mapping and subscriber tables, port
- * block allocation and packet translation. This is the only header other
+ * The NAT44 CGN core: session, mapping and subscriber tables partitioned
+ * into shards (one per worker), port block allocation and packet
+ * translation. This is the only header other
  * modules include from src/nat/. It never includes anything from src/alg/.
  *
  * Packets handed to the NAT start at the IPv4 header (the pipeline has
  * stripped L2), have a validated IPv4 header (version, IHL, checksum, total
  * length trimmed to the mbuf), and m->l3_len set to the IPv4 header length.
  *
- * Threads: any worker may call the burst functions for any flow. Workers
+ * Threads: every shard has one owner, the worker given it by
+ * nat_worker_init, and only the owner writes the shard's records and
+ * tables; every worker reads them all lock-free. A subscriber belongs to
+ * the shard nat_owner_of() names for its inside address, and its port
+ * blocks carry that shard, so any worker finds a session from either side.
+ * A worker translates what it finds in any shard; what would create or
+ * change state in another worker's shard comes back as NAT_HANDOFF, for
+ * nat_handoff() to queue to the owner, who takes it from
+ * nat_handoff_drain() and runs it through nat_process_handed(). Workers
  * report quiescent states on the QSBR variable given to nat_create
- * (rte_rcu_qsbr_quiescent, done by the pipeline once per loop); the control
- * lcore (or the replay driver) calls nat_sweep.
+ * (rte_rcu_qsbr_quiescent, once per loop). Expiry: each owner calls
+ * nat_shard_sweep() once nat_set_owner_sweep() is on; otherwise (replay,
+ * tools, tests) one thread calls nat_sweep() while no worker creates.
  *
  * The L4 header (and, for ICMP errors, the quoted IPv4 header plus 8 bytes)
  * must lie in the first mbuf segment; otherwise the packet is dropped with
@@ -79,7 +89,7 @@ struct nat_session {
 	uint8_t tenant;		/**< index into cgn_config.tenants */
 	volatile uint8_t tcp_state;	/**< live: NAT_TCP_* bits */
 	uint8_t flags;		/**< NAT_SESS_F_* */
-	uint8_t pad0;
+	uint8_t shard;		/**< owner: the only writer of its state */
 	volatile uint32_t last_seen;	/**< live: seconds, clock of the ctx */
 	uint32_t parent;	/**< session index of ALG parent or UINT32_MAX */
 	uint32_t alg_seq;	/**< the ALG's, before it has state: a SYN's seq */
@@ -106,6 +116,7 @@ enum nat_verdict {
 	NAT_NO_MATCH,		/**< out2in: no session, no mapping admits it; ask the ALG pinholes */
 	NAT_DROP,		/**< drop; reason in nat_result.drop */
 	NAT_HELD,		/**< early fragment kept by the NAT, see nat_drain_released */
+	NAT_HANDOFF,		/**< for another shard's owner: give it to nat_handoff */
 };
 
 /**
@@ -122,6 +133,7 @@ struct nat_result {
 	uint8_t new_session;		/**< this packet created the session */
 	uint8_t dir;			/**< direction the session was used in */
 	uint8_t send_unreach;		/**< limit drop, tenant wants ICMP unreachable */
+	uint8_t owner;			/**< NAT_HANDOFF: the shard to hand to */
 };
 
 /** Per-worker NAT state; one per worker lcore, never shared. */
@@ -138,6 +150,9 @@ struct nat_worker {
 	 * (verdict NAT_HELD) and come back through nat_drain_released().
 	 */
 	uint8_t hold_fragments;
+	uint8_t handed;			/**< processing packets handed to it */
+	unsigned int shard;		/**< the shard this worker owns */
+	uint64_t handoffs;		/**< packets handed to other owners */
 	/* Opaque scratch used by the burst functions. */
 	void *priv;
 };
@@ -155,6 +170,8 @@ struct nat_stats {
 	uint64_t fragments;		/**< datagrams tracked now */
 	size_t memory_bytes;		/**< tables and records */
 	uint64_t log_events_dropped;	/**< event ring was full */
+	uint64_t requests_lost;		/**< an owner's request ring was full */
+	unsigned int shards;
 };
 
 /**
@@ -166,11 +183,77 @@ struct nat_stats {
  */
 struct nat_ctx *nat_create(const struct cgn_config *conf,
 			   struct rte_rcu_qsbr *qs, const struct cgn_clock *clock);
+/** The same with nb_shards owners (one per worker, at most 64). */
+struct nat_ctx *nat_create_sharded(const struct cgn_config *conf,
+				   struct rte_rcu_qsbr *qs,
+				   const struct cgn_clock *clock,
+				   unsigned int nb_shards);
 void nat_destroy(struct nat_ctx *ctx);
 
-/** Initialise a worker's NAT state; qsbr_id must be registered already. */
+/**
+ * Initialise a worker's NAT state; qsbr_id must be registered already. The
+ * worker owns shard 0; see nat_worker_set_shard.
+ */
 int nat_worker_init(struct nat_ctx *ctx, struct nat_worker *w,
 		    unsigned int qsbr_id, uint64_t *drops, uint64_t seed);
+
+/**
+ * Make w the owner of shard (one owner per shard), running on lcore (the
+ * lcore it will run on, for requests other lcores make of it).
+ */
+int nat_worker_set_shard(struct nat_worker *w, unsigned int shard,
+			 unsigned int lcore);
+
+/* ---- ownership: RSS and handoff ---- */
+
+/*
+ * Which shard owns an inside address: a Toeplitz hash of the address alone
+ * with nat_rss_key, bucket (hash % NAT_RSS_RETA_SPAN), bucket % nb_shards.
+ * A NIC programmed with the same key, L3 source-only hashing on inside
+ * ports and redirection entries nat_rss_reta_entry() delivers every packet
+ * of a subscriber to its owner; without that, workers hand off.
+ */
+#define NAT_RSS_KEY_LEN 40
+#define NAT_RSS_RETA_SPAN 64
+extern const uint8_t nat_rss_key[NAT_RSS_KEY_LEN];
+unsigned int nat_owner_of(const struct nat_ctx *ctx, uint32_t inside_addr);
+/** Queue for RETA entry j of a port with nq queues. */
+static inline uint16_t
+nat_rss_reta_entry(uint32_t j, uint16_t nq)
+{
+	return (uint16_t)((j % NAT_RSS_RETA_SPAN) % nq);
+}
+
+/**
+ * Queue a NAT_HANDOFF packet to res->owner, with a tag the caller gets back
+ * (its interface). @return 0, or -ENOBUFS: the owner's ring is full, the
+ * packet is still the caller's.
+ */
+int nat_handoff(struct nat_worker *w, struct rte_mbuf *m,
+		const struct nat_result *res, uint32_t tag);
+
+/** Take up to max packets handed to w's shard, with their tags and
+ * directions (enum nat_dir). */
+uint16_t nat_handoff_drain(struct nat_worker *w, struct rte_mbuf **pkts,
+			   uint32_t *tags, uint8_t *dirs, uint16_t max);
+
+/** nat_process_burst for handed packets: they are never handed again. */
+uint16_t nat_process_handed(struct nat_worker *w, enum nat_dir dir,
+			    struct rte_mbuf **pkts, uint16_t n,
+			    struct nat_result *res);
+
+/**
+ * From now on every owner expires its own shard with nat_shard_sweep (set
+ * before the workers start); nat_sweep then does nothing.
+ */
+void nat_set_owner_sweep(struct nat_ctx *ctx, bool on);
+
+/** The owner's share of expiry and requests: up to budget records of each
+ * kind. @return sessions removed. */
+unsigned int nat_shard_sweep(struct nat_worker *w, unsigned int budget);
+
+/** Records of each kind a shard holds (budgets: a full walk per second). */
+uint32_t nat_shard_sessions(const struct nat_ctx *ctx);
 
 /** Free a worker's scratch and any fragment it still holds. */
 void nat_worker_fini(struct nat_worker *w);

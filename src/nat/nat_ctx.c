@@ -30,8 +30,11 @@ RTE_LOG_REGISTER_DEFAULT(nat_logtype, INFO);
 
 /* Deleted keys waiting for RCU: bounded by the limbo batches (2 keys each). */
 #define NAT_HASH_DQ_SIZE (4 * NAT_LIMBO_CAP * NAT_LIMBO_BATCHES)
-/* Extra key slots rte_hash keeps in per-lcore caches (multi-writer). */
-#define NAT_HASH_LCORE_SLACK ((RTE_MAX_LCORE - 1) * 63)
+/*
+ * Keys deleted but not yet reclaimed by RCU take slots too: a table gets
+ * this share on top of what its records can hold.
+ */
+#define NAT_HASH_SLACK(n) ((n) / 16 + 64)
 
 static unsigned int nat_ctx_seq;
 
@@ -40,7 +43,7 @@ static size_t
 nat_hash_mem(uint32_t entries, uint32_t key_len, bool lf)
 {
 	size_t buckets = rte_align32pow2(entries) / 8;
-	size_t slots = (size_t)entries + (lf ? NAT_HASH_LCORE_SLACK : 0) + 1;
+	size_t slots = (size_t)entries + 1;
 
 	/* buckets and as many extendable ones, 64 B each, and their ring */
 	return 2 * buckets * 64 + rte_align32pow2(buckets + 1) * 4 +
@@ -63,7 +66,7 @@ nat_hash_create(struct nat_ctx *ctx, const char *what, uint32_t entries,
 		.max_reclaim_size = NAT_HASH_DQ_SIZE,
 	};
 	struct rte_hash_parameters hp = {
-		.entries = RTE_MAX(entries, 16u),
+		.entries = RTE_MAX(entries + NAT_HASH_SLACK(entries), 16u),
 		.key_len = key_len,
 		.hash_func = rte_hash_crc,
 		.socket_id = (int)rte_socket_id(),
@@ -73,11 +76,14 @@ nat_hash_create(struct nat_ctx *ctx, const char *what, uint32_t entries,
 
 	snprintf(name, sizeof(name), "nat%u_%s", ctx->id, what);
 	hp.name = name;
-	/* Without a QSBR variable the NAT is single-threaded (tools, tests). */
+	/*
+	 * Without a QSBR variable the NAT is single-threaded (tools, tests).
+	 * With one, every table has one writer, its shard's owner, and
+	 * lock-free readers: no writer lock, no per-lcore slot caches.
+	 */
 	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
 	if (ctx->qs != NULL)
-		hp.extra_flag |= RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF |
-				 RTE_HASH_EXTRA_FLAGS_MULTI_WRITER_ADD;
+		hp.extra_flag |= RTE_HASH_EXTRA_FLAGS_RW_CONCURRENCY_LF;
 	h = rte_hash_create(&hp);
 	if (h == NULL) {
 		NAT_LOG(ERR, "cannot create hash %s (%u entries)", name,
@@ -93,8 +99,10 @@ nat_hash_create(struct nat_ctx *ctx, const char *what, uint32_t entries,
 	return h;
 }
 
+/* A free ring holding record indices base .. base + n - 1. */
 struct rte_ring *
-nat_ring_create(struct nat_ctx *ctx, const char *what, uint32_t n)
+nat_ring_create(struct nat_ctx *ctx, const char *what, uint32_t base,
+		uint32_t n)
 {
 	struct rte_ring *r;
 	char name[RTE_RING_NAMESIZE];
@@ -108,7 +116,7 @@ nat_ring_create(struct nat_ctx *ctx, const char *what, uint32_t n)
 		NAT_LOG(ERR, "cannot create ring %s", name);
 		return NULL;
 	}
-	for (i = 0; i < n; i++)
+	for (i = base; i < base + n; i++)
 		rte_ring_enqueue_elem(r, &i, sizeof(i));
 	ctx->mem_bytes += rte_align32pow2(n + 1) * sizeof(uint32_t);
 	return r;
@@ -402,17 +410,79 @@ nat_blocks_needed(const struct nat_ctx *ctx)
 	return (uint32_t)RTE_MIN(RTE_MIN(n, cap), (uint64_t)1 << 26);
 }
 
+/* Each shard's free rings and tables, over its range of each array. */
+static int
+nat_shard_init(struct nat_ctx *ctx, unsigned int k)
+{
+	struct nat_shard *sh = &ctx->shards[k];
+	uint32_t ns = ctx->per[NAT_RK_SESS], nm = ctx->per[NAT_RK_MAP];
+	uint32_t nu = ctx->per[NAT_RK_SUB], nb = ctx->blk_per;
+	char nm_[16];
+
+	sh->lcore = LCORE_ID_ANY;
+	snprintf(nm_, sizeof(nm_), "fs%u", k);
+	sh->sess_free = nat_ring_create(ctx, nm_, k * ns, ns);
+	snprintf(nm_, sizeof(nm_), "fm%u", k);
+	sh->map_free = nat_ring_create(ctx, nm_, k * nm, nm);
+	snprintf(nm_, sizeof(nm_), "fu%u", k);
+	sh->sub_free = nat_ring_create(ctx, nm_, k * nu, nu);
+	snprintf(nm_, sizeof(nm_), "fb%u", k);
+	sh->blk_free = nat_ring_create(ctx, nm_, k * nb, nb);
+	if (sh->sess_free == NULL || sh->map_free == NULL ||
+	    sh->sub_free == NULL || sh->blk_free == NULL)
+		return -ENOMEM;
+	/*
+	 * Exactly the keys the records can hold, and the slack for keys
+	 * waiting for RCU; rte_hash rounds buckets up to a power of two.
+	 */
+	snprintf(nm_, sizeof(nm_), "sess%u", k);
+	sh->sess_h = nat_hash_create(ctx, nm_, 2 * ns, sizeof(struct nat_key));
+	snprintf(nm_, sizeof(nm_), "map%u", k);
+	sh->map_h = nat_hash_create(ctx, nm_, 2 * nm,
+				    sizeof(struct nat_map_key));
+	snprintf(nm_, sizeof(nm_), "sub%u", k);
+	sh->sub_h = nat_hash_create(ctx, nm_, nu, sizeof(uint32_t));
+	if (sh->sess_h == NULL || sh->map_h == NULL || sh->sub_h == NULL)
+		return -ENOMEM;
+	return nat_handoff_init(ctx, k);
+}
+
+static void
+nat_shard_free(struct nat_shard *sh)
+{
+	nat_frag_shard_free(sh);
+	nat_handoff_free(sh);
+	rte_hash_free(sh->sess_h);
+	rte_hash_free(sh->map_h);
+	rte_hash_free(sh->sub_h);
+	rte_ring_free(sh->sess_free);
+	rte_ring_free(sh->map_free);
+	rte_ring_free(sh->sub_free);
+	rte_ring_free(sh->blk_free);
+}
+
+/* Records divided evenly between the shards, each count rounded up. */
+static uint32_t
+nat_per_shard(const struct nat_ctx *ctx, uint32_t n)
+{
+	return RTE_MAX((n + ctx->nb_shards - 1) / ctx->nb_shards, 1u);
+}
+
 static int
 nat_records_init(struct nat_ctx *ctx)
 {
 	const struct cgn_config *conf = &ctx->pol->conf;
+	unsigned int p, k, nsh = ctx->nb_shards;
 	uint32_t words;
 	uint16_t bs = 1;
-	unsigned int p;
+	int ret;
 
-	ctx->max_sessions = conf->max_sessions;
-	ctx->max_maps = conf->max_sessions;
-	ctx->max_subs = conf->max_subscribers;
+	ctx->per[NAT_RK_SESS] = nat_per_shard(ctx, conf->max_sessions);
+	ctx->per[NAT_RK_MAP] = ctx->per[NAT_RK_SESS];
+	ctx->per[NAT_RK_SUB] = nat_per_shard(ctx, conf->max_subscribers);
+	ctx->max_sessions = ctx->per[NAT_RK_SESS] * nsh;
+	ctx->max_maps = ctx->per[NAT_RK_MAP] * nsh;
+	ctx->max_subs = ctx->per[NAT_RK_SUB] * nsh;
 	ctx->sub_stride = RTE_ALIGN(sizeof(struct nat_sub) +
 				    ctx->sub_max_blocks * sizeof(uint32_t),
 				    RTE_CACHE_LINE_SIZE);
@@ -422,7 +492,8 @@ nat_records_init(struct nat_ctx *ctx)
 	ctx->blk_words = words;
 	ctx->blk_stride = RTE_ALIGN(sizeof(struct nat_block) +
 				    NAT_PS_MAX * words * sizeof(uint64_t), 8);
-	ctx->max_blocks = RTE_MAX(nat_blocks_needed(ctx), 1u);
+	ctx->blk_per = nat_per_shard(ctx, RTE_MAX(nat_blocks_needed(ctx), 1u));
+	ctx->max_blocks = ctx->blk_per * nsh;
 
 	ctx->sess = nat_records_alloc(ctx, ctx->max_sessions,
 				      sizeof(struct nat_session));
@@ -430,32 +501,16 @@ nat_records_init(struct nat_ctx *ctx)
 				      sizeof(struct nat_mapping));
 	ctx->subs = nat_records_alloc(ctx, ctx->max_subs, ctx->sub_stride);
 	ctx->blocks = nat_records_alloc(ctx, ctx->max_blocks, ctx->blk_stride);
+	ctx->shards = nat_records_alloc(ctx, nsh, sizeof(struct nat_shard));
 	if (ctx->sess == NULL || ctx->maps == NULL || ctx->subs == NULL ||
-	    ctx->blocks == NULL)
+	    ctx->blocks == NULL || ctx->shards == NULL)
 		return -ENOMEM;
-
-	ctx->sess_free = nat_ring_create(ctx, "fs", ctx->max_sessions);
-	ctx->map_free = nat_ring_create(ctx, "fm", ctx->max_maps);
-	ctx->sub_free = nat_ring_create(ctx, "fu", ctx->max_subs);
-	ctx->blk_free = nat_ring_create(ctx, "fb", ctx->max_blocks);
-	if (ctx->sess_free == NULL || ctx->map_free == NULL ||
-	    ctx->sub_free == NULL || ctx->blk_free == NULL)
-		return -ENOMEM;
-
-	/*
-	 * Exactly the keys the records can hold: rte_hash rounds buckets up to
-	 * a power of two, and keys deleted but waiting for RCU fit in the
-	 * spare slots it adds for its per-lcore caches.
-	 */
-	ctx->sess_h = nat_hash_create(ctx, "sess", 2 * ctx->max_sessions,
-				      sizeof(struct nat_key));
-	ctx->map_h = nat_hash_create(ctx, "map", 2 * ctx->max_maps,
-				     sizeof(struct nat_map_key));
-	ctx->sub_h = nat_hash_create(ctx, "sub", ctx->max_subs,
-				     sizeof(uint32_t));
-	if (ctx->sess_h == NULL || ctx->map_h == NULL || ctx->sub_h == NULL)
-		return -ENOMEM;
-	return 0;
+	for (k = 0; k < nsh; k++) {
+		ret = nat_shard_init(ctx, k);
+		if (ret != 0)
+			return ret;
+	}
+	return nat_owner_init(ctx);
 }
 
 void
@@ -465,6 +520,7 @@ nat_pol_free(struct nat_policy *pol)
 		return;
 	nat_pfx_free(&pol->tenant_pfx);
 	nat_pfx_free(&pol->pool_pfx);
+	rte_free(pol->pool_base);
 	rte_free(pol);
 }
 
@@ -521,11 +577,20 @@ struct nat_ctx *
 nat_create(const struct cgn_config *conf, struct rte_rcu_qsbr *qs,
 	   const struct cgn_clock *clock)
 {
+	return nat_create_sharded(conf, qs, clock, 1);
+}
+
+struct nat_ctx *
+nat_create_sharded(const struct cgn_config *conf, struct rte_rcu_qsbr *qs,
+		   const struct cgn_clock *clock, unsigned int nb_shards)
+{
 	struct nat_ctx *ctx;
 	unsigned int i;
 	int ret;
 
-	if (conf == NULL || clock == NULL || nat_conf_check(conf) != 0) {
+	if (conf == NULL || clock == NULL || nat_conf_check(conf) != 0 ||
+	    nb_shards == 0 || nb_shards > NAT_MAX_SHARDS ||
+	    (nb_shards > 1 && qs == NULL)) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
@@ -547,8 +612,7 @@ nat_create(const struct cgn_config *conf, struct rte_rcu_qsbr *qs,
 	ctx->qs = qs;
 	ctx->id = __atomic_fetch_add(&nat_ctx_seq, 1, __ATOMIC_RELAXED);
 	ctx->mem_bytes = sizeof(*ctx);
-	rte_spinlock_init(&ctx->sub_create_lock);
-	rte_spinlock_init(&ctx->frag_lock);
+	ctx->nb_shards = nb_shards;
 
 	for (i = 0, ret = 0; ret == 0 && i < RTE_DIM(nat_init_steps); i++)
 		ret = nat_init_steps[i](ctx);
@@ -558,25 +622,23 @@ nat_create(const struct cgn_config *conf, struct rte_rcu_qsbr *qs,
 		rte_errno = -ret;
 		return NULL;
 	}
-	NAT_LOG(INFO, "%u sessions, %u subscribers, %u blocks, %zu bytes",
-		ctx->max_sessions, ctx->max_subs, ctx->max_blocks,
-		ctx->mem_bytes);
+	NAT_LOG(INFO, "%u sessions, %u subscribers, %u blocks in %u shards, "
+		"%zu bytes", ctx->max_sessions, ctx->max_subs, ctx->max_blocks,
+		ctx->nb_shards, ctx->mem_bytes);
 	return ctx;
 }
 
 void
 nat_destroy(struct nat_ctx *ctx)
 {
+	unsigned int k;
+
 	if (ctx == NULL)
 		return;
+	for (k = 0; ctx->shards != NULL && k < ctx->nb_shards; k++)
+		nat_shard_free(&ctx->shards[k]);
+	rte_free(ctx->shards);
 	nat_frag_free_all(ctx);
-	rte_hash_free(ctx->sess_h);
-	rte_hash_free(ctx->map_h);
-	rte_hash_free(ctx->sub_h);
-	rte_ring_free(ctx->sess_free);
-	rte_ring_free(ctx->map_free);
-	rte_ring_free(ctx->sub_free);
-	rte_ring_free(ctx->blk_free);
 	rte_free(ctx->sess);
 	rte_free(ctx->maps);
 	rte_free(ctx->subs);
@@ -605,6 +667,17 @@ nat_worker_init(struct nat_ctx *ctx, struct nat_worker *w,
 	((struct nat_wpriv *)w->priv)->sub_hint_idx = NAT_IDX_NONE;
 	/* xorshift must never hold 0 */
 	w->rng = seed != 0 ? seed : (rte_rdtsc() | 1);
+	return 0;
+}
+
+int
+nat_worker_set_shard(struct nat_worker *w, unsigned int shard,
+		     unsigned int lcore)
+{
+	if (w == NULL || w->ctx == NULL || shard >= w->ctx->nb_shards)
+		return -EINVAL;
+	w->shard = shard;
+	w->ctx->shards[shard].lcore = lcore;
 	return 0;
 }
 
@@ -723,4 +796,8 @@ nat_get_stats(const struct nat_ctx *ctx, struct nat_stats *st)
 		st->port_blocks_total += ctx->pools[i].blocks_total;
 	st->max_sessions = ctx->max_sessions;
 	st->memory_bytes = ctx->mem_bytes;
+	st->shards = ctx->nb_shards;
+	for (i = 0; i < ctx->nb_shards; i++)
+		st->requests_lost += __atomic_load_n(&ctx->shards[i].n_req_lost,
+						     __ATOMIC_RELAXED);
 }

@@ -268,6 +268,22 @@ nat_apply(struct nat_worker *w, struct nat_pkt *p, struct nat_session *s,
 	w->translated[dir]++;
 }
 
+/* Must this worker leave the packet to shard's owner? */
+static __rte_always_inline bool
+nat_handoff_to(const struct nat_worker *w, unsigned int shard)
+{
+	return shard != w->shard && shard < w->ctx->nb_shards && !w->handed;
+}
+
+static void
+nat_result_handoff(struct nat_result *res, unsigned int owner,
+		   enum nat_dir dir)
+{
+	res->verdict = NAT_HANDOFF;
+	res->owner = (uint8_t)owner;
+	res->dir = (uint8_t)dir;
+}
+
 static __rte_always_inline void
 nat_result_fwd(struct nat_result *res, struct nat_session *s,
 	       enum nat_dir dir)
@@ -296,6 +312,13 @@ nat_hairpin(struct nat_worker *w, struct nat_pkt *p, struct nat_result *res,
 		p->port = p->dport;
 	nat_key_of_pkt(&k, p, NAT_DIR_OUT2IN);
 	s2 = nat_sess_lookup(w->ctx, &k);
+	if (s2 == NULL && nat_handoff_to(w, nat_key_shard(w->ctx, &k))) {
+		/* translated from inside; the destination's owner takes it
+		 * on as if it had come from outside */
+		nat_result_handoff(res, nat_key_shard(w->ctx, &k),
+				   NAT_DIR_OUT2IN);
+		return;
+	}
 	if (s2 == NULL)
 		s2 = nat_slow_out2in(w, p, &k, &r2);
 	if (s2 == NULL) {
@@ -407,6 +430,14 @@ nat_finish(struct nat_worker *w, struct rte_mbuf *m, struct nat_pkt *p,
 	const struct nat_policy *pol;
 	uint32_t dst;
 
+	/* an ALG changes its session's state: only on the owner */
+	if (unlikely(s->alg != NAT_SESSION_ALG_NONE) &&
+	    nat_handoff_to(w, s->shard)) {
+		nat_result_handoff(res, s->shard, dir);
+		if (unlikely(p->first_frag))
+			nat_frag_first(w, m, p, dir, res);
+		return;
+	}
 	nat_apply(w, p, s, dir, now);
 	if (unlikely(p->tcp_flags & RTE_TCP_SYN_FLAG))
 		nat_mss_clamp(ctx, m, p);
@@ -426,8 +457,17 @@ nat_miss(struct nat_worker *w, struct rte_mbuf *m, struct nat_pkt *p,
 	 const struct nat_key *k, enum nat_dir dir, uint32_t now,
 	 struct nat_result *res)
 {
+	unsigned int owner = nat_key_shard(w->ctx, k);
 	struct nat_session *s;
 
+	/* creating state is the owner's job; a first fragment leaves a mark
+	 * that sends the rest of its datagram after it */
+	if (nat_handoff_to(w, owner)) {
+		nat_result_handoff(res, owner, dir);
+		if (unlikely(p->first_frag))
+			nat_frag_first(w, m, p, dir, res);
+		return;
+	}
 	if (dir == NAT_DIR_IN2OUT)
 		s = nat_slow_in2out(w, p, k, res);
 	else
@@ -453,6 +493,58 @@ nat_other(struct nat_worker *w, struct rte_mbuf *m, struct nat_pkt *p,
 	}
 }
 
+/*
+ * Look the keys up in their shards' tables, one bulk call per shard seen:
+ * with RSS that delivers subscribers to their owners, in2out bursts name
+ * one shard; out2in ones spread over all.
+ */
+static void
+nat_lookup_keys(struct nat_worker *w, unsigned int nk, uint64_t *hits)
+{
+	struct nat_ctx *ctx = w->ctx;
+	struct nat_wpriv *wp = w->priv;
+	const void *kp[NAT_BULK];
+	hash_sig_t sig[NAT_BULK];
+	void *data[NAT_BULK];
+	uint8_t pos[NAT_BULK];
+	uint64_t todo, h;
+	unsigned int j, n, sh;
+
+	if (ctx->nb_shards == 1) {
+		rte_hash_lookup_with_hash_bulk_data(ctx->shards[0].sess_h,
+						    wp->kp, wp->sig, nk, hits,
+						    wp->data);
+		return;
+	}
+	*hits = 0;
+	todo = nk == 64 ? ~UINT64_C(0) : (UINT64_C(1) << nk) - 1;
+	for (j = 0; j < nk; j++) {
+		wp->shard[j] = (uint8_t)nat_key_shard(ctx, wp->kp[j]);
+		if (wp->shard[j] >= ctx->nb_shards)
+			todo &= ~(UINT64_C(1) << j);	/* nobody's: a miss */
+	}
+	while (todo != 0) {
+		sh = wp->shard[__builtin_ctzll(todo)];
+		for (j = 0, n = 0; j < nk; j++) {
+			if (!(todo & (UINT64_C(1) << j)) || wp->shard[j] != sh)
+				continue;
+			kp[n] = wp->kp[j];
+			sig[n] = wp->sig[j];
+			pos[n++] = (uint8_t)j;
+			todo &= ~(UINT64_C(1) << j);
+		}
+		h = 0;
+		rte_hash_lookup_with_hash_bulk_data(ctx->shards[sh].sess_h, kp,
+						    sig, n, &h, data);
+		for (j = 0; j < n; j++) {
+			if (!(h & (UINT64_C(1) << j)))
+				continue;
+			*hits |= UINT64_C(1) << pos[j];
+			wp->data[pos[j]] = data[j];
+		}
+	}
+}
+
 static void
 nat_burst_chunk(struct nat_worker *w, enum nat_dir dir,
 		struct rte_mbuf **pkts, uint16_t n, struct nat_result *res,
@@ -470,6 +562,7 @@ nat_burst_chunk(struct nat_worker *w, enum nat_dir dir,
 		res[i].new_session = 0;
 		res[i].dir = (uint8_t)dir;
 		res[i].send_unreach = 0;
+		res[i].owner = 0;
 		nat_parse_pkt(pkts[i], dir, &p[i]);
 		if (p[i].kind != NAT_PK_FLOW)
 			continue;
@@ -479,9 +572,7 @@ nat_burst_chunk(struct nat_worker *w, enum nat_dir dir,
 		wp->kp[nk++] = &wp->key[i];
 	}
 	if (nk > 0)
-		rte_hash_lookup_with_hash_bulk_data(w->ctx->sess_h, wp->kp,
-						    wp->sig, nk, &hits,
-						    wp->data);
+		nat_lookup_keys(w, nk, &hits);
 	for (j = 0; j < nk; j++)
 		if (hits & (UINT64_C(1) << j))
 			rte_prefetch0(wp->data[j]);

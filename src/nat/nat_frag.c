@@ -22,6 +22,7 @@
  */
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <rte_common.h>
@@ -33,29 +34,54 @@
 
 #include "nat_priv.h"
 
+/*
+ * A datagram's fragments are tracked by the worker they arrive at, in its
+ * shard's table: RSS sends all fragments of a datagram to one queue (they
+ * share the addresses it hashes), and a first fragment handed to its owner
+ * leaves an entry that hands the later ones after it.
+ */
 int
 nat_frag_init(struct nat_ctx *ctx)
 {
-	ctx->max_frags = RTE_MAX(nat_pol(ctx)->conf.max_fragments, 1u);
+	unsigned int k, n = ctx->nb_shards;
+	uint32_t per = RTE_MAX((nat_pol(ctx)->conf.max_fragments + n - 1) / n,
+			       1u);
+	char nm[16];
+
+	ctx->per[NAT_RK_FRAG] = per;
+	ctx->max_frags = per * n;
 	ctx->frags = rte_zmalloc("nat_frag",
 				 ctx->max_frags * sizeof(struct nat_frag),
 				 RTE_CACHE_LINE_SIZE);
 	if (ctx->frags == NULL)
 		return -ENOMEM;
 	ctx->mem_bytes += ctx->max_frags * sizeof(struct nat_frag);
-	ctx->frag_free = nat_ring_create(ctx, "ff", ctx->max_frags);
-	ctx->frag_h = nat_hash_create(ctx, "frag", ctx->max_frags,
-				      sizeof(struct nat_frag_key));
-	if (ctx->frag_free == NULL || ctx->frag_h == NULL)
-		return -ENOMEM;
+	for (k = 0; k < n; k++) {
+		snprintf(nm, sizeof(nm), "ff%u", k);
+		ctx->shards[k].frag_free = nat_ring_create(ctx, nm, k * per,
+							   per);
+		snprintf(nm, sizeof(nm), "frag%u", k);
+		ctx->shards[k].frag_h = nat_hash_create(ctx, nm, per,
+						sizeof(struct nat_frag_key));
+		if (ctx->shards[k].frag_free == NULL ||
+		    ctx->shards[k].frag_h == NULL)
+			return -ENOMEM;
+	}
 	return 0;
+}
+
+void
+nat_frag_shard_free(struct nat_shard *sh)
+{
+	rte_hash_free(sh->frag_h);
+	rte_ring_free(sh->frag_free);
+	sh->frag_h = NULL;
+	sh->frag_free = NULL;
 }
 
 void
 nat_frag_free_all(struct nat_ctx *ctx)
 {
-	rte_hash_free(ctx->frag_h);
-	rte_ring_free(ctx->frag_free);
 	rte_free(ctx->frags);
 }
 
@@ -71,11 +97,11 @@ nat_frag_key_of(struct nat_frag_key *k, const struct nat_pkt *p,
 }
 
 static struct nat_frag *
-nat_frag_find(const struct nat_ctx *ctx, const struct nat_frag_key *k)
+nat_frag_find(const struct nat_shard *sh, const struct nat_frag_key *k)
 {
 	void *data;
 
-	if (rte_hash_lookup_data(ctx->frag_h, k, &data) < 0)
+	if (rte_hash_lookup_data(sh->frag_h, k, &data) < 0)
 		return NULL;
 	return data;
 }
@@ -144,7 +170,11 @@ static void
 nat_frag_rw_add(struct nat_frag *f, const struct nat_session *s,
 		enum nat_dir dir)
 {
-	struct nat_frag_rw *rw = &f->rw[f->nb_rw++];
+	struct nat_frag_rw *rw;
+
+	if (s == NULL)		/* handed to the owner: nothing to rewrite */
+		return;
+	rw = &f->rw[f->nb_rw++];
 
 	rw->dst = dir == NAT_DIR_OUT2IN;
 	rw->addr = rte_cpu_to_be_32(rw->dst ? s->int_addr : s->ext_addr);
@@ -164,14 +194,14 @@ nat_frag_rw_apply(const struct nat_frag *f, struct rte_ipv4_hdr *ip)
 }
 
 static int
-nat_frag_new(struct nat_ctx *ctx, const struct nat_frag_key *k,
-	     const struct nat_pkt *p, const struct nat_result *res,
-	     uint16_t end)
+nat_frag_new(struct nat_ctx *ctx, struct nat_shard *sh,
+	     const struct nat_frag_key *k, const struct nat_pkt *p,
+	     const struct nat_result *res, uint16_t end)
 {
 	struct nat_frag *f;
 	uint32_t idx;
 
-	if (rte_ring_mc_dequeue_elem(ctx->frag_free, &idx, sizeof(idx)) != 0)
+	if (rte_ring_sc_dequeue_elem(sh->frag_free, &idx, sizeof(idx)) != 0)
 		return -ENOSPC;
 	f = &ctx->frags[idx];
 	f->key = *k;
@@ -181,16 +211,17 @@ nat_frag_new(struct nat_ctx *ctx, const struct nat_frag_key *k,
 	if (p->s2 != NULL)
 		nat_frag_rw_add(f, p->s2, NAT_DIR_OUT2IN);
 	f->verdict = res->verdict;
-	f->dir = k->dir;
+	f->owner = res->owner;
+	f->dir = res->dir;
 	f->expires = nat_clock_now(ctx) +
 		     nat_pol(ctx)->conf.fragment_timeout;
 	f->nb_ranges = 1;
 	f->range[0][0] = 0;
 	f->range[0][1] = end;
 	f->flags = NAT_REC_LIVE;
-	if (rte_hash_add_key_data(ctx->frag_h, k, f) < 0) {
+	if (rte_hash_add_key_data(sh->frag_h, k, f) < 0) {
 		f->flags = 0;
-		rte_ring_mp_enqueue_elem(ctx->frag_free, &idx, sizeof(idx));
+		rte_ring_mp_enqueue_elem(sh->frag_free, &idx, sizeof(idx));
 		return -ENOSPC;
 	}
 	__atomic_fetch_add(&ctx->n_frags, 1, __ATOMIC_RELAXED);
@@ -206,6 +237,7 @@ nat_frag_first(struct nat_worker *w, struct rte_mbuf *m,
 	       struct nat_result *res)
 {
 	struct nat_ctx *ctx = w->ctx;
+	struct nat_shard *sh = &ctx->shards[w->shard];
 	struct nat_frag_key k;
 	struct nat_frag *f;
 	uint16_t start, end;
@@ -213,13 +245,11 @@ nat_frag_first(struct nat_worker *w, struct rte_mbuf *m,
 
 	nat_frag_key_of(&k, p, dir);
 	nat_frag_range(p, m->l3_len, &start, &end);
-	rte_spinlock_lock(&ctx->frag_lock);
-	f = nat_frag_find(ctx, &k);
+	f = nat_frag_find(sh, &k);
 	if (f != NULL && !(f->flags & NAT_REC_DEAD))
 		err = nat_frag_add_range(f, start, end);
 	else
-		err = nat_frag_new(ctx, &k, p, res, end);
-	rte_spinlock_unlock(&ctx->frag_lock);
+		err = nat_frag_new(ctx, sh, &k, p, res, end);
 	if (err != 0) {
 		nat_result_drop(w, res, nat_frag_range_drop(err));
 		return;
@@ -248,20 +278,16 @@ void
 nat_frag_next(struct nat_worker *w, struct rte_mbuf *m, struct nat_pkt *p,
 	      enum nat_dir dir, struct nat_result *res)
 {
-	struct nat_ctx *ctx = w->ctx;
 	struct nat_frag_key k;
 	struct nat_frag *f;
 	uint16_t start, end;
 	int err = -ENOENT;
 
 	nat_frag_key_of(&k, p, dir);
-	f = nat_frag_find(ctx, &k);
-	if (f != NULL) {
+	f = nat_frag_find(&w->ctx->shards[w->shard], &k);
+	if (f != NULL && !(f->flags & NAT_REC_DEAD)) {
 		nat_frag_range(p, m->l3_len, &start, &end);
-		rte_spinlock_lock(&ctx->frag_lock);
-		if (!(f->flags & NAT_REC_DEAD))
-			err = nat_frag_add_range(f, start, end);
-		rte_spinlock_unlock(&ctx->frag_lock);
+		err = nat_frag_add_range(f, start, end);
 	}
 	if (err == -ENOENT) {
 		if (nat_frag_hold(w, m, &k) == 0) {
@@ -276,10 +302,15 @@ nat_frag_next(struct nat_worker *w, struct rte_mbuf *m, struct nat_pkt *p,
 		nat_result_drop(w, res, nat_frag_range_drop(err));
 		return;
 	}
-	nat_frag_rw_apply(f, p->ip);
 	res->sess = f->sess;
 	res->dir = f->dir;
 	res->verdict = f->verdict;
+	/* a hairpin's first half is done here, its second by the owner */
+	nat_frag_rw_apply(f, p->ip);
+	if (f->verdict == NAT_HANDOFF) {
+		res->owner = f->owner;
+		return;
+	}
 	w->translated[dir]++;
 }
 
@@ -363,7 +394,7 @@ nat_drain_released(struct nat_worker *w, struct rte_mbuf **pkts,
 	return n;
 }
 
-/* ---- expiry (control lcore, through nat_sweep) ---- */
+/* ---- expiry (the shard's owner, through nat_shard_sweep) ---- */
 
 bool
 nat_frag_due(const struct nat_ctx *ctx, uint32_t idx, uint32_t now)
@@ -374,13 +405,13 @@ nat_frag_due(const struct nat_ctx *ctx, uint32_t idx, uint32_t now)
 	       (int32_t)(now - f->expires) > 0;
 }
 
-/* frag_lock held */
 void
 nat_frag_unlink(struct nat_ctx *ctx, uint32_t idx)
 {
 	struct nat_frag *f = &ctx->frags[idx];
 
-	rte_hash_del_key(ctx->frag_h, &f->key);
+	rte_hash_del_key(ctx->shards[nat_rec_shard(ctx, NAT_RK_FRAG, idx)].frag_h,
+			 &f->key);
 	f->flags |= NAT_REC_DEAD;
 	__atomic_fetch_sub(&ctx->n_frags, 1, __ATOMIC_RELAXED);
 }
@@ -389,5 +420,7 @@ void
 nat_frag_release(struct nat_ctx *ctx, uint32_t idx)
 {
 	ctx->frags[idx].flags = 0;
-	rte_ring_mp_enqueue_elem(ctx->frag_free, &idx, sizeof(idx));
+	rte_ring_mp_enqueue_elem(
+		ctx->shards[nat_rec_shard(ctx, NAT_RK_FRAG, idx)].frag_free,
+		&idx, sizeof(idx));
 }

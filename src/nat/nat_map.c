@@ -8,7 +8,8 @@
  * session (address and port dependent). A mapping whose last session died
  * stays for port_reuse_delay seconds so the same inside endpoint gets the
  * same port back, and nobody else gets it meanwhile (RFC 6888 REQ-9 spirit,
- * RFC 7857 §4). All writes happen under the subscriber's lock.
+ * RFC 7857 §4). Both keys live in the subscriber's shard, written by its
+ * owner only.
  */
 
 #include <errno.h>
@@ -36,8 +37,13 @@ nat_map_find(const struct nat_ctx *ctx, uint8_t proto, uint8_t side,
 	struct nat_map_key k;
 	void *data;
 
+	unsigned int sh = side == 0 ? nat_owner_in(ctx, addr) :
+			  nat_owner_ext(ctx, addr, port);
+
+	if (sh >= ctx->nb_shards)
+		return NULL;
 	nat_map_key_set(&k, proto, side, addr, port);
-	if (rte_hash_lookup_data(ctx->map_h, &k, &data) < 0)
+	if (rte_hash_lookup_data(ctx->shards[sh].map_h, &k, &data) < 0)
 		return NULL;
 	return &ctx->maps[(uint32_t)(uintptr_t)data];
 }
@@ -66,7 +72,9 @@ nat_map_add_key(struct nat_ctx *ctx, const struct nat_mapping *m,
 	struct nat_map_key k;
 
 	nat_map_key_of(&k, m, side);
-	return rte_hash_add_key_data(ctx->map_h, &k, (void *)(uintptr_t)idx);
+	return rte_hash_add_key_data(
+		ctx->shards[nat_rec_shard(ctx, NAT_RK_MAP, idx)].map_h, &k,
+		(void *)(uintptr_t)idx);
 }
 
 static void
@@ -76,7 +84,8 @@ nat_map_del_key(struct nat_ctx *ctx, const struct nat_mapping *m,
 	struct nat_map_key k;
 
 	nat_map_key_of(&k, m, side);
-	rte_hash_del_key(ctx->map_h, &k);
+	rte_hash_del_key(ctx->shards[nat_rec_shard(ctx, NAT_RK_MAP,
+				(uint32_t)(m - ctx->maps))].map_h, &k);
 }
 
 static int
@@ -84,10 +93,11 @@ nat_map_new(struct nat_ctx *ctx, struct nat_sub *sub, uint32_t sub_idx,
 	    uint8_t proto, const struct nat_endpoint *in, uint16_t ext_port,
 	    uint32_t blk, bool int_key, uint32_t *map_idx)
 {
+	struct nat_shard *sh = nat_sub_shard(ctx, sub);
 	struct nat_mapping *m;
 	uint32_t idx;
 
-	if (rte_ring_mc_dequeue_elem(ctx->map_free, &idx, sizeof(idx)) != 0)
+	if (rte_ring_sc_dequeue_elem(sh->map_free, &idx, sizeof(idx)) != 0)
 		return -ENFILE;
 	m = &ctx->maps[idx];
 	m->int_addr = in->addr;
@@ -104,7 +114,7 @@ nat_map_new(struct nat_ctx *ctx, struct nat_sub *sub, uint32_t sub_idx,
 	/* no key yet, so nobody can have seen the record: free it at once */
 	if (nat_map_add_key(ctx, m, 1, idx) < 0) {
 		m->flags = 0;
-		rte_ring_mp_enqueue_elem(ctx->map_free, &idx, sizeof(idx));
+		rte_ring_mp_enqueue_elem(sh->map_free, &idx, sizeof(idx));
 		return -ENFILE;
 	}
 	/* without its inside key the mapping still works, it is just not

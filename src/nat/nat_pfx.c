@@ -99,7 +99,7 @@ nat_pfx_build(struct nat_pfx_tab *t, const struct cgn_prefix *pf,
 }
 
 int
-nat_pfx_lookup(const struct nat_pfx_tab *t, uint32_t addr, uint32_t *val)
+nat_pfx_index(const struct nat_pfx_tab *t, uint32_t addr)
 {
 	uint32_t lo = 0, hi = t->n;
 
@@ -114,7 +114,17 @@ nat_pfx_lookup(const struct nat_pfx_tab *t, uint32_t addr, uint32_t *val)
 	}
 	if (lo == 0 || addr > t->hi[lo - 1])
 		return -ENOENT;
-	*val = t->val[lo - 1];
+	return (int)(lo - 1);
+}
+
+int
+nat_pfx_lookup(const struct nat_pfx_tab *t, uint32_t addr, uint32_t *val)
+{
+	int i = nat_pfx_index(t, addr);
+
+	if (i < 0)
+		return i;
+	*val = t->val[i];
 	return 0;
 }
 

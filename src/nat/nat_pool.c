@@ -104,17 +104,32 @@ nat_pool_init(struct nat_ctx *ctx, const struct cgn_config *conf,
 	pool->port_max = pc->port_max;
 	pool->block_size = pc->block_size;
 	pool->det = pc->mode == CGN_MAP_DETERMINISTIC;
-	if (!pool->det)
-		return nat_pool_dynamic_init(pool, naddrs);
-	ret = nat_det_ports(conf, p, &pool->det_ports);
-	if (ret != 0) {
-		NAT_LOG(ERR, "pool %s: fewer ports than subscribers", pc->name);
-		return ret;
+	if (!pool->det) {
+		ret = nat_pool_dynamic_init(pool, naddrs);
+		pool->own_gran = pool->block_size;
+	} else {
+		ret = nat_det_ports(conf, p, &pool->det_ports);
+		if (ret != 0) {
+			NAT_LOG(ERR, "pool %s: fewer ports than subscribers",
+				pc->name);
+			return ret;
+		}
+		chunks = (pool->det_ports + pool->block_size - 1) /
+			 pool->block_size;
+		pool->blocks_total = naddrs * chunks *
+			(((uint32_t)pool->port_max - pool->port_min + 1) /
+			 pool->det_ports);
+		pool->own_gran = pool->det_ports;
 	}
-	chunks = (pool->det_ports + pool->block_size - 1) / pool->block_size;
-	pool->blocks_total = naddrs * chunks *
-		(((uint32_t)pool->port_max - pool->port_min + 1) /
-		 pool->det_ports);
+	if (ret != 0)
+		return ret;
+	pool->own_per_addr = ((uint32_t)pool->port_max - pool->port_min +
+			      pool->own_gran) / pool->own_gran;
+	pool->owner = rte_malloc("nat_pool_owner",
+				 naddrs * pool->own_per_addr, 0);
+	if (pool->owner == NULL)
+		return -ENOMEM;
+	memset(pool->owner, NAT_SHARD_NONE, naddrs * pool->own_per_addr);
 	return 0;
 }
 
@@ -141,7 +156,9 @@ nat_pool_pfx_build(struct nat_policy *pol)
 					   nat_prefix_size(&pf[n - 1]) - 1));
 		}
 	}
-	return nat_pfx_build(&pol->pool_pfx, pf, val, n);
+	if (nat_pfx_build(&pol->pool_pfx, pf, val, n) != 0)
+		return -ENOMEM;
+	return nat_pool_base_build(pol);
 }
 
 static void
@@ -149,6 +166,7 @@ nat_pool_free(struct nat_pool *pool)
 {
 	rte_free(pool->addr_free);
 	rte_free(pool->addr_bits);
+	rte_free(pool->owner);
 	memset(pool, 0, sizeof(*pool));
 }
 
@@ -180,7 +198,7 @@ nat_pools_init(struct nat_ctx *ctx, const struct cgn_config *conf)
 	}
 	for (p = first; p < conf->nb_pools; p++)
 		ctx->mem_bytes += (size_t)ctx->pools[p].nb_addrs *
-			(sizeof(uint16_t) +
+			(sizeof(uint16_t) + ctx->pools[p].own_per_addr +
 			 ctx->pools[p].words_per_addr * sizeof(uint64_t));
 	ctx->nb_pool_slots = conf->nb_pools;
 	return 0;

@@ -108,7 +108,7 @@ struct nat_mapping {
 	uint8_t proto;
 	uint8_t flags;		/**< NAT_REC_*, NAT_MAP_F_* */
 	uint16_t pad;
-	uint32_t refcnt;	/**< sessions; under the subscriber lock */
+	uint32_t refcnt;	/**< sessions */
 	uint32_t sub;		/**< subscriber index */
 	uint32_t block;		/**< block record holding ext_port */
 	uint32_t idle_since;	/**< s, when refcnt reached 0 */
@@ -117,16 +117,18 @@ struct nat_mapping {
 };
 #define NAT_MAP_F_INT_KEY 0x10	/* the inside key is in the table */
 
-/** Subscriber: one inside address; followed by blocks[max_blocks]. */
+/**
+ * Subscriber: one inside address; followed by blocks[max_blocks]. Written
+ * by its shard's owner only (docs/architecture.md, "Ownership").
+ */
 struct nat_sub {
-	rte_spinlock_t lock;	/**< blocks, bitmaps, counts, mappings */
 	uint32_t addr;		/**< inside address */
 	uint32_t ext_addr;	/**< 0 while the subscriber holds no block */
 	uint32_t ext_idx;	/**< ext_addr's index in the pool */
 	uint8_t tenant;
 	uint8_t flags;		/**< NAT_REC_* */
 	uint8_t pool;		/**< of ext_addr: a reload may move the tenant */
-	uint8_t pad;
+	uint8_t shard;		/**< owner */
 	uint16_t nb_blocks;
 	uint16_t pad2;
 	uint32_t gen;		/**< policy generation tenant was checked at */
@@ -165,6 +167,7 @@ struct nat_frag {
 	uint8_t nb_ranges;
 	uint8_t verdict;		/**< of the first fragment */
 	uint8_t dir;			/**< direction sess is used in */
+	uint8_t owner;			/**< NAT_HANDOFF: where they go */
 	uint16_t range[NAT_FRAG_RANGES][2];	/**< [start, end) in 8-byte units */
 	uint32_t next;			/**< limbo list */
 };
@@ -192,6 +195,14 @@ struct nat_pool {
 	uint64_t blocks_total;
 	uint16_t *addr_free;		/**< free blocks per address */
 	uint64_t *addr_bits;		/**< taken blocks per address */
+	/*
+	 * Which shard owns each run of own_gran ports of each address (a
+	 * dynamic block, a deterministic range): how an out2in packet on any
+	 * worker finds the tables of its session.
+	 */
+	uint8_t *owner;			/**< [nb_addrs * own_per_addr] */
+	uint32_t own_gran;
+	uint32_t own_per_addr;
 };
 
 /** An (ALG, protocol, port) a tenant's policy enables. */
@@ -258,10 +269,61 @@ struct nat_policy {
 	struct nat_tenant tenants[CGN_MAX_TENANTS];
 	struct nat_pfx_tab tenant_pfx;		/**< inside address -> tenant */
 	struct nat_pfx_tab pool_pfx;		/**< pool address -> pool */
+	uint32_t *pool_base;			/**< per pool_pfx interval: index
+						 * of its first address in its pool */
 	uint32_t pool_lo;			/**< smallest pool address */
 	uint32_t pool_hi;			/**< largest */
 	uint32_t gen;				/**< bumped by each reload */
 };
+
+/* Shards: one per worker; NAT_SHARD_NONE where nobody owns a port. */
+#define NAT_MAX_SHARDS 64
+#define NAT_SHARD_NONE 0xff
+
+/* A request another lcore makes of a shard's owner (nat_port_release). */
+struct nat_req {
+	uint32_t sub;
+	uint32_t addr;		/**< the subscriber's: its record may be reused */
+	uint16_t port;
+	uint8_t proto;
+	uint8_t op;
+};
+#define NAT_REQ_PORT_RELEASE 1
+#define NAT_REQ_RING 16384
+
+/* A packet handed to its owner (nat_handoff). */
+struct nat_handed {
+	struct rte_mbuf *m;
+	uint32_t tag;
+	uint8_t dir;
+	uint8_t pad[3];
+};
+#define NAT_HANDOFF_RING 4096
+
+/*
+ * What one owner alone writes: its records (a range of each record array),
+ * their hash tables (single writer, lock-free readers) and free rings, its
+ * expiry state. Every lcore may read it.
+ */
+struct nat_shard {
+	struct rte_hash *sess_h;
+	struct rte_hash *map_h;
+	struct rte_hash *sub_h;
+	struct rte_hash *frag_h;
+	struct rte_ring *sess_free;
+	struct rte_ring *map_free;
+	struct rte_ring *sub_free;
+	struct rte_ring *blk_free;
+	struct rte_ring *frag_free;
+	struct rte_ring *req;		/**< struct nat_req, many producers */
+	struct rte_ring *handoff;	/**< struct nat_handed, many producers */
+	unsigned int lcore;		/**< of its owner, LCORE_ID_ANY: none */
+
+	/* the owner's expiry (nat_shard_sweep) */
+	uint32_t cursor[NAT_RK_MAX];
+	struct nat_limbo limbo[NAT_LIMBO_BATCHES];
+	uint64_t n_req_lost;		/**< req ring was full */
+} __rte_cache_aligned;
 
 struct nat_ctx {
 	struct nat_policy *pol;			/**< nat_pol() */
@@ -269,42 +331,32 @@ struct nat_ctx {
 	const struct cgn_clock *clock;
 	struct rte_rcu_qsbr *qs;
 
-	struct rte_hash *sess_h;
+	unsigned int nb_shards;
+	bool owner_sweeps;			/**< workers expire their shards */
+	uint8_t reta[NAT_RSS_RETA_SPAN];	/**< RSS bucket -> shard */
+	uint32_t rss_tab[4][256];		/**< Toeplitz, byte by byte */
+	/* records per shard, by kind; shard k holds [k * per, (k+1) * per) */
+	uint32_t per[NAT_RK_MAX];
+	uint32_t blk_per;
+
 	struct nat_session *sess;
-	struct rte_ring *sess_free;
-	uint32_t max_sessions;
-
-	struct rte_hash *map_h;
+	uint32_t max_sessions;			/**< all shards */
 	struct nat_mapping *maps;
-	struct rte_ring *map_free;
 	uint32_t max_maps;
-
-	struct rte_hash *sub_h;
 	uint8_t *subs;
 	size_t sub_stride;
-	struct rte_ring *sub_free;
 	uint32_t max_subs;
 	uint32_t sub_max_blocks;
-	rte_spinlock_t sub_create_lock;
-
 	uint8_t *blocks;
 	size_t blk_stride;
 	uint32_t blk_words;
-	struct rte_ring *blk_free;
 	uint32_t max_blocks;
+	struct nat_frag *frags;
+	uint32_t max_frags;
 
 	struct nat_pool pools[CGN_MAX_POOLS];	/**< by slot, never moved */
+	struct nat_shard *shards;		/**< [nb_shards] */
 
-	struct rte_hash *frag_h;
-	struct nat_frag *frags;
-	struct rte_ring *frag_free;
-	uint32_t max_frags;
-	rte_spinlock_t frag_lock;
-
-	/* control lcore only */
-	uint32_t cursor[NAT_RK_MAX];
-	struct nat_limbo limbo[NAT_LIMBO_BATCHES];
-	unsigned int limbo_open;
 	void (*free_cb)(struct nat_session *s, void *arg);
 	void *free_arg;
 
@@ -362,6 +414,7 @@ struct nat_wpriv {
 	const void *kp[NAT_BULK];
 	hash_sig_t sig[NAT_BULK];
 	void *data[NAT_BULK];
+	uint8_t shard[NAT_BULK];		/**< of each key */
 	struct nat_hold hold[NAT_HOLD_MAX];
 	unsigned int nb_hold;
 	struct rte_mbuf *rel[NAT_HOLD_MAX];
@@ -405,6 +458,60 @@ nat_pol(const struct nat_ctx *ctx)
 {
 	return __atomic_load_n(&ctx->pol, __ATOMIC_ACQUIRE);
 }
+
+/* ---- shards (nat_owner.c) ---- */
+
+static inline unsigned int
+nat_rec_shard(const struct nat_ctx *ctx, enum nat_rec_kind kind, uint32_t idx)
+{
+	return idx / ctx->per[kind];
+}
+
+static inline struct nat_shard *
+nat_sub_shard(const struct nat_ctx *ctx, const struct nat_sub *sub)
+{
+	return &ctx->shards[sub->shard];
+}
+
+/* The Toeplitz hash of a host-order address, a table per byte. */
+static inline uint32_t
+nat_rss_hash(const struct nat_ctx *ctx, uint32_t addr)
+{
+	return ctx->rss_tab[0][addr >> 24] ^ ctx->rss_tab[1][(addr >> 16) & 0xff] ^
+	       ctx->rss_tab[2][(addr >> 8) & 0xff] ^ ctx->rss_tab[3][addr & 0xff];
+}
+
+/** Owner of an inside address (host order). */
+static inline unsigned int
+nat_owner_in(const struct nat_ctx *ctx, uint32_t addr)
+{
+	if (ctx->nb_shards == 1)
+		return 0;
+	return ctx->reta[nat_rss_hash(ctx, addr) % NAT_RSS_RETA_SPAN];
+}
+
+/** Owner of an external port (host order), NAT_SHARD_NONE when free. */
+unsigned int nat_owner_ext(const struct nat_ctx *ctx, uint32_t addr,
+			   uint16_t port);
+
+/** The shard whose table holds key k. */
+static inline unsigned int
+nat_key_shard(const struct nat_ctx *ctx, const struct nat_key *k)
+{
+	if (ctx->nb_shards == 1)
+		return 0;
+	if (k->dir == NAT_DIR_IN2OUT)
+		return nat_owner_in(ctx, rte_be_to_cpu_32(k->a));
+	return nat_owner_ext(ctx, rte_be_to_cpu_32(k->b),
+			     rte_be_to_cpu_16(k->pb));
+}
+
+int nat_owner_init(struct nat_ctx *ctx);
+/* Record that shard now owns (or, NAT_SHARD_NONE, gave back) the run of
+ * ports starting at first on address addr_idx of pool p. */
+void nat_owner_set(struct nat_ctx *ctx, unsigned int p, uint32_t addr_idx,
+		   uint16_t first, uint8_t shard);
+int nat_pool_base_build(struct nat_policy *pol);
 
 /** A block's bitmap of used ports in one port space. */
 static inline uint64_t *
@@ -574,7 +681,7 @@ nat_count(struct nat_ctx *ctx, enum nat_count c, int64_t delta)
 struct rte_hash *nat_hash_create(struct nat_ctx *ctx, const char *what,
 				 uint32_t entries, uint32_t key_len);
 struct rte_ring *nat_ring_create(struct nat_ctx *ctx, const char *what,
-				 uint32_t n);
+				 uint32_t base, uint32_t n);
 int nat_tenant_lookup(const struct nat_ctx *ctx, uint32_t addr);
 struct nat_policy *nat_pol_build(const struct nat_ctx *ctx,
 				 const struct cgn_config *conf,
@@ -596,6 +703,8 @@ void nat_event_emit(struct nat_ctx *ctx, struct nat_event *ev);
 int nat_pfx_build(struct nat_pfx_tab *t, const struct cgn_prefix *pf,
 		  const uint32_t *vals, unsigned int n);
 int nat_pfx_lookup(const struct nat_pfx_tab *t, uint32_t addr, uint32_t *val);
+/* The interval holding addr, or -ENOENT. */
+int nat_pfx_index(const struct nat_pfx_tab *t, uint32_t addr);
 void nat_pfx_free(struct nat_pfx_tab *t);
 
 /* ---- nat_det.c ---- */
@@ -620,10 +729,10 @@ int nat_pool_block_get(struct nat_ctx *ctx, unsigned int pool,
 void nat_pool_block_put(struct nat_ctx *ctx, unsigned int pool,
 			uint32_t addr_idx, uint16_t blk_no);
 
-/* ---- nat_sub.c (subscriber lock held unless noted) ---- */
+/* ---- nat_sub.c (owner of the subscriber's shard only) ---- */
 struct nat_sub *nat_sub_get(struct nat_worker *w, uint32_t addr,
-			    uint32_t *idx, int *err);	/* returns it locked */
-int nat_sub_lock_live(struct nat_sub *sub);		/* takes the lock */
+			    uint32_t *idx, int *err);
+int nat_sub_live(const struct nat_sub *sub);
 void nat_sub_unlink(struct nat_ctx *ctx, struct nat_sub *sub);
 int nat_port_alloc(struct nat_worker *w, struct nat_sub *sub, uint8_t proto,
 		   int parity, uint16_t preferred, uint16_t *port,
@@ -635,7 +744,7 @@ bool nat_port_is_used(const struct nat_ctx *ctx, const struct nat_sub *sub,
 void nat_port_free(struct nat_ctx *ctx, struct nat_sub *sub, uint8_t proto,
 		   uint16_t port, uint32_t blk);
 
-/* ---- nat_map.c (subscriber lock held, except nat_map_find) ---- */
+/* ---- nat_map.c (owner only, except nat_map_find) ---- */
 struct nat_mapping *nat_map_find(const struct nat_ctx *ctx, uint8_t proto,
 				 uint8_t side, uint32_t addr, uint16_t port);
 int nat_map_get(struct nat_worker *w, struct nat_sub *sub, uint32_t sub_idx,
@@ -665,6 +774,8 @@ void nat_sess_unlink(struct nat_ctx *ctx, struct nat_session *s,
 		     uint32_t now);
 uint32_t nat_sess_timeout(const struct nat_ctx *ctx,
 			  const struct nat_session *s);
+void nat_port_release_sub(struct nat_ctx *ctx, uint32_t sub_idx,
+			  uint32_t addr, uint8_t proto, uint16_t ext_port);
 
 /* ---- nat_slow.c ---- */
 struct nat_session *nat_slow_in2out(struct nat_worker *w, struct nat_pkt *p,
@@ -686,6 +797,7 @@ void nat_icmp_error(struct nat_worker *w, struct rte_mbuf *m,
 
 /* ---- nat_frag.c ---- */
 int nat_frag_init(struct nat_ctx *ctx);
+int nat_frag_shard_init(struct nat_ctx *ctx, unsigned int k);
 void nat_frag_free_all(struct nat_ctx *ctx);
 void nat_frag_first(struct nat_worker *w, struct rte_mbuf *m,
 		    const struct nat_pkt *p, enum nat_dir dir,
@@ -696,7 +808,19 @@ void nat_frag_hold_expire(struct nat_worker *w, uint32_t now);
 void nat_frag_hold_flush(struct nat_worker *w);
 bool nat_frag_due(const struct nat_ctx *ctx, uint32_t idx, uint32_t now);
 void nat_frag_unlink(struct nat_ctx *ctx, uint32_t idx);
+void nat_frag_shard_free(struct nat_shard *sh);
 void nat_frag_release(struct nat_ctx *ctx, uint32_t idx);
+
+/* ---- nat_handoff.c ---- */
+int nat_handoff_init(struct nat_ctx *ctx, unsigned int k);
+void nat_handoff_free(struct nat_shard *sh);
+/* Port release asked of the owner from another lcore; false: ring full. */
+bool nat_req_post(struct nat_ctx *ctx, unsigned int shard,
+		  const struct nat_req *rq);
+unsigned int nat_req_drain(struct nat_ctx *ctx, unsigned int shard,
+			   unsigned int budget);
+/* Is the calling lcore the one that may write shard now? */
+bool nat_may_write(const struct nat_ctx *ctx, unsigned int shard);
 
 /* ---- nat_sweep.c ---- */
 void nat_limbo_push(struct nat_ctx *ctx, struct nat_limbo *lb,

@@ -3,8 +3,8 @@
  */
 
 /*
- * Session records: creation (slow path, subscriber lock held), removal
- * (sweeper, subscriber lock held), timeouts, and the narrow API the ALG
+ * Session records: creation (slow path) and removal (sweeper), both by the
+ * owner of the subscriber's shard; timeouts; and the narrow API the ALG
  * stage and the replay driver use.
  */
 
@@ -19,9 +19,11 @@
 struct nat_session *
 nat_sess_lookup(const struct nat_ctx *ctx, const struct nat_key *k)
 {
+	unsigned int sh = nat_key_shard(ctx, k);
 	void *data;
 
-	if (rte_hash_lookup_data(ctx->sess_h, k, &data) < 0)
+	if (sh >= ctx->nb_shards ||
+	    rte_hash_lookup_data(ctx->shards[sh].sess_h, k, &data) < 0)
 		return NULL;
 	return data;
 }
@@ -66,6 +68,7 @@ nat_sess_fill(struct nat_ctx *ctx, struct nat_session *s,
 	s->ck_l4 = m->proto == IPPROTO_ICMP ? nat_ck_delta(ia, ia, ip, ep) :
 		   nat_ck_delta(ia, ea, ip, ep);
 	s->tenant = sub->tenant;
+	s->shard = sub->shard;
 	s->tcp_state = 0;
 	s->last_seen = nat_clock_now(ctx);
 	s->alg_state = NULL;
@@ -115,15 +118,16 @@ nat_sess_event(struct nat_ctx *ctx, const struct nat_session *s,
 static int
 nat_sess_add_keys(struct nat_ctx *ctx, struct nat_session *s)
 {
+	struct rte_hash *h = ctx->shards[s->shard].sess_h;
 	struct nat_key k;
 
 	nat_key_of_sess(&k, s, NAT_DIR_OUT2IN);
-	if (rte_hash_add_key_data(ctx->sess_h, &k, s) < 0)
+	if (rte_hash_add_key_data(h, &k, s) < 0)
 		return -ENOBUFS;
 	nat_key_of_sess(&k, s, NAT_DIR_IN2OUT);
-	if (rte_hash_add_key_data(ctx->sess_h, &k, s) < 0) {
+	if (rte_hash_add_key_data(h, &k, s) < 0) {
 		nat_key_of_sess(&k, s, NAT_DIR_OUT2IN);
-		rte_hash_del_key(ctx->sess_h, &k);
+		rte_hash_del_key(h, &k);
 		return -ENOBUFS;
 	}
 	return 0;
@@ -150,14 +154,20 @@ nat_sess_create(struct nat_worker *w, struct nat_sub *sub,
 	struct nat_ctx *ctx = w->ctx;
 	uint32_t limit = nat_tenant_of(ctx, sub)->nat.max_sessions_per_subscriber;
 	struct nat_mapping *m = &ctx->maps[a->map_idx];
+	struct nat_shard *sh = nat_sub_shard(ctx, sub);
 	struct nat_session *s;
 	uint32_t idx;
 
+	/* the last line of defence of the single-writer rule */
+	if (unlikely(sub->shard != w->shard)) {
+		*err = -EAGAIN;
+		return NULL;
+	}
 	if (limit != 0 && sub->sessions >= limit) {
 		*err = -EDQUOT;
 		return NULL;
 	}
-	if (rte_ring_mc_dequeue_elem(ctx->sess_free, &idx, sizeof(idx)) != 0) {
+	if (rte_ring_sc_dequeue_elem(sh->sess_free, &idx, sizeof(idx)) != 0) {
 		*err = -ENOBUFS;
 		return NULL;
 	}
@@ -166,7 +176,7 @@ nat_sess_create(struct nat_worker *w, struct nat_sub *sub,
 	*err = nat_sess_add_keys(ctx, s);
 	if (*err != 0) {
 		s->flags = 0;
-		rte_ring_mp_enqueue_elem(ctx->sess_free, &idx, sizeof(idx));
+		rte_ring_mp_enqueue_elem(sh->sess_free, &idx, sizeof(idx));
 		return NULL;
 	}
 	nat_map_link_sess(ctx, m, s);
@@ -182,6 +192,7 @@ void
 nat_sess_unlink(struct nat_ctx *ctx, struct nat_session *s, uint32_t now)
 {
 	struct nat_sub *sub = nat_sub_at(ctx, s->subscriber);
+	struct rte_hash *h = ctx->shards[s->shard].sess_h;
 	struct nat_key k;
 
 	/*
@@ -190,9 +201,9 @@ nat_sess_unlink(struct nat_ctx *ctx, struct nat_session *s, uint32_t now)
 	 */
 	s->flags |= NAT_SESS_F_DYING;
 	nat_key_of_sess(&k, s, NAT_DIR_OUT2IN);
-	rte_hash_del_key(ctx->sess_h, &k);
+	rte_hash_del_key(h, &k);
 	nat_key_of_sess(&k, s, NAT_DIR_IN2OUT);
-	rte_hash_del_key(ctx->sess_h, &k);
+	rte_hash_del_key(h, &k);
 	nat_map_unlink_sess(ctx, &ctx->maps[s->mapping], s, now);
 	sub->sessions--;
 	nat_count(ctx, NAT_C_SESSIONS, -1);
@@ -211,8 +222,8 @@ nat_sess_closing(const struct nat_session *s)
 }
 
 /*
- * End a session now, from a worker, subscriber lock held: unlinked like an
- * expiry, its record left to the sweeper, which parks it for RCU.
+ * End a session now, from its owner: unlinked like an expiry, its record
+ * left to the sweeper, which parks it for RCU.
  */
 static void
 nat_sess_retire(struct nat_ctx *ctx, struct nat_session *s)
@@ -314,29 +325,50 @@ nat_port_reserve(struct nat_worker *w, const struct nat_session *parent,
 	uint32_t blk;
 	int err;
 
-	if (nat_sub_lock_live(sub) != 0)
+	if (nat_sub_live(sub) != 0)
 		return -ENOENT;
+	if (sub->shard != w->shard)
+		return -EAGAIN;
 	/* media ports come in even/odd pairs: keep the parity asked for */
 	err = nat_port_alloc(w, sub, proto, preferred != 0 ? preferred & 1 : -1,
 			     preferred, ext_port, &blk);
-	rte_spinlock_unlock(&sub->lock);
 	return err == 0 ? 0 : -ENOSPC;
+}
+
+/* On the owner (directly or from its request ring). */
+void
+nat_port_release_sub(struct nat_ctx *ctx, uint32_t sub_idx, uint32_t addr,
+		     uint8_t proto, uint16_t ext_port)
+{
+	struct nat_sub *sub = nat_sub_at(ctx, sub_idx);
+	uint32_t blk;
+
+	if (nat_sub_live(sub) != 0 || sub->addr != addr || sub->ext_addr == 0)
+		return;
+	/* once a child's mapping took the port over, the mapping owns it */
+	if (nat_map_find(ctx, proto, 1, sub->ext_addr, ext_port) == NULL &&
+	    nat_port_is_used(ctx, sub, proto, ext_port, &blk))
+		nat_port_free(ctx, sub, proto, ext_port, blk);
 }
 
 void
 nat_port_release(struct nat_ctx *ctx, const struct nat_session *parent,
 		 uint8_t proto, uint16_t ext_port)
 {
-	struct nat_sub *sub = nat_sub_at(ctx, parent->subscriber);
-	uint32_t blk;
+	struct nat_req rq = {
+		.sub = parent->subscriber,
+		.addr = parent->int_addr,
+		.port = ext_port,
+		.proto = proto,
+		.op = NAT_REQ_PORT_RELEASE,
+	};
+	unsigned int shard = parent->shard;
 
-	if (nat_sub_lock_live(sub) != 0)
-		return;
-	/* once a child's mapping took the port over, the mapping owns it */
-	if (nat_map_find(ctx, proto, 1, parent->ext_addr, ext_port) == NULL &&
-	    nat_port_is_used(ctx, sub, proto, ext_port, &blk))
-		nat_port_free(ctx, sub, proto, ext_port, blk);
-	rte_spinlock_unlock(&sub->lock);
+	/* expectations expire on the control lcore: the owner frees */
+	if (nat_may_write(ctx, shard))
+		nat_port_release_sub(ctx, rq.sub, rq.addr, proto, ext_port);
+	else
+		nat_req_post(ctx, shard, &rq);
 }
 
 struct nat_session *
@@ -358,7 +390,7 @@ nat_session_create_child(struct nat_worker *w,
 	struct nat_key k;
 	int err;
 
-	if (nat_sub_lock_live(sub) != 0) {
+	if (nat_sub_live(sub) != 0 || sub->shard != w->shard) {
 		*drop = CGN_DROP_NO_SESSION;
 		return NULL;
 	}
@@ -391,6 +423,5 @@ nat_session_create_child(struct nat_worker *w,
 				sub->ext_addr, proto);
 	}
 out:
-	rte_spinlock_unlock(&sub->lock);
 	return s;
 }

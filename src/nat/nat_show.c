@@ -123,7 +123,8 @@ nat_show_snap(const struct nat_ctx *ctx, uint32_t addr,
 	int ret = -ENOENT;
 
 	for (k = 0; k < NAT_SHOW_RETRIES; k++) {
-		if (rte_hash_lookup_data(ctx->sub_h, &addr, &data) < 0)
+		if (rte_hash_lookup_data(ctx->shards[nat_owner_in(ctx, addr)].sub_h,
+					 &addr, &data) < 0)
 			return -ENOENT;
 		ret = nat_show_snap_at(ctx, (uint32_t)(uintptr_t)data, addr,
 				       sn);

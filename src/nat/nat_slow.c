@@ -7,9 +7,9 @@
  * reuse or create its mapping, create the session. Outside-to-inside: find
  * the mapping of the destination, let the tenant's filtering decide
  * (RFC 4787 §5, RFC 5382 §4.3), create the session if admitted. Inbound
- * packets never create mappings. Every session creation happens under the
- * subscriber's lock, after looking the key up again, so two workers never
- * create the same session.
+ * packets never create mappings. Only the owner of the subscriber's shard
+ * gets here (nat_fast.c hands the others off), so no two lcores ever
+ * create the same session or write the same record.
  */
 
 #include <errno.h>
@@ -38,7 +38,7 @@ nat_drop_is_limit(enum cgn_drop reason)
 
 /*
  * sub: the subscriber the packet was for, NULL when there is none; ext: its
- * external address, read while its lock was held.
+ * external address.
  */
 static void
 nat_slow_fail(struct nat_worker *w, const struct nat_pkt *p,
@@ -106,15 +106,13 @@ nat_slow_in2out(struct nat_worker *w, struct nat_pkt *p,
 	}
 	s = nat_sess_lookup(ctx, k);
 	if (s != NULL)
-		goto out;
+		return s;
 	err = nat_map_get(w, sub, a.sub_idx, k->proto, &in, &a.map_idx);
 	if (err == 0)
 		s = nat_sess_create(w, sub, &a, &err);
 	if (s != NULL)
 		res->new_session = 1;
-out:
 	ext = sub->ext_addr;
-	rte_spinlock_unlock(&sub->lock);
 	if (s == NULL)
 		nat_slow_fail(w, p, sub, ext, NAT_DIR_IN2OUT, err, res);
 	return s;
@@ -169,34 +167,30 @@ nat_slow_out2in(struct nat_worker *w, struct nat_pkt *p,
 	a.map_idx = (uint32_t)(m - ctx->maps);
 	a.alg_port = m->int_port;
 	sub = nat_sub_at(ctx, m->sub);
-	if (nat_sub_lock_live(sub) != 0) {
+	/*
+	 * Another shard's mapping (its block changed hands since this packet
+	 * was handed here) is not ours to add to. One with no session left is
+	 * only holding its port through the reuse delay: it has expired as
+	 * far as the outside is concerned.
+	 */
+	if (nat_sub_live(sub) != 0 || sub->shard != w->shard ||
+	    (m->flags & (NAT_REC_LIVE | NAT_REC_DEAD)) != NAT_REC_LIVE ||
+	    m->sub != a.sub_idx || m->refcnt == 0) {
 		nat_no_match(res, CGN_DROP_NO_SESSION);
 		return NULL;
 	}
-	/*
-	 * The mapping may have been retired while we took the lock. One with
-	 * no session left is only holding its port through the reuse delay:
-	 * it has expired as far as the outside is concerned.
-	 */
-	if ((m->flags & (NAT_REC_LIVE | NAT_REC_DEAD)) != NAT_REC_LIVE ||
-	    m->sub != a.sub_idx || m->refcnt == 0) {
-		nat_no_match(res, CGN_DROP_NO_SESSION);
-		goto out;
-	}
 	s = nat_sess_lookup(ctx, k);
 	if (s != NULL)
-		goto out;
+		return s;
 	/* only a bare SYN may open TCP from outside (RFC 5382 REQ-2) */
 	if (!p->create || !nat_filter_admits(ctx, m, sub, a.rem_addr)) {
 		nat_no_match(res, CGN_DROP_FILTERED);
-		goto out;
+		return NULL;
 	}
 	s = nat_sess_create(w, sub, &a, &err);
 	if (s != NULL)
 		res->new_session = 1;
-out:
 	sub_ext = sub->ext_addr;
-	rte_spinlock_unlock(&sub->lock);
 	if (err != 0)
 		nat_slow_fail(w, p, sub, sub_ext, NAT_DIR_OUT2IN, err, res);
 	return s;

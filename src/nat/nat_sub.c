@@ -4,8 +4,8 @@
 
 /*
  * Subscribers and their port blocks. Everything here runs on the slow path
- * with the subscriber's lock held, except the lock-free lookup of a
- * subscriber by inside address.
+ * of the subscriber's owner, the only writer of its shard, except the
+ * lock-free lookup of a subscriber by inside address.
  *
  * Port choice (RFC 6056 "random start"): a random block, a random offset,
  * then the first free port of the wanted parity after it (RFC 4787 REQ-3);
@@ -29,7 +29,8 @@ nat_sub_find(const struct nat_ctx *ctx, uint32_t addr, uint32_t *idx)
 {
 	void *data;
 
-	if (rte_hash_lookup_data(ctx->sub_h, &addr, &data) < 0)
+	if (rte_hash_lookup_data(ctx->shards[nat_owner_in(ctx, addr)].sub_h,
+				 &addr, &data) < 0)
 		return NULL;
 	*idx = (uint32_t)(uintptr_t)data;
 	return nat_sub_at(ctx, *idx);
@@ -44,10 +45,10 @@ nat_sub_init(struct nat_ctx *ctx, const struct nat_policy *pol,
 	int ret;
 
 	memset(sub, 0, sizeof(*sub));
-	rte_spinlock_init(&sub->lock);
 	sub->addr = addr;
 	sub->tenant = (uint8_t)tenant;
 	sub->pool = (uint8_t)t->pool;
+	sub->shard = (uint8_t)nat_owner_in(ctx, addr);
 	sub->gen = pol->gen;
 	if (ctx->pools[t->pool].det) {
 		ret = nat_det_map(&pol->conf, tenant, addr, &sub->ext_addr,
@@ -58,49 +59,50 @@ nat_sub_init(struct nat_ctx *ctx, const struct nat_policy *pol,
 					  &sub->ext_idx);
 		if (ret != 0)
 			return ret;
+		/* its range is its own: out2in finds its owner from it */
+		nat_owner_set(ctx, t->pool, sub->ext_idx, sub->det_pmin,
+			      sub->shard);
 	}
 	sub->flags = NAT_REC_LIVE;
 	return 0;
 }
 
-/* New subscribers are rare: one global lock keeps two workers from
- * creating the same one. */
+/* Only the owner creates its subscribers: no two records for one address. */
 static struct nat_sub *
-nat_sub_create(struct nat_ctx *ctx, uint32_t addr, uint32_t *idx, int *err)
+nat_sub_create(struct nat_worker *w, uint32_t addr, uint32_t *idx, int *err)
 {
+	struct nat_ctx *ctx = w->ctx;
 	/* one policy for the lookup and the record (and its generation) */
 	const struct nat_policy *pol = nat_pol(ctx);
+	struct nat_shard *sh = &ctx->shards[w->shard];
 	struct nat_sub *sub;
 	uint32_t t;
 	int ret;
 
+	if (nat_owner_in(ctx, addr) != w->shard) {
+		*err = -EAGAIN;
+		return NULL;
+	}
 	if (nat_pfx_lookup(&pol->tenant_pfx, addr, &t) != 0) {
 		*err = -ESRCH;
 		return NULL;
 	}
-	rte_spinlock_lock(&ctx->sub_create_lock);
-	sub = nat_sub_find(ctx, addr, idx);
-	if (sub != NULL)
-		goto out;
-	if (rte_ring_mc_dequeue_elem(ctx->sub_free, idx, sizeof(*idx)) != 0) {
+	if (rte_ring_sc_dequeue_elem(sh->sub_free, idx, sizeof(*idx)) != 0) {
 		*err = -EUSERS;
-		goto out;
+		return NULL;
 	}
 	sub = nat_sub_at(ctx, *idx);
 	ret = nat_sub_init(ctx, pol, sub, addr, t);
-	if (ret == 0 && rte_hash_add_key_data(ctx->sub_h, &addr,
+	if (ret == 0 && rte_hash_add_key_data(sh->sub_h, &addr,
 					      (void *)(uintptr_t)*idx) < 0)
 		ret = -EUSERS;
 	if (ret != 0) {
 		sub->flags = 0;
-		rte_ring_mp_enqueue_elem(ctx->sub_free, idx, sizeof(*idx));
+		rte_ring_mp_enqueue_elem(sh->sub_free, idx, sizeof(*idx));
 		*err = ret == -ENOSPC ? -EADDRNOTAVAIL : ret;
-		sub = NULL;
-		goto out;
+		return NULL;
 	}
 	nat_count(ctx, NAT_C_SUBS, 1);
-out:
-	rte_spinlock_unlock(&ctx->sub_create_lock);
 	return sub;
 }
 
@@ -110,7 +112,6 @@ out:
  * belong to another tenant, which it joins at once when it holds no port
  * or both tenants share a pool; else it keeps its external address and
  * its old tenant until its last block goes (paired pooling, RFC 7857).
- * Called with the subscriber locked.
  */
 static int
 nat_sub_recheck(const struct nat_ctx *ctx, struct nat_sub *sub)
@@ -140,6 +141,8 @@ nat_sub_recheck(const struct nat_ctx *ctx, struct nat_sub *sub)
 				return ret == -ENOSPC ? -EADDRNOTAVAIL : ret;
 			}
 			sub->pool = (uint8_t)p;
+			nat_owner_set((struct nat_ctx *)(uintptr_t)ctx, p,
+				      sub->ext_idx, sub->det_pmin, sub->shard);
 		}
 		sub->tenant = (uint8_t)t;
 	}
@@ -157,14 +160,13 @@ nat_sub_checked(struct nat_ctx *ctx, struct nat_sub *sub, int *err)
 	ret = nat_sub_recheck(ctx, sub);
 	if (ret == 0)
 		return sub;
-	rte_spinlock_unlock(&sub->lock);
 	*err = ret;
 	return NULL;
 }
 
 /*
- * Find or create the subscriber and return it locked. A record the sweeper
- * retired between lookup and lock is skipped and looked up again.
+ * Find or create the subscriber, on its owner. A record the sweeper
+ * retired is never found: its key goes before it is marked dead.
  */
 struct nat_sub *
 nat_sub_get(struct nat_worker *w, uint32_t addr, uint32_t *idx, int *err)
@@ -172,7 +174,6 @@ nat_sub_get(struct nat_worker *w, uint32_t addr, uint32_t *idx, int *err)
 	struct nat_ctx *ctx = w->ctx;
 	struct nat_wpriv *wp = w->priv;
 	struct nat_sub *sub;
-	unsigned int i;
 
 	*err = -EAGAIN;
 	/*
@@ -182,44 +183,37 @@ nat_sub_get(struct nat_worker *w, uint32_t addr, uint32_t *idx, int *err)
 	 */
 	if (wp->sub_hint_idx != NAT_IDX_NONE && wp->sub_hint_addr == addr) {
 		sub = nat_sub_at(ctx, wp->sub_hint_idx);
-		if (nat_sub_lock_live(sub) == 0) {
-			if (sub->addr == addr) {
-				*idx = wp->sub_hint_idx;
-				return nat_sub_checked(ctx, sub, err);
-			}
-			rte_spinlock_unlock(&sub->lock);
-		}
-	}
-	for (i = 0; i < NAT_SUB_RETRIES; i++) {
-		sub = nat_sub_find(ctx, addr, idx);
-		if (sub == NULL)
-			sub = nat_sub_create(ctx, addr, idx, err);
-		if (sub == NULL)
-			return NULL;
-		if (nat_sub_lock_live(sub) == 0) {
-			wp->sub_hint_addr = addr;
-			wp->sub_hint_idx = *idx;
+		if (nat_sub_live(sub) == 0 && sub->addr == addr) {
+			*idx = wp->sub_hint_idx;
 			return nat_sub_checked(ctx, sub, err);
 		}
 	}
-	return NULL;
+	sub = nat_sub_find(ctx, addr, idx);
+	if (sub == NULL || nat_sub_live(sub) != 0)
+		sub = nat_sub_create(w, addr, idx, err);
+	if (sub == NULL)
+		return NULL;
+	if (sub->shard != w->shard) {
+		*err = -EAGAIN;
+		return NULL;
+	}
+	wp->sub_hint_addr = addr;
+	wp->sub_hint_idx = *idx;
+	return nat_sub_checked(ctx, sub, err);
 }
 
 int
-nat_sub_lock_live(struct nat_sub *sub)
+nat_sub_live(const struct nat_sub *sub)
 {
-	rte_spinlock_lock(&sub->lock);
-	if ((sub->flags & (NAT_REC_LIVE | NAT_REC_DEAD)) != NAT_REC_LIVE) {
-		rte_spinlock_unlock(&sub->lock);
+	if ((sub->flags & (NAT_REC_LIVE | NAT_REC_DEAD)) != NAT_REC_LIVE)
 		return -EAGAIN;
-	}
 	return 0;
 }
 
 void
 nat_sub_unlink(struct nat_ctx *ctx, struct nat_sub *sub)
 {
-	rte_hash_del_key(ctx->sub_h, &sub->addr);
+	rte_hash_del_key(nat_sub_shard(ctx, sub)->sub_h, &sub->addr);
 	sub->flags |= NAT_REC_DEAD;
 	nat_count(ctx, NAT_C_SUBS, -1);
 }
@@ -316,7 +310,8 @@ nat_sub_block_add(struct nat_worker *w, struct nat_sub *sub)
 		return -ENOSPC;
 	if (sub->nb_blocks >= t->max_blocks)
 		return -ENOSPC;
-	if (rte_ring_mc_dequeue_elem(ctx->blk_free, &bi, sizeof(bi)) != 0)
+	if (rte_ring_sc_dequeue_elem(nat_sub_shard(ctx, sub)->blk_free, &bi,
+				     sizeof(bi)) != 0)
 		return -EADDRNOTAVAIL;
 	b = nat_block_at(ctx, bi);
 	if (pool->det) {
@@ -328,9 +323,12 @@ nat_sub_block_add(struct nat_worker *w, struct nat_sub *sub)
 		b->nports = pool->block_size;
 	}
 	if (ret != 0) {
-		rte_ring_mp_enqueue_elem(ctx->blk_free, &bi, sizeof(bi));
+		rte_ring_mp_enqueue_elem(nat_sub_shard(ctx, sub)->blk_free, &bi,
+					 sizeof(bi));
 		return ret;
 	}
+	if (!pool->det)
+		nat_owner_set(ctx, p, sub->ext_idx, b->first, sub->shard);
 	memset(b->used, 0, sizeof(b->used));
 	memset(b->bits, 0, NAT_PS_MAX * ctx->blk_words * sizeof(uint64_t));
 	sub->blocks[sub->nb_blocks++] = bi;
@@ -353,12 +351,15 @@ nat_sub_block_remove(struct nat_ctx *ctx, struct nat_sub *sub, uint32_t bi)
 	sub->blocks[i] = sub->blocks[--sub->nb_blocks];
 	if (!ctx->pools[sub->pool].det) {
 		nat_block_event(ctx, sub, b, NAT_EV_BLOCK_RELEASE);
+		nat_owner_set(ctx, sub->pool, sub->ext_idx, b->first,
+			      NAT_SHARD_NONE);
 		nat_pool_block_put(ctx, sub->pool, sub->ext_idx, b->blk_no);
 		/* paired pooling ends with the last block */
 		if (sub->nb_blocks == 0)
 			sub->ext_addr = 0;
 	}
-	rte_ring_mp_enqueue_elem(ctx->blk_free, &bi, sizeof(bi));
+	rte_ring_mp_enqueue_elem(nat_sub_shard(ctx, sub)->blk_free, &bi,
+				 sizeof(bi));
 	nat_count(ctx, NAT_C_BLOCKS, -1);
 }
 

@@ -3,13 +3,15 @@
  */
 
 /*
- * Expiry, on the control lcore. Each call walks a slice of every record
- * array from where the last call stopped, unlinks what is expired (hash
- * keys, counts, port bits) under the subscriber's lock, and parks the
- * record in a "limbo" batch. A batch is closed with an RCU token at the end
- * of the call; its records go back to their free rings (and sessions to the
- * ALG's free callback) once every worker has reported a quiescent state
- * since. Workers never do anything for this beyond their usual report.
+ * Expiry, by each shard's owner (nat_shard_sweep, in its poll loop), or for
+ * every shard by one thread while no worker writes (nat_sweep: replay,
+ * tools, tests). Each call walks a slice of the shard's range of every
+ * record array from where the last call stopped, unlinks what is expired
+ * (hash keys, counts, port bits) and parks the record in a "limbo" batch.
+ * A batch is closed with an RCU token at the end of the call; its records
+ * go back to their free rings (and sessions to the ALG's free callback)
+ * once every worker has reported a quiescent state since. The owner is the
+ * only writer of what it expires: no lock.
  */
 
 #include <stddef.h>
@@ -55,6 +57,7 @@ nat_limbo_push(struct nat_ctx *ctx, struct nat_limbo *lb,
 static void
 nat_rec_free(struct nat_ctx *ctx, enum nat_rec_kind kind, uint32_t idx)
 {
+	struct nat_shard *sh = &ctx->shards[nat_rec_shard(ctx, kind, idx)];
 	struct nat_session *s;
 
 	switch (kind) {
@@ -64,15 +67,15 @@ nat_rec_free(struct nat_ctx *ctx, enum nat_rec_kind kind, uint32_t idx)
 			ctx->free_cb(s, ctx->free_arg);
 		s->alg_state = NULL;
 		s->flags = 0;
-		rte_ring_mp_enqueue_elem(ctx->sess_free, &idx, sizeof(idx));
+		rte_ring_mp_enqueue_elem(sh->sess_free, &idx, sizeof(idx));
 		break;
 	case NAT_RK_MAP:
 		ctx->maps[idx].flags = 0;
-		rte_ring_mp_enqueue_elem(ctx->map_free, &idx, sizeof(idx));
+		rte_ring_mp_enqueue_elem(sh->map_free, &idx, sizeof(idx));
 		break;
 	case NAT_RK_SUB:
 		nat_sub_at(ctx, idx)->flags = 0;
-		rte_ring_mp_enqueue_elem(ctx->sub_free, &idx, sizeof(idx));
+		rte_ring_mp_enqueue_elem(sh->sub_free, &idx, sizeof(idx));
 		break;
 	default:
 		nat_frag_release(ctx, idx);
@@ -100,13 +103,13 @@ nat_limbo_free(struct nat_ctx *ctx, struct nat_limbo *lb)
 }
 
 static void
-nat_limbo_reclaim(struct nat_ctx *ctx)
+nat_limbo_reclaim(struct nat_ctx *ctx, struct nat_shard *sh)
 {
 	struct nat_limbo *lb;
 	unsigned int i;
 
 	for (i = 0; i < NAT_LIMBO_BATCHES; i++) {
-		lb = &ctx->limbo[i];
+		lb = &sh->limbo[i];
 		if (!lb->closed)
 			continue;
 		if (ctx->qs != NULL &&
@@ -117,13 +120,13 @@ nat_limbo_reclaim(struct nat_ctx *ctx)
 }
 
 static struct nat_limbo *
-nat_limbo_open(struct nat_ctx *ctx)
+nat_limbo_open(struct nat_shard *sh)
 {
 	struct nat_limbo *lb;
 	unsigned int i, kind;
 
 	for (i = 0; i < NAT_LIMBO_BATCHES; i++) {
-		lb = &ctx->limbo[i];
+		lb = &sh->limbo[i];
 		if (lb->used)
 			continue;
 		lb->used = true;
@@ -174,21 +177,6 @@ nat_sess_due(const struct nat_ctx *ctx, uint32_t idx, uint32_t now)
 }
 
 static void
-nat_spin(rte_spinlock_t *l, bool lock)
-{
-	if (lock)
-		rte_spinlock_lock(l);
-	else
-		rte_spinlock_unlock(l);
-}
-
-static void
-nat_sess_lock(struct nat_ctx *ctx, uint32_t idx, bool lock)
-{
-	nat_spin(&nat_sub_at(ctx, ctx->sess[idx].subscriber)->lock, lock);
-}
-
-static void
 nat_sess_reap(struct nat_ctx *ctx, uint32_t idx, uint32_t now)
 {
 	struct nat_session *s = &ctx->sess[idx];
@@ -213,12 +201,6 @@ nat_map_due(const struct nat_ctx *ctx, uint32_t idx, uint32_t now)
 }
 
 static void
-nat_map_lock(struct nat_ctx *ctx, uint32_t idx, bool lock)
-{
-	nat_spin(&nat_sub_at(ctx, ctx->maps[idx].sub)->lock, lock);
-}
-
-static void
 nat_map_reap(struct nat_ctx *ctx, uint32_t idx, uint32_t now)
 {
 	RTE_SET_USED(now);
@@ -235,28 +217,11 @@ nat_sub_due(const struct nat_ctx *ctx, uint32_t idx, uint32_t now)
 	       sub->sessions == 0 && sub->mappings == 0 && sub->nb_blocks == 0;
 }
 
-/* Same order as creation: the global lock, then the subscriber's. */
-static void
-nat_sub_lock(struct nat_ctx *ctx, uint32_t idx, bool lock)
-{
-	rte_spinlock_t *sub = &nat_sub_at(ctx, idx)->lock;
-
-	nat_spin(lock ? &ctx->sub_create_lock : sub, lock);
-	nat_spin(lock ? sub : &ctx->sub_create_lock, lock);
-}
-
 static void
 nat_sub_reap(struct nat_ctx *ctx, uint32_t idx, uint32_t now)
 {
 	RTE_SET_USED(now);
 	nat_sub_unlink(ctx, nat_sub_at(ctx, idx));
-}
-
-static void
-nat_frag_lock(struct nat_ctx *ctx, uint32_t idx, bool lock)
-{
-	RTE_SET_USED(idx);
-	nat_spin(&ctx->frag_lock, lock);
 }
 
 static void
@@ -268,70 +233,86 @@ nat_frag_reap(struct nat_ctx *ctx, uint32_t idx, uint32_t now)
 
 /* How to expire one kind of record. */
 struct nat_reaper {
-	size_t count_off;	/**< offset of the record count in nat_ctx */
 	bool (*due)(const struct nat_ctx *ctx, uint32_t idx, uint32_t now);
-	void (*lock)(struct nat_ctx *ctx, uint32_t idx, bool lock);
 	void (*reap)(struct nat_ctx *ctx, uint32_t idx, uint32_t now);
 };
 
 /* In nat_sweep order: sessions free mappings, mappings free subscribers. */
 static const struct nat_reaper nat_reapers[NAT_RK_MAX] = {
-	[NAT_RK_SESS] = { offsetof(struct nat_ctx, max_sessions),
-			  nat_sess_due, nat_sess_lock, nat_sess_reap },
-	[NAT_RK_MAP] = { offsetof(struct nat_ctx, max_maps),
-			 nat_map_due, nat_map_lock, nat_map_reap },
-	[NAT_RK_SUB] = { offsetof(struct nat_ctx, max_subs),
-			 nat_sub_due, nat_sub_lock, nat_sub_reap },
-	[NAT_RK_FRAG] = { offsetof(struct nat_ctx, max_frags),
-			  nat_frag_due, nat_frag_lock, nat_frag_reap },
+	[NAT_RK_SESS] = { nat_sess_due, nat_sess_reap },
+	[NAT_RK_MAP] = { nat_map_due, nat_map_reap },
+	[NAT_RK_SUB] = { nat_sub_due, nat_sub_reap },
+	[NAT_RK_FRAG] = { nat_frag_due, nat_frag_reap },
 };
 
-/*
- * Walk up to budget records of one kind from the cursor. What looks due is
- * checked again under its lock: a worker may have just used it.
- */
+/* Walk up to budget records of one kind of shard k from its cursor. */
 static unsigned int
-nat_reap_kind(struct nat_ctx *ctx, struct nat_limbo *lb,
+nat_reap_kind(struct nat_ctx *ctx, unsigned int k, struct nat_limbo *lb,
 	      enum nat_rec_kind kind, unsigned int budget, uint32_t now)
 {
 	const struct nat_reaper *r = &nat_reapers[kind];
-	uint32_t max = *(const uint32_t *)((const uint8_t *)ctx + r->count_off);
-	unsigned int k, n = 0;
+	struct nat_shard *sh = &ctx->shards[k];
+	uint32_t per = ctx->per[kind], base = k * per;
+	unsigned int i, n = 0;
 	uint32_t idx;
 
-	for (k = 0; k < RTE_MIN(budget, max); k++) {
+	for (i = 0; i < RTE_MIN(budget, per); i++) {
 		if (nat_limbo_full(lb, kind))
 			break;
-		idx = ctx->cursor[kind]++ % max;
+		idx = base + sh->cursor[kind]++ % per;
 		if (!r->due(ctx, idx, now))
 			continue;
-		r->lock(ctx, idx, true);
-		if (r->due(ctx, idx, now)) {
-			r->reap(ctx, idx, now);
-			nat_limbo_push(ctx, lb, kind, idx);
-			n++;
-		}
-		r->lock(ctx, idx, false);
+		r->reap(ctx, idx, now);
+		nat_limbo_push(ctx, lb, kind, idx);
+		n++;
 	}
 	return n;
+}
+
+static unsigned int
+nat_sweep_one(struct nat_ctx *ctx, unsigned int k, unsigned int budget)
+{
+	struct nat_shard *sh = &ctx->shards[k];
+	uint32_t now = nat_clock_now(ctx);
+	struct nat_limbo *lb;
+	unsigned int removed, kind;
+
+	nat_req_drain(ctx, k, budget);
+	nat_limbo_reclaim(ctx, sh);
+	lb = nat_limbo_open(sh);
+	if (lb == NULL)
+		return 0;
+	removed = nat_reap_kind(ctx, k, lb, NAT_RK_SESS, budget, now);
+	for (kind = NAT_RK_MAP; kind < NAT_RK_MAX; kind++)
+		nat_reap_kind(ctx, k, lb, (enum nat_rec_kind)kind, budget, now);
+	nat_limbo_close(ctx, lb);
+	/* without readers online the batch is free right away */
+	nat_limbo_reclaim(ctx, sh);
+	return removed;
 }
 
 unsigned int
 nat_sweep(struct nat_ctx *ctx, unsigned int budget)
 {
-	uint32_t now = nat_clock_now(ctx);
-	struct nat_limbo *lb;
-	unsigned int removed, kind;
+	unsigned int k, removed = 0, share;
 
-	nat_limbo_reclaim(ctx);
-	lb = nat_limbo_open(ctx);
-	if (lb == NULL)
+	/* the owners expire their own shards: never a second writer */
+	if (ctx->owner_sweeps)
 		return 0;
-	removed = nat_reap_kind(ctx, lb, NAT_RK_SESS, budget, now);
-	for (kind = NAT_RK_MAP; kind < NAT_RK_MAX; kind++)
-		nat_reap_kind(ctx, lb, (enum nat_rec_kind)kind, budget, now);
-	nat_limbo_close(ctx, lb);
-	/* without readers online the batch is free right away */
-	nat_limbo_reclaim(ctx);
+	share = budget / ctx->nb_shards + 1;
+	for (k = 0; k < ctx->nb_shards; k++)
+		removed += nat_sweep_one(ctx, k, share);
 	return removed;
+}
+
+unsigned int
+nat_shard_sweep(struct nat_worker *w, unsigned int budget)
+{
+	return nat_sweep_one(w->ctx, w->shard, budget);
+}
+
+uint32_t
+nat_shard_sessions(const struct nat_ctx *ctx)
+{
+	return ctx->per[NAT_RK_SESS];
 }

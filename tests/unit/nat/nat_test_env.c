@@ -127,7 +127,8 @@ nat_test_env_up(struct nat_test_env *e)
 		return -ENOMEM;
 	if (e->clock.now_ms == 0)
 		e->clock.now_ms = 1000000;
-	e->ctx = nat_create(&e->conf, e->qs, &e->clock);
+	e->ctx = nat_create_sharded(&e->conf, e->qs, &e->clock,
+				    RTE_MAX(e->nb_shards, 1u));
 	if (e->ctx == NULL)
 		return -rte_errno;
 	memset(e->drops, 0, sizeof(e->drops));

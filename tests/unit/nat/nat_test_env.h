@@ -38,6 +38,7 @@ struct nat_test_env {
 	struct nat_ctx *ctx;
 	struct nat_worker w;
 	uint64_t drops[CGN_DROP_MAX];
+	unsigned int nb_shards;		/**< 0 or 1: one */
 };
 
 /** EAL init with the test arguments (plus extra ones, e.g. --lcores). */

@@ -3,14 +3,18 @@
  */
 
 /*
- * Several worker lcores (mapped onto two CPUs) translate both directions
- * of the same flows at once while the main lcore sweeps with a moving
- * clock.
+ * Several worker lcores (mapped onto two CPUs), each the owner of one
+ * shard, translate both directions of the same flows of the same
+ * subscribers at once, hand what needs another owner to it and take what
+ * is handed to them, and expire their own shards while the main lcore
+ * moves the clock.
  *
- * Phase A, stable clock: every worker races every other to create the same
- * sessions. Afterwards exactly one session per flow exists, every worker
- * saw the same external endpoint for a flow, the endpoints are unique, and
- * replies went to the right inside endpoint.
+ * Phase A, stable clock: every worker sends every flow, so each flow's
+ * first packet reaches its owner through a handoff from most workers.
+ * Afterwards exactly one session per flow exists, every worker saw the
+ * same external endpoint for a flow, the endpoints are unique, and
+ * replies (taken by whichever worker sent the request, whoever owns the
+ * session) went to the right inside endpoint.
  *
  * Phase B, fast clock: flows go idle in turn, expire, linger, are freed
  * through RCU and come back, while workers keep translating. Each result
@@ -57,6 +61,9 @@ struct stress {
 	volatile int phase;
 	unsigned int nb_workers;
 	unsigned int running;
+	unsigned int sending;		/* workers still in their rounds */
+	uint64_t in_flight;		/* handed, not yet processed */
+	uint64_t handed;
 	uint64_t errors;
 	uint64_t packets;
 	uint64_t raced;		/* replies lost to an expiry already due */
@@ -184,6 +191,114 @@ check_in(unsigned int flow, struct rte_mbuf *m, const struct nat_result *r,
 		report("out2in checksum", flow);
 }
 
+/* Where a handed packet came from: the flow and the worker that sent it. */
+#define TAG(flow, widx) ((flow) | (uint32_t)(widx) << 16)
+#define TAG_FLOW(t) ((t) & 0xffff)
+#define TAG_WORKER(t) ((t) >> 16)
+
+static void
+hand(struct nat_worker *w, struct rte_mbuf *m, const struct nat_result *r,
+     uint32_t tag);
+
+/*
+ * Check in2out results of flows[0..n) sent by worker widx[i]; hand off
+ * what belongs to another owner; send the replies of the rest, and check
+ * them, on this worker.
+ */
+static void
+finish_out(struct nat_worker *w, struct rte_mbuf **m, struct nat_result *res,
+	   const unsigned int *flows, const unsigned int *widx, unsigned int n)
+{
+	struct rte_mbuf *rm[BURST];
+	struct nat_result rres[BURST];
+	struct nat_endpoint ext;
+	struct nat_session *used[BURST];
+	unsigned int i, nr = 0, rflow[BURST];
+	struct nat_test_spec s;
+
+	for (i = 0; i < n; i++) {
+		if (res[i].verdict == NAT_HANDOFF) {
+			hand(w, m[i], &res[i], TAG(flows[i], widx[i]));
+			continue;
+		}
+		check_out(flows[i], m[i], &res[i], &ext);
+		rte_pktmbuf_free(m[i]);
+		if (res[i].verdict != NAT_FWD_OUTSIDE)
+			continue;
+		if (st->phase == PHASE_A) {
+			struct nat_endpoint *prev = &st->seen[widx[i]][flows[i]];
+
+			if (prev->addr != 0 && (prev->addr != ext.addr ||
+						prev->port != ext.port))
+				report("external endpoint changed", flows[i]);
+			*prev = ext;
+		}
+		reply_spec(flows[i], &ext, &s);
+		used[nr] = res[i].sess;
+		rflow[nr] = flows[i];
+		rm[nr++] = nat_test_pkt(nat_test_mp(), &s);
+	}
+	if (nr == 0)
+		return;
+	/* a reply finds its session in the owner's table from any worker */
+	nat_process_burst(w, NAT_DIR_OUT2IN, rm, (uint16_t)nr, rres);
+	for (i = 0; i < nr; i++) {
+		if (rres[i].verdict == NAT_HANDOFF) {
+			/* missed here: its session went meanwhile */
+			if (st->phase == PHASE_A)
+				report("reply handed off", rflow[i]);
+			else
+				__atomic_fetch_add(&st->raced, 1,
+						   __ATOMIC_RELAXED);
+			rte_pktmbuf_free(rm[i]);
+			continue;
+		}
+		check_in(rflow[i], rm[i], &rres[i], used[i]);
+		rte_pktmbuf_free(rm[i]);
+	}
+	__atomic_fetch_add(&st->packets, 2 * nr, __ATOMIC_RELAXED);
+}
+
+/* Take what other workers handed to this one's shard. */
+static unsigned int
+drain(struct nat_worker *w)
+{
+	struct rte_mbuf *m[BURST];
+	struct nat_result res[BURST];
+	uint32_t tags[BURST];
+	uint8_t dirs[BURST];
+	unsigned int flows[BURST], widx[BURST], i;
+	uint16_t n;
+
+	n = nat_handoff_drain(w, m, tags, dirs, BURST);
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		flows[i] = TAG_FLOW(tags[i]);
+		widx[i] = TAG_WORKER(tags[i]);
+		if (dirs[i] != NAT_DIR_IN2OUT)
+			report("out2in packet handed", flows[i]);
+	}
+	nat_process_handed(w, NAT_DIR_IN2OUT, m, n, res);
+	for (i = 0; i < n; i++)
+		if (res[i].verdict == NAT_HANDOFF)
+			report("handed packet handed again", flows[i]);
+	finish_out(w, m, res, flows, widx, n);
+	__atomic_fetch_sub(&st->in_flight, n, __ATOMIC_RELEASE);
+	return n;
+}
+
+static void
+hand(struct nat_worker *w, struct rte_mbuf *m, const struct nat_result *r,
+     uint32_t tag)
+{
+	__atomic_fetch_add(&st->in_flight, 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&st->handed, 1, __ATOMIC_RELAXED);
+	/* a full ring waits for its owner, who drains its own meanwhile */
+	while (nat_handoff(w, m, r, tag) != 0)
+		drain(w);
+}
+
 /* One burst of flows[0..n): out, then the replies; then quiescent. */
 static void
 run_burst(struct nat_worker *w, const unsigned int *flows, unsigned int n,
@@ -191,37 +306,19 @@ run_burst(struct nat_worker *w, const unsigned int *flows, unsigned int n,
 {
 	struct rte_mbuf *m[BURST];
 	struct nat_result res[BURST];
-	struct nat_endpoint ext[BURST];
-	struct nat_session *used[BURST];
+	unsigned int wi[BURST];
 	struct nat_test_spec s;
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
 		flow_spec(flows[i], &s);
 		m[i] = nat_test_pkt(nat_test_mp(), &s);
+		wi[i] = widx;
 	}
 	nat_process_burst(w, NAT_DIR_IN2OUT, m, (uint16_t)n, res);
-	for (i = 0; i < n; i++) {
-		check_out(flows[i], m[i], &res[i], &ext[i]);
-		used[i] = res[i].sess;
-		rte_pktmbuf_free(m[i]);
-		if (st->phase == PHASE_A && res[i].verdict == NAT_FWD_OUTSIDE) {
-			struct nat_endpoint *prev = &st->seen[widx][flows[i]];
-
-			if (prev->addr != 0 && (prev->addr != ext[i].addr ||
-						prev->port != ext[i].port))
-				report("external endpoint changed", flows[i]);
-			*prev = ext[i];
-		}
-		reply_spec(flows[i], &ext[i], &s);
-		m[i] = nat_test_pkt(nat_test_mp(), &s);
-	}
-	nat_process_burst(w, NAT_DIR_OUT2IN, m, (uint16_t)n, res);
-	for (i = 0; i < n; i++) {
-		check_in(flows[i], m[i], &res[i], used[i]);
-		rte_pktmbuf_free(m[i]);
-	}
-	__atomic_fetch_add(&st->packets, 2 * n, __ATOMIC_RELAXED);
+	finish_out(w, m, res, flows, wi, n);
+	drain(w);
+	nat_shard_sweep(w, 64);
 	rte_rcu_qsbr_quiescent(st->env.qs, rte_lcore_id());
 }
 
@@ -253,7 +350,8 @@ worker_main(void *arg)
 	rte_rcu_qsbr_thread_register(st->env.qs, lcore);
 	rte_rcu_qsbr_thread_online(st->env.qs, lcore);
 	if (nat_worker_init(st->env.ctx, &w, lcore, st->drops[widx],
-			    0x9e3779b97f4a7c15ULL * (widx + 1)) != 0) {
+			    0x9e3779b97f4a7c15ULL * (widx + 1)) != 0 ||
+	    nat_worker_set_shard(&w, widx, lcore) != 0) {
 		report("worker init", 0);
 		return -1;
 	}
@@ -265,6 +363,13 @@ worker_main(void *arg)
 			run_burst(&w, flows, n, widx);
 		}
 	}
+	/* owners keep taking handoffs until nobody sends any more */
+	__atomic_fetch_sub(&st->sending, 1, __ATOMIC_RELEASE);
+	while (__atomic_load_n(&st->sending, __ATOMIC_ACQUIRE) != 0 ||
+	       __atomic_load_n(&st->in_flight, __ATOMIC_ACQUIRE) != 0) {
+		drain(&w);
+		rte_rcu_qsbr_quiescent(st->env.qs, lcore);
+	}
 	nat_worker_fini(&w);
 	rte_rcu_qsbr_thread_offline(st->env.qs, lcore);
 	rte_rcu_qsbr_thread_unregister(st->env.qs, lcore);
@@ -273,10 +378,11 @@ worker_main(void *arg)
 }
 
 /*
- * Start the workers; sweep on this lcore until they are done. The clock
- * moves one second per pkts_per_sec packets translated (0: it stands
- * still): simulated time follows the work done, so a worker the scheduler
- * parks for a while does not see its flow expire mid-burst.
+ * Start the workers, who expire their own shards; move the clock on this
+ * lcore until they are done. The clock moves one second per pkts_per_sec
+ * packets translated (0: it stands still): simulated time follows the
+ * work done, so a worker the scheduler parks for a while does not see its
+ * flow expire mid-burst.
  */
 static void
 run_phase(enum phase ph, uint64_t pkts_per_sec)
@@ -287,6 +393,8 @@ run_phase(enum phase ph, uint64_t pkts_per_sec)
 	st->phase = ph;
 	st->packets = 0;
 	st->running = st->nb_workers;
+	st->sending = st->nb_workers;
+	nat_set_owner_sweep(st->env.ctx, true);
 	RTE_LCORE_FOREACH_WORKER(lcore)
 		rte_eal_remote_launch(worker_main, (void *)(uintptr_t)widx++,
 				      lcore);
@@ -297,10 +405,10 @@ run_phase(enum phase ph, uint64_t pkts_per_sec)
 			st->env.clock.now_ms += 1000;
 			last += pkts_per_sec;
 		}
-		nat_sweep(st->env.ctx, 256);
 		rte_delay_us_block(20);
 	}
 	rte_eal_mp_wait_lcore();
+	nat_set_owner_sweep(st->env.ctx, false);
 }
 
 static int
@@ -356,13 +464,18 @@ test_stress(void **state)
 	st->env.conf.max_subscribers = 512;
 	st->env.conf.pools[0].prefixes[0].len = 28;
 	st->env.conf.tenants[0].nat.udp_filtering = CGN_FILTER_APDF;
-	assert_int_equal(nat_test_env_up(&st->env), 0);
 	st->nb_workers = rte_lcore_count() - 1;
 	assert_true(st->nb_workers >= 3 && st->nb_workers <= MAX_WORKERS);
+	st->env.nb_shards = st->nb_workers;
+	assert_int_equal(nat_test_env_up(&st->env), 0);
 
 	run_phase(PHASE_A, 0);
 	assert_int_equal(st->errors, 0);
 	check_phase_a();
+	/* with the subscribers spread over the owners, most firsts moved */
+	print_message("phase A: %" PRIu64 " packets handed to their owner\n",
+		      st->handed);
+	assert_true(st->handed > NFLOWS);
 
 	run_phase(PHASE_B, 200);
 	assert_int_equal(st->errors, 0);
