@@ -155,12 +155,17 @@ struct bench_sampler {
 	double zipf_s;
 };
 
+struct nat_ctx;
+
 /**
- * n flows of BENCH_SESS_PER_SUB per subscriber, subscribers first_addr,
- * first_addr + 1, ...; dport 0: pseudorandom remote ports.
+ * n flows of BENCH_SESS_PER_SUB per subscriber, subscribers from
+ * first_addr up; dport 0: pseudorandom remote ports. Flow i belongs to a
+ * subscriber owned by shard i % owners of nat (the flows of lane k are the
+ * subset {k, owners}); owners 1: every subscriber owned by shard 0.
  */
 int bench_flows_init(struct bench_flows *fl, uint32_t n, uint32_t first_addr,
-		     uint8_t proto, uint16_t dport);
+		     uint8_t proto, uint16_t dport, const struct nat_ctx *nat,
+		     unsigned int owners);
 void bench_flows_free(struct bench_flows *fl);
 void bench_sampler_init(struct bench_sampler *sp, enum bench_dist dist,
 			const struct bench_subset *set, uint64_t start,

@@ -150,7 +150,7 @@ bench_alg_one(struct bench_alg *a, const char *label)
 	ret = bench_flows_init(&a->fl, BENCH_ALG_FLOWS,
 			       a->id == CGN_ALG_FTP ? BENCH_FTP_BASE :
 			       BENCH_TFTP_BASE, proto,
-			       a->id == CGN_ALG_FTP ? 21 : 69);
+			       a->id == CGN_ALG_FTP ? 21 : 69, a->wd.nat, 1);
 	if (ret < 0)
 		return ret;
 	a->all = (struct bench_subset){ 0, 1, BENCH_ALG_FLOWS };

@@ -22,6 +22,7 @@
 #include <rte_udp.h>
 
 #include "bench.h"
+#include "nat/nat.h"
 
 #define BENCH_PORT_LO 1024
 #define BENCH_PORT_SPAN (65536 - BENCH_PORT_LO)
@@ -86,24 +87,59 @@ bench_coprime(uint64_t n, uint64_t seed)
 	return m;
 }
 
+/*
+ * Subscriber addresses from first_addr up, the one of subscriber s owned by
+ * shard s % owners: each owner takes the next address its shard owns.
+ */
+static uint32_t *
+bench_sub_addrs(uint32_t nsubs, uint32_t first_addr,
+		const struct nat_ctx *nat, unsigned int owners)
+{
+	uint32_t *addr = calloc(nsubs, sizeof(*addr)), cur[64], s;
+	unsigned int o;
+
+	if (addr == NULL || owners == 0 || owners > RTE_DIM(cur)) {
+		free(addr);
+		return NULL;
+	}
+	for (o = 0; o < owners; o++)
+		cur[o] = first_addr;
+	for (s = 0; s < nsubs; s++) {
+		o = s % owners;
+		while (nat != NULL && nat_owner_of(nat, cur[o]) != o)
+			cur[o]++;
+		addr[s] = cur[o]++;
+	}
+	return addr;
+}
+
 int
 bench_flows_init(struct bench_flows *fl, uint32_t n, uint32_t first_addr,
-		 uint8_t proto, uint16_t dport)
+		 uint8_t proto, uint16_t dport, const struct nat_ctx *nat,
+		 unsigned int owners)
 {
+	uint32_t nsubs = n / BENCH_SESS_PER_SUB + owners + 1;
+	uint32_t *addr = bench_sub_addrs(nsubs, first_addr, nat, owners);
+	uint32_t per = owners * BENCH_SESS_PER_SUB;
 	struct bench_flow *f;
 	uint32_t i, sub, j;
 	uint64_t h;
 
 	fl->f = calloc(n, sizeof(*fl->f));
-	if (fl->f == NULL)
+	if (fl->f == NULL || addr == NULL) {
+		free(fl->f);
+		free(addr);
+		fl->f = NULL;
 		return -ENOMEM;
+	}
 	fl->n = n;
 	for (i = 0; i < n; i++) {
 		f = &fl->f[i];
-		sub = i / BENCH_SESS_PER_SUB;
-		j = i % BENCH_SESS_PER_SUB;
+		/* flows i, i + owners, ...: BENCH_SESS_PER_SUB of one owner's */
+		sub = i / per * owners + i % owners;
+		j = i % per / owners;
 		h = bench_mix(i);
-		f->int_addr = first_addr + sub;
+		f->int_addr = addr[sub];
 		f->int_port = (uint16_t)(BENCH_PORT_LO +
 			(j * BENCH_PORT_MULT + sub * 7919u) % BENCH_PORT_SPAN);
 		f->rem_addr = BENCH_REMOTE_NET | (uint32_t)(h & 0xff);
@@ -112,6 +148,7 @@ bench_flows_init(struct bench_flows *fl, uint32_t n, uint32_t first_addr,
 		f->proto = proto;
 		f->seq = (uint32_t)(h >> 32);
 	}
+	free(addr);
 	return 0;
 }
 

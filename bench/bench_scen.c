@@ -46,6 +46,7 @@ struct bench_sz {
 	struct bench_flows fl;
 	uint32_t size;
 	struct bench_subset all, half[2];
+	struct bench_subset own[BENCH_MAX_LANES];	/**< flows lane k owns */
 	unsigned int sweep_left;	/**< sweep runs still to come */
 };
 
@@ -134,6 +135,36 @@ bench_create(struct bench_lane *ln, struct bench_flows *fl,
 
 	bench_create_init(&t, fl, set, from, count);
 	return bench_drive(ln, &t, s);
+}
+
+/*
+ * Create the sessions of a set through their owners: one lane when it owns
+ * the whole set, else each lane its own share of a whole stride-1 set, one
+ * after another on this lcore (nothing else runs meanwhile).
+ */
+static int
+bench_create_set(struct bench_sz *z, const struct bench_subset *set,
+		 uint64_t from, uint64_t count, struct bench_sample *s)
+{
+	unsigned int L = z->wd.nb_lanes, k;
+	struct bench_sample one;
+	int ret;
+
+	if (L == 1 || set->stride % L == 0)
+		return bench_create(&z->wd.lane[L == 1 ? 0 : set->offset % L],
+				    &z->fl, set, from, count, s);
+	if (set->stride != 1 || from != 0 || count != set->count)
+		return -EINVAL;
+	memset(s, 0, sizeof(*s));
+	for (k = 0; k < L; k++) {
+		ret = bench_create(&z->wd.lane[k], &z->fl, &z->own[k], 0,
+				   z->own[k].count, &one);
+		if (ret < 0)
+			return ret;
+		s->pkts += one.pkts;
+		s->bad += one.bad;
+	}
+	return 0;
 }
 
 /* Each flow of the set once, in2out: refreshes last_seen. */
@@ -277,10 +308,11 @@ bench_create_run(void *arg, double *v, char *note, size_t len)
 	unsigned int i;
 	int ret;
 
+	/* one core filling its shard: lane 0, its own share of the flows */
 	for (i = 0; i < BENCH_SLICES; i++) {
-		from = (uint64_t)z->size * i / BENCH_SLICES;
-		to = (uint64_t)z->size * (i + 1) / BENCH_SLICES;
-		ret = bench_create(&wd->lane[0], &z->fl, &z->all, from,
+		from = (uint64_t)z->own[0].count * i / BENCH_SLICES;
+		to = (uint64_t)z->own[0].count * (i + 1) / BENCH_SLICES;
+		ret = bench_create(&wd->lane[0], &z->fl, &z->own[0], from,
 				   to - from, &s);
 		if (ret < 0)
 			return ret;
@@ -430,7 +462,7 @@ bench_sz_sessions(struct bench_sz *z)
 	if (ret < 0)
 		return ret;
 	/* fill the table again for what follows */
-	ret = bench_create(&z->wd.lane[0], &z->fl, &z->all, 0, z->size, &s);
+	ret = bench_create_set(z, &z->all, 0, z->size, &s);
 	if (ret == 0 && s.bad != 0) {
 		z->b->bad_pkts += s.bad;
 		fprintf(stderr,
@@ -663,8 +695,7 @@ bench_sweep_restore(struct bench_sz *z, char *note, size_t len)
 	int ret;
 
 	bench_sweep_settle(&z->wd, z->half[0].count);
-	ret = bench_create(&z->wd.lane[0], &z->fl, &z->half[1], 0,
-			   z->half[1].count, &s);
+	ret = bench_create_set(z, &z->half[1], 0, z->half[1].count, &s);
 	bench_note_bad(z->b, &s, "re-creations", note, len);
 	return ret;
 }
@@ -735,6 +766,7 @@ bench_sz_open(struct bench_sz *z, struct bench *b, uint32_t size)
 {
 	uint32_t cap = bench_capacity(size);
 	char why[128], sz[16];
+	unsigned int k;
 	int ret;
 
 	memset(z, 0, sizeof(*z));
@@ -748,17 +780,21 @@ bench_sz_open(struct bench_sz *z, struct bench *b, uint32_t size)
 		bench_row_na(b, "sessions", sz, why);
 		return -ENOSPC;
 	}
-	ret = bench_flows_init(&z->fl, size, BENCH_SUB_BASE, b->o.proto, 0);
-	if (ret < 0)
-		return ret;
 	ret = bench_world_open(b, &z->wd, cap, bench_subs_for(cap));
 	if (ret < 0) {
-		bench_flows_free(&z->fl);
 		snprintf(why, sizeof(why), "cannot build the NAT: %s",
 			 rte_strerror(-ret));
 		bench_row_na(b, "sessions", sz, why);
 		b->failures++;
+		return ret;
 	}
+	for (k = 0; k < z->wd.nb_lanes; k++)
+		z->own[k] = (struct bench_subset){ k, z->wd.nb_lanes,
+			(size - k + z->wd.nb_lanes - 1) / z->wd.nb_lanes };
+	ret = bench_flows_init(&z->fl, size, BENCH_SUB_BASE, b->o.proto, 0,
+			       z->wd.nat, z->wd.nb_lanes);
+	if (ret < 0)
+		bench_world_close(&z->wd);
 	return ret;
 }
 

@@ -450,7 +450,8 @@ bench_lane_open(struct bench_world *wd, unsigned int id)
 	if (ln->pw == NULL)
 		return -ENOMEM;
 	if (nat_worker_init(wd->nat, ln->nw, id, ln->pw->drops,
-			    0x1234567ULL + id) < 0)
+			    0x1234567ULL + id) < 0 ||
+	    nat_worker_set_shard(ln->nw, id, lcore) != 0)
 		return -EINVAL;
 	ln->aw = alg_worker_create(wd->alg, ln->nw, lcore);
 	if (ln->aw == NULL)
@@ -488,7 +489,9 @@ bench_nat_open(struct bench_world *wd)
 {
 	size_t h0 = bench_heap_used();
 
-	wd->nat = nat_create(&wd->conf, wd->qs, &wd->clock);
+	/* a shard per lane, as cgnat gives each worker one */
+	wd->nat = nat_create_sharded(&wd->conf, wd->qs, &wd->clock,
+				     wd->nb_lanes);
 	if (wd->nat == NULL)
 		return -rte_errno;
 	wd->nat_heap = bench_heap_used() - h0;

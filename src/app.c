@@ -134,7 +134,8 @@ workers_init(struct cgn_app *app)
 		/* Replay must give the same ports every run: a fixed seed. */
 		if (nat_worker_init(app->nat, nw, i, app->workers[i]->drops,
 				    (app->replay ? 0x9e3779b97f4a7c15ULL :
-				     rte_rdtsc()) ^ ((uint64_t)(i + 1) << 32)) < 0)
+				     rte_rdtsc()) ^ ((uint64_t)(i + 1) << 32)) < 0 ||
+		    nat_worker_set_shard(nw, i, lcore) != 0)
 			return -EINVAL;
 		/* RSS hashes on addresses only, so a datagram's fragments reach
 		 * one worker, which may hold early ones for their first. */
@@ -212,7 +213,9 @@ cgn_app_init(struct cgn_app *app)
 	if (app->qs == NULL)
 		return -ENOMEM;
 	app->clock.now_ms = rte_get_tsc_cycles() / (app->tsc_hz / 1000);
-	app->nat = nat_create(app->conf, app->qs, &app->clock);
+	/* a shard per worker: each is the only writer of its own */
+	app->nat = nat_create_sharded(app->conf, app->qs, &app->clock,
+				      app->nb_workers);
 	if (app->nat == NULL) {
 		fprintf(stderr, "cannot create the NAT tables: %s\n",
 			rte_strerror(rte_errno));
@@ -235,6 +238,9 @@ cgn_app_init(struct cgn_app *app)
 		return ret;
 	if (app->replay)
 		cgn_replay_prepare(app);
+	/* live, every owner expires its own shard; a replay sweeps between
+	 * packets, from the driver */
+	nat_set_owner_sweep(app->nat, !app->replay);
 	ret = workers_init(app);
 	if (ret < 0) {
 		fprintf(stderr, "cannot set up %u workers: %s\n",

@@ -66,7 +66,8 @@
 	X(ARP_TIMEOUT, "arp_timeout") \
 	X(NEIGH_TABLE_FULL, "neigh_table_full") \
 	X(NEIGH_UNRESOLVED, "neigh_unresolved") \
-	X(ICMP_RATE_LIMITED, "icmp_rate_limited")
+	X(ICMP_RATE_LIMITED, "icmp_rate_limited") \
+	X(HANDOFF_FULL, "handoff_full")
 
 enum cgn_drop {
 #define CGN_DROP_ENUM(e, s) CGN_DROP_##e,

@@ -30,6 +30,8 @@ RTE_LOG_REGISTER_SUFFIX(port_logtype, port, NOTICE);
 #define PORT_RX_DESC 1024
 #define PORT_TX_DESC 1024
 #define PORT_RING_SIZE 1024
+/* Longest RSS key a device may want (i40e: 52 bytes). */
+#define PORT_RSS_KEY_MAX 128
 
 /* The ethdev name of a device spec: everything before the first comma. */
 static void
@@ -148,6 +150,71 @@ port_set_mac(struct cgn_port *p, unsigned int idx)
 	return 0;
 }
 
+/*
+ * RSS that delivers a subscriber to the worker owning it (nat.h,
+ * nat_owner_of): inside, hash the source address alone with the NAT's key;
+ * outside, addresses only, so a datagram's fragments stay together. A
+ * device that cannot still works: workers hand packets to the owner.
+ */
+static void
+port_rss_conf(const struct cgn_port *p, const struct rte_eth_dev_info *info,
+	      struct rte_eth_rss_conf *rc, uint8_t *key)
+{
+	uint64_t want = RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_FRAG_IPV4 |
+			RTE_ETH_RSS_NONFRAG_IPV4_TCP |
+			RTE_ETH_RSS_NONFRAG_IPV4_UDP |
+			RTE_ETH_RSS_NONFRAG_IPV4_OTHER;
+
+	if (p->conf->role != CGN_IF_INSIDE) {
+		rc->rss_hf = RTE_ETH_RSS_IP & info->flow_type_rss_offloads;
+		return;
+	}
+	rc->rss_hf = want & info->flow_type_rss_offloads;
+	if (info->flow_type_rss_offloads & RTE_ETH_RSS_L3_SRC_ONLY)
+		rc->rss_hf |= RTE_ETH_RSS_L3_SRC_ONLY;
+	else
+		PORT_LOG(NOTICE, "%s: no source-only RSS: subscribers reach "
+			 "their owners by handoff", p->conf->name);
+	/* Toeplitz over 32 input bits reads only the key's first 64 bits */
+	if (info->hash_key_size >= 8 && info->hash_key_size <= PORT_RSS_KEY_MAX) {
+		memset(key, 0, info->hash_key_size);
+		memcpy(key, nat_rss_key,
+		       RTE_MIN((unsigned int)info->hash_key_size,
+			       (unsigned int)NAT_RSS_KEY_LEN));
+		rc->rss_key = key;
+		rc->rss_key_len = info->hash_key_size;
+	}
+}
+
+/* Redirection: bucket j to queue (j % 64) % queues, as nat_owner_of. */
+static void
+port_rss_reta(const struct cgn_port *p)
+{
+	struct rte_eth_rss_reta_entry64 reta[RTE_ETH_RSS_RETA_SIZE_512 /
+					     RTE_ETH_RETA_GROUP_SIZE];
+	struct rte_eth_dev_info info;
+	uint16_t j;
+	int ret;
+
+	if (p->conf->role != CGN_IF_INSIDE || p->nb_rxq < 2 ||
+	    rte_eth_dev_info_get(p->port_id, &info) != 0 ||
+	    info.reta_size < NAT_RSS_RETA_SPAN ||
+	    info.reta_size > RTE_ETH_RSS_RETA_SIZE_512)
+		return;
+	memset(reta, 0, sizeof(reta));
+	for (j = 0; j < info.reta_size; j++) {
+		reta[j / RTE_ETH_RETA_GROUP_SIZE].mask |=
+			UINT64_C(1) << (j % RTE_ETH_RETA_GROUP_SIZE);
+		reta[j / RTE_ETH_RETA_GROUP_SIZE].reta[j % RTE_ETH_RETA_GROUP_SIZE] =
+			nat_rss_reta_entry(j, p->nb_rxq);
+	}
+	ret = rte_eth_dev_rss_reta_update(p->port_id, reta, info.reta_size);
+	if (ret != 0)
+		PORT_LOG(NOTICE, "%s: RSS redirection not set (%s): subscribers "
+			 "reach their owners by handoff", p->conf->name,
+			 rte_strerror(-ret));
+}
+
 static int
 port_configure(struct cgn_app *app, struct cgn_port *p, unsigned int idx)
 {
@@ -155,6 +222,7 @@ port_configure(struct cgn_app *app, struct cgn_port *p, unsigned int idx)
 	struct rte_eth_dev_info info;
 	uint16_t nb_rxd = PORT_RX_DESC, nb_txd = PORT_TX_DESC;
 	unsigned int workers = app->nb_workers;
+	uint8_t rss_key[PORT_RSS_KEY_MAX];
 	int socket = rte_eth_dev_socket_id(p->port_id);
 	uint16_t q;
 	int ret;
@@ -177,8 +245,7 @@ port_configure(struct cgn_app *app, struct cgn_port *p, unsigned int idx)
 		p->nb_rxq = (uint16_t)RTE_MIN(p->nb_rxq, p->conf->rx_queues);
 	if (p->nb_rxq > 1 && info.flow_type_rss_offloads != 0) {
 		econf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
-		econf.rx_adv_conf.rss_conf.rss_hf =
-			RTE_ETH_RSS_IP & info.flow_type_rss_offloads;
+		port_rss_conf(p, &info, &econf.rx_adv_conf.rss_conf, rss_key);
 	}
 	/* the pipeline skips its own header check when the NIC did it */
 	econf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM &
@@ -268,6 +335,7 @@ cgn_ports_start(struct cgn_app *app)
 				app->ports[i].conf->name, rte_strerror(-ret));
 			return ret;
 		}
+		port_rss_reta(&app->ports[i]);
 	}
 	return 0;
 }

@@ -122,6 +122,8 @@ struct pl_worker {
 	struct pl_txbuf tx[CGN_MAX_IFACES];
 	unsigned int nb_pend;		/**< slots in use */
 	uint64_t pend_ms;		/**< clock at the last service */
+	uint64_t sweep_ms;		/**< clock at its shard's last sweep */
+	unsigned int sweep_budget;	/**< records per kind per sweep */
 	uint32_t neigh_evict_pos;	/**< eviction scan hand */
 	uint64_t pend_key[PL_PEND_SLOTS]; /**< neighbour key | bit 63, 0: free */
 	struct pl_pend pend[PL_PEND_SLOTS];

@@ -43,6 +43,8 @@ pl_worker_create(struct pl_ctx *ctx, unsigned int id, unsigned int lcore,
 	w->ctx = ctx;
 	w->nw = nw;
 	w->aw = aw;
+	/* once a millisecond: the whole shard once a second */
+	w->sweep_budget = nat_shard_sessions(ctx->nat) / 1000 + 1;
 	return w;
 }
 
@@ -375,6 +377,12 @@ pl_post_nat(struct pl_worker *w, const struct pl_iface *ifp,
 	case NAT_HELD:
 		/* An early fragment: the NAT owns it until nat_drain_released. */
 		break;
+	case NAT_HANDOFF:
+		/* Another worker owns the state it needs written. */
+		if (nat_handoff(w->nw, m, res,
+				(uint32_t)(ifp - w->ctx->ifaces)) != 0)
+			pl_drop(w, m, CGN_DROP_HANDOFF_FULL);
+		break;
 	case NAT_DROP:
 		/* The NAT counted the reason already. */
 		if (res->send_unreach)
@@ -425,6 +433,34 @@ pl_process_burst(struct pl_worker *w, unsigned int ifidx,
 	}
 }
 
+/*
+ * Packets other workers handed to this one, the owner of their state:
+ * already classified, they resume at the NAT, in runs of one interface.
+ */
+static uint16_t
+pl_handed_input(struct pl_worker *w)
+{
+	struct rte_mbuf *pkts[PL_MAX_BURST];
+	struct nat_result res[PL_MAX_BURST];
+	uint32_t tags[PL_MAX_BURST];
+	uint8_t dirs[PL_MAX_BURST];
+	const struct pl_iface *ifp;
+	uint16_t n, i, j, k;
+
+	n = nat_handoff_drain(w->nw, pkts, tags, dirs, w->ctx->burst);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && tags[j] == tags[i] &&
+		     dirs[j] == dirs[i]; j++)
+			;
+		ifp = &w->ctx->ifaces[tags[i]];
+		nat_process_handed(w->nw, (enum nat_dir)dirs[i], pkts + i,
+				   j - i, res + i);
+		for (k = i; k < j; k++)
+			pl_post_nat(w, ifp, pkts[k], &res[k]);
+	}
+	return n;
+}
+
 static void
 pl_poll(struct pl_worker *w)
 {
@@ -443,6 +479,12 @@ pl_poll(struct pl_worker *w)
 			continue;
 		pl_process_burst(w, i, pkts, n);
 		total += n;
+	}
+	total += pl_handed_input(w);
+	/* the owner expires its shard; a replay's driver does it instead */
+	if (!ctx->replay && ctx->clock->now_ms != w->sweep_ms) {
+		w->sweep_ms = ctx->clock->now_ms;
+		nat_shard_sweep(w->nw, w->sweep_budget);
 	}
 	/*
 	 * Held packets: once per millisecond of the clock. A replay services
