@@ -141,6 +141,8 @@ struct cgn_worker_stats {
 	uint64_t rx_pkts;
 	uint64_t tx_pkts;
 	uint64_t drops;
+	uint64_t handoffs;		/**< packets handed to their owner */
+	uint64_t sessions_created;	/**< by this worker, as owner */
 };
 
 /* control.c */

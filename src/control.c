@@ -75,6 +75,8 @@ cgn_worker_stats_sum(const struct cgn_app *app, unsigned int w,
 		return;
 	ws->lcore = pw->lcore;
 	ws->loops = pw->loops;
+	ws->handoffs = pw->nw->handoffs;
+	ws->sessions_created = pw->nw->sessions_created;
 	for (i = 0; i < app->nb_ports; i++) {
 		ws->rx_pkts += pw->ifs[i].rx_pkts;
 		ws->tx_pkts += pw->ifs[i].tx_pkts;

@@ -224,6 +224,12 @@ render_workers(const struct cgn_app *app, struct met_buf *b)
 		  offsetof(struct cgn_worker_stats, tx_pkts) },
 		{ "worker_drops_total", "Packets the worker dropped, any reason.",
 		  offsetof(struct cgn_worker_stats, drops) },
+		{ "worker_handoffs_total",
+		  "Packets the worker handed to the owner of their state.",
+		  offsetof(struct cgn_worker_stats, handoffs) },
+		{ "worker_sessions_created_total",
+		  "Sessions the worker created in the shard it owns.",
+		  offsetof(struct cgn_worker_stats, sessions_created) },
 	};
 	struct cgn_worker_stats ws[CGN_MAX_WORKERS];
 	char id[CGN_MAX_WORKERS][16], lcore[CGN_MAX_WORKERS][16];

@@ -105,6 +105,9 @@ tel_workers(const char *cmd __rte_unused, const char *params __rte_unused,
 		rte_tel_data_add_dict_u64(c, "rx_packets", ws.rx_pkts);
 		rte_tel_data_add_dict_u64(c, "tx_packets", ws.tx_pkts);
 		rte_tel_data_add_dict_u64(c, "drops", ws.drops);
+		rte_tel_data_add_dict_u64(c, "handoffs", ws.handoffs);
+		rte_tel_data_add_dict_u64(c, "sessions_created",
+					  ws.sessions_created);
 		snprintf(name, sizeof(name), "worker%u", w);
 		rte_tel_data_add_dict_container(d, name, c, 0);
 	}

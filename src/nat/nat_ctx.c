@@ -30,11 +30,6 @@ RTE_LOG_REGISTER_DEFAULT(nat_logtype, INFO);
 
 /* Deleted keys waiting for RCU: bounded by the limbo batches (2 keys each). */
 #define NAT_HASH_DQ_SIZE (4 * NAT_LIMBO_CAP * NAT_LIMBO_BATCHES)
-/*
- * Keys deleted but not yet reclaimed by RCU take slots too: a table gets
- * this share on top of what its records can hold.
- */
-#define NAT_HASH_SLACK(n) ((n) / 16 + 64)
 
 static unsigned int nat_ctx_seq;
 
@@ -66,7 +61,7 @@ nat_hash_create(struct nat_ctx *ctx, const char *what, uint32_t entries,
 		.max_reclaim_size = NAT_HASH_DQ_SIZE,
 	};
 	struct rte_hash_parameters hp = {
-		.entries = RTE_MAX(entries + NAT_HASH_SLACK(entries), 16u),
+		.entries = RTE_MAX(entries, 16u),
 		.key_len = key_len,
 		.hash_func = rte_hash_crc,
 		.socket_id = (int)rte_socket_id(),
@@ -432,8 +427,9 @@ nat_shard_init(struct nat_ctx *ctx, unsigned int k)
 	    sh->sub_free == NULL || sh->blk_free == NULL)
 		return -ENOMEM;
 	/*
-	 * Exactly the keys the records can hold, and the slack for keys
-	 * waiting for RCU; rte_hash rounds buckets up to a power of two.
+	 * Exactly the keys the records can hold: a key deleted but not yet
+	 * reclaimed is freed by the hash's RCU queue before an add fails, and
+	 * its record comes back only after the same grace period.
 	 */
 	snprintf(nm_, sizeof(nm_), "sess%u", k);
 	sh->sess_h = nat_hash_create(ctx, nm_, 2 * ns, sizeof(struct nat_key));
