@@ -61,6 +61,8 @@ alg_resolve_policies(struct alg_pols *pols, const struct cgn_config *conf)
 	pols->nb_tenants = RTE_MIN(conf->nb_tenants,
 				   (unsigned int)CGN_MAX_TENANTS);
 	for (t = 0; t < pols->nb_tenants; t++) {
+		memcpy(pols->tenant[t], conf->tenants[t].name,
+		       sizeof(pols->tenant[t]));
 		pi = conf->tenants[t].alg_policy;
 		if (pi < 0 || (unsigned int)pi >= conf->nb_alg_policies)
 			continue;	/* all off */
@@ -495,8 +497,9 @@ alg_monitor(struct alg_worker *aw, const struct nat_session *s, int logtype,
 	if (rem->port != 0)
 		snprintf(rp, sizeof(rp), "%u", rem->port);
 	rte_log(RTE_LOG_NOTICE, logtype,
-		"monitor: tenant %u %s: would %s%s%s open a %s pinhole %s:%s -> %s:%u%s\n",
-		s->tenant, alg_desc_get(s->alg)->name,
+		"monitor: tenant %s %s: would %s%s%s open a %s pinhole %s:%s -> %s:%u%s\n",
+		alg_pols(aw->ctx)->tenant[s->tenant],
+		alg_desc_get(s->alg)->name,
 		msg != NULL ? "rewrite " : "", msg != NULL ? msg : "",
 		msg != NULL ? " and" : "",
 		proto == IPPROTO_TCP ? "TCP" : "UDP", ra, rp, ia, in->port,

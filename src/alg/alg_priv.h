@@ -147,6 +147,7 @@ alg_pol_port(const struct alg_pol *p, uint16_t port)
 struct alg_pols {
 	unsigned int nb_tenants;
 	struct alg_pol p[CGN_MAX_TENANTS][CGN_ALG_COUNT];
+	char tenant[CGN_MAX_TENANTS][CGN_NAME_MAX];	/**< for logs */
 };
 
 struct alg_counters {

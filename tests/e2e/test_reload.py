@@ -371,3 +371,51 @@ def test_alg_switched_off_and_on(rlab):
         assert n2["rewritten"] > n1["rewritten"]
     finally:
         write_conf(lab, good)
+
+
+def test_alg_monitor_mode_live(rlab):
+    """Live to monitor mode: the ALG counts the PORT it would rewrite and
+    changes nothing, so active FTP fails as with the ALG off; back to
+    rewrite, it works. A reload enabling an ALG this build lacks is
+    refused, naming the key."""
+    lab = rlab
+    good = open(lab.conf).read()
+    out = os.path.join(lab.tmp, "alg-mon.ftp")
+    small = os.path.join(lab.www, "small-mon.bin")
+    with open(small, "wb") as f:
+        f.write(os.urandom(64 * 1024))
+    url = "ftp://192.0.2.80/small-mon.bin"
+    try:
+        write_conf(lab, good.replace("ftp: {enabled: true",
+                                     "ftp: {enabled: true, mode: monitor"))
+        r = ctl("reload")
+        assert "alg_policies[standard].ftp.mode" in r.stdout, r.stdout
+        n0 = telemetry("/cgnat/alg,residential")["residential/ftp"]
+        r = ns(SUB, "curl", "-sS", "--max-time", "15",
+               *FTP_MODES["active-port"], "-o", out, url,
+               capture_output=True, text=True)
+        n1 = telemetry("/cgnat/alg,residential")["residential/ftp"]
+        assert r.returncode != 0, "active FTP worked in monitor mode"
+        assert n1["rewritten"] == n0["rewritten"], (n0, n1)
+        assert n1["pinholes_opened"] == n0["pinholes_opened"], (n0, n1)
+        assert n1["monitor_rewrites"] > n0["monitor_rewrites"], (n0, n1)
+        assert n1["monitor_pinholes"] > n0["monitor_pinholes"], (n0, n1)
+
+        write_conf(lab, good)
+        ctl("reload")
+        r = ns(SUB, "curl", "-sS", "--max-time", "30",
+               *FTP_MODES["active-port"], "-o", out, url,
+               capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        assert sha(out) == sha(small)
+
+        write_conf(lab, good.replace("ftp: {enabled: true",
+                                     "sip: {}\n    ftp: {enabled: true"))
+        r = ctl("reload", check=False)
+        assert r.returncode == 1, r.stdout + r.stderr
+        assert re.search(r"lab\.yaml:\d+:\d+: alg_policies\[0\]\.sip: "
+                         r"the sip ALG is not implemented", r.stderr), \
+            r.stderr
+    finally:
+        write_conf(lab, good)
+        ctl("reload", check=False)
