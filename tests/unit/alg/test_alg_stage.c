@@ -589,20 +589,42 @@ test_refused_reserve(void **state)
 	assert_int_equal(alg_pinhole_count(f->alg), 0);
 }
 
-static void
-test_tftp(void **state)
+/* The TFTP client's session to the server port, 50618 kept outside. */
+static struct nat_session *
+tftp_session(struct fx *f)
 {
-	static const char rrq[] = "\x00\x01rfc1350.txt\x00octet\x00";
 	struct nat_endpoint in = { CLI, 50618 }, ext = { PUB, 50618 };
-	struct nat_endpoint rem = { SRV, 69 }, out;
-	struct fx *f = *state;
-	struct nat_session *s, *child;
-	struct rte_mbuf *m;
+	struct nat_endpoint rem = { SRV, 69 };
+	struct nat_session *s;
 
 	s = fake_nat_session(f->nat, IPPROTO_UDP, CGN_ALG_TFTP, &in, &ext,
 			     &rem);
 	assert_non_null(s);
-	m = alg_test_udp(PUB, 50618, SRV, 69, rrq, sizeof(rrq) - 1);
+	return s;
+}
+
+/* Its read request, translated. */
+static struct rte_mbuf *
+tftp_rrq(void)
+{
+	static const char rrq[] = "\x00\x01rfc1350.txt\x00octet\x00";
+	struct rte_mbuf *m = alg_test_udp(PUB, 50618, SRV, 69, rrq,
+					  sizeof(rrq) - 1);
+
+	assert_non_null(m);
+	return m;
+}
+
+static void
+test_tftp(void **state)
+{
+	struct nat_endpoint in = { CLI, 50618 }, rem = { SRV, 69 }, out;
+	struct fx *f = *state;
+	struct nat_session *s, *child;
+	struct rte_mbuf *m;
+
+	s = tftp_session(f);
+	m = tftp_rrq();
 	run(f, s, m, NAT_DIR_IN2OUT);
 	run(f, s, m, NAT_DIR_IN2OUT);	/* retransmitted: refreshed only */
 	rte_pktmbuf_free(m);
@@ -705,18 +727,13 @@ test_ftp_monitor(void **state)
 static void
 test_tftp_monitor(void **state)
 {
-	static const char rrq[] = "\x00\x01rfc1350.txt\x00octet\x00";
-	struct nat_endpoint in = { CLI, 50618 }, ext = { PUB, 50618 };
-	struct nat_endpoint rem = { SRV, 69 };
 	struct fx *f = *state;
 	struct nat_session *s;
 	struct rte_mbuf *m;
 
 	set_mode(f, CGN_ALG_TFTP, CGN_ALG_MONITOR);
-	s = fake_nat_session(f->nat, IPPROTO_UDP, CGN_ALG_TFTP, &in, &ext,
-			     &rem);
-	assert_non_null(s);
-	m = alg_test_udp(PUB, 50618, SRV, 69, rrq, sizeof(rrq) - 1);
+	s = tftp_session(f);
+	m = tftp_rrq();
 	run(f, s, m, NAT_DIR_IN2OUT);
 	rte_pktmbuf_free(m);
 	assert_int_equal(alg_pinhole_count(f->alg), 0);
