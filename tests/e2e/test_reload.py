@@ -408,6 +408,11 @@ def test_alg_monitor_mode_live(rlab):
         assert n1["pinholes_opened"] == n0["pinholes_opened"], (n0, n1)
         assert n1["monitor_rewrites"] > n0["monitor_rewrites"], (n0, n1)
         assert n1["monitor_pinholes"] > n0["monitor_pinholes"], (n0, n1)
+        shown = ctl("show", "alg", "residential").stdout.splitlines()
+        cols = shown[0].split()
+        ftp = [ln.split() for ln in shown if ln.split()[1:2] == ["ftp"]][0]
+        assert int(ftp[cols.index("MON-REWRITES")]) == \
+            n1["monitor_rewrites"], shown
 
         write_conf(lab, good)
         ctl("reload")
