@@ -274,6 +274,7 @@ alg_worker_create(struct alg_ctx *ctx, struct nat_worker *nw,
 	aw->ctx = ctx;
 	aw->nw = nw;
 	aw->lcore = lcore;
+	aw->mon_logtype = -1;
 	rte_spinlock_lock(&ctx->wlock);
 	for (i = 0; i < RTE_MAX_LCORE && ctx->workers[i] != NULL; i++)
 		;
@@ -412,6 +413,55 @@ alg_sess_get(struct alg_worker *aw, struct nat_session *s)
 	return st;
 }
 
+void
+alg_monitor(struct alg_worker *aw, const struct nat_session *s, int logtype,
+	    const char *msg, uint8_t proto, const struct nat_endpoint *in,
+	    const struct nat_endpoint *rem)
+{
+	char ia[CGN_IPV4_STR], ra[CGN_IPV4_STR], rp[8] = "any", held[40] = "";
+	uint32_t now = alg_now(aw->ctx);
+
+	if (msg != NULL)
+		alg_wcount(aw, s, ALG_CNT_MONITOR_REWRITES);
+	alg_wcount(aw, s, ALG_CNT_MONITOR_PINHOLES);
+	if (now != aw->mon_sec) {
+		aw->mon_sec = now;
+		aw->mon_lines = 0;
+	}
+	if (aw->mon_lines >= ALG_MON_LOG_BURST || aw->mon_logtype >= 0 ||
+	    !rte_log_can_log(logtype, RTE_LOG_NOTICE)) {
+		aw->mon_held++;
+		return;
+	}
+	aw->mon_lines++;
+	if (aw->mon_held > 0)
+		snprintf(held, sizeof(held), " (%u more not logged)",
+			 aw->mon_held);
+	aw->mon_held = 0;
+	if (rem->port != 0)
+		snprintf(rp, sizeof(rp), "%u", rem->port);
+	snprintf(aw->mon_line, sizeof(aw->mon_line),
+		 "monitor: tenant %s %s: would %s%s%s open a %s pinhole %s:%s -> %s:%u%s",
+		 alg_pols(aw->ctx)->tenant[s->tenant],
+		 alg_desc_get(s->alg)->name,
+		 msg != NULL ? "rewrite " : "", msg != NULL ? msg : "",
+		 msg != NULL ? " and" : "",
+		 proto == IPPROTO_TCP ? "TCP" : "UDP",
+		 cgn_ipv4_str(ra, sizeof(ra), rem->addr), rp,
+		 cgn_ipv4_str(ia, sizeof(ia), in->addr), in->port, held);
+	aw->mon_logtype = logtype;
+}
+
+/* The monitor line the packet left, if any. */
+static void
+alg_monitor_flush(struct alg_worker *aw)
+{
+	if (likely(aw->mon_logtype < 0))
+		return;
+	rte_log(RTE_LOG_NOTICE, aw->mon_logtype, "%s\n", aw->mon_line);
+	aw->mon_logtype = -1;
+}
+
 /* The transport bit of the ALG descriptor a packet's protocol stands for. */
 static unsigned int
 alg_transport_of(uint8_t proto)
@@ -434,6 +484,7 @@ alg_process(struct alg_worker *aw, struct rte_mbuf *m,
 	const struct alg_pols *pols;
 	const struct alg_desc *d;
 	struct alg_pkt pkt;
+	int rc;
 
 	if (s == NULL || s->alg >= CGN_ALG_COUNT ||
 	    (s->flags & NAT_SESS_F_CHILD))
@@ -457,53 +508,9 @@ alg_process(struct alg_worker *aw, struct rte_mbuf *m,
 	d = alg_desc_get(s->alg);
 	if ((d->transports & alg_transport_of(pkt.proto)) == 0)
 		return 0;
-	return d->ops->packet(aw, s, &pkt, (enum nat_dir)res->dir);
-}
-
-static void
-alg_ip_str(char *buf, size_t size, uint32_t a)
-{
-	snprintf(buf, size, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff,
-		 (a >> 8) & 0xff, a & 0xff);
-}
-
-void
-alg_monitor(struct alg_worker *aw, const struct nat_session *s, int logtype,
-	    const char *msg, uint8_t proto, const struct nat_endpoint *in,
-	    const struct nat_endpoint *rem)
-{
-	char ia[16], ra[16], rp[8] = "any", held[40] = "";
-	uint32_t now = alg_now(aw->ctx);
-
-	if (msg != NULL)
-		alg_wcount(aw, s, ALG_CNT_MONITOR_REWRITES);
-	alg_wcount(aw, s, ALG_CNT_MONITOR_PINHOLES);
-	if (now != aw->mon_sec) {
-		aw->mon_sec = now;
-		aw->mon_lines = 0;
-	}
-	if (aw->mon_lines >= ALG_MON_LOG_BURST ||
-	    !rte_log_can_log(logtype, RTE_LOG_NOTICE)) {
-		aw->mon_held++;
-		return;
-	}
-	aw->mon_lines++;
-	if (aw->mon_held > 0)
-		snprintf(held, sizeof(held), " (%u more not logged)",
-			 aw->mon_held);
-	aw->mon_held = 0;
-	alg_ip_str(ia, sizeof(ia), in->addr);
-	alg_ip_str(ra, sizeof(ra), rem->addr);
-	if (rem->port != 0)
-		snprintf(rp, sizeof(rp), "%u", rem->port);
-	rte_log(RTE_LOG_NOTICE, logtype,
-		"monitor: tenant %s %s: would %s%s%s open a %s pinhole %s:%s -> %s:%u%s\n",
-		alg_pols(aw->ctx)->tenant[s->tenant],
-		alg_desc_get(s->alg)->name,
-		msg != NULL ? "rewrite " : "", msg != NULL ? msg : "",
-		msg != NULL ? " and" : "",
-		proto == IPPROTO_TCP ? "TCP" : "UDP", ra, rp, ia, in->port,
-		held);
+	rc = d->ops->packet(aw, s, &pkt, (enum nat_dir)res->dir);
+	alg_monitor_flush(aw);
+	return rc;
 }
 
 struct nat_session *

@@ -174,6 +174,8 @@ struct alg_ctx {
 	struct alg_counters *retired;	/* folded from freed workers */
 };
 
+#define ALG_MON_LINE_MAX 192
+
 struct alg_worker {
 	struct alg_ctx *ctx;
 	struct nat_worker *nw;
@@ -187,10 +189,15 @@ struct alg_worker {
 	/* pinholes opened for the segment at hand, closed if it is refused */
 	uint32_t seg_pin[ALG_SEG_MAX_RW];
 	unsigned int nb_seg_pin;
-	/* monitor mode's log budget: lines this second, and held back */
+	/*
+	 * Monitor mode's log: lines this second, lines held back, and the
+	 * line due, written once the packet is done (no lock held).
+	 */
 	uint32_t mon_sec;
 	uint32_t mon_lines;
 	uint32_t mon_held;
+	int mon_logtype;		/* -1: no line due */
+	char mon_line[ALG_MON_LINE_MAX];
 } __rte_cache_aligned;
 
 static inline void
@@ -280,6 +287,7 @@ void alg_tcp_adjust(struct alg_worker *aw, struct nat_session *s,
  * rewritten, MONITOR_PINHOLES for the pinhole toward @p in from @p rem,
  * port 0: any) and logs on @p logtype, at most ALG_MON_LOG_BURST lines a
  * second per worker; the lines it holds back are counted in the next one.
+ * The line is written when alg_process() returns, outside the ALG's lock.
  */
 void alg_monitor(struct alg_worker *aw, const struct nat_session *s,
 		 int logtype, const char *msg, uint8_t proto,
