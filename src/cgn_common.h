@@ -11,6 +11,7 @@
  * counters. Nothing here depends on a particular module.
  */
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rte_common.h>
@@ -78,6 +79,12 @@ enum cgn_drop {
 
 /** Name of a drop reason, as shown in telemetry and summaries. */
 const char *cgn_drop_name(enum cgn_drop reason);
+
+/** Longest dotted quad, NUL included. */
+#define CGN_IPV4_STR 16
+
+/** @p a (host order) as a dotted quad in @p buf; returns buf. */
+const char *cgn_ipv4_str(char *buf, size_t size, uint32_t a);
 
 struct rte_rcu_qsbr;
 

@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "alg/alg_desc.h"
+
 #define CGN_NAME_MAX 32
 #define CGN_DEVICE_MAX 256
 #define CGN_MAX_EAL_ARGS 64
@@ -26,7 +28,7 @@
 #define CGN_MAX_TENANTS 64
 #define CGN_MAX_TENANT_PREFIXES 64
 #define CGN_MAX_ALG_POLICIES 32
-#define CGN_MAX_ALG_PORTS 8
+#define CGN_MAX_ALG_PORTS ALG_DESC_MAX_PORTS
 
 /** An IPv4 prefix, host byte order; addr has no bits set past len. */
 struct cgn_prefix {
@@ -99,24 +101,30 @@ struct cgn_nat_behaviour {
 	uint32_t max_port_blocks;		/**< per subscriber, default 4 */
 };
 
+/** One per row of ALG_DESC_LIST (alg/alg_desc.h), in its order. */
 enum cgn_alg_id {
-	CGN_ALG_FTP = 0,
-	CGN_ALG_TFTP,
-	CGN_ALG_SIP,
-	CGN_ALG_RTSP,
-	CGN_ALG_PPTP,
-	CGN_ALG_IKE,
+#define CGN_ALG_ENUM(id, ...) CGN_ALG_##id,
+	ALG_DESC_LIST(CGN_ALG_ENUM)
+#undef CGN_ALG_ENUM
 	CGN_ALG_COUNT
 };
 
+/** What an enabled ALG does with what it parses. */
+enum cgn_alg_mode {
+	CGN_ALG_REWRITE = 0,		/**< rewrite and open pinholes */
+	CGN_ALG_MONITOR,		/**< count and log only, change nothing */
+};
+
+/** Defaults: the ALG's row of ALG_DESC_LIST (cgn_alg_defaults()). */
 struct cgn_alg_conf {
 	bool enabled;
-	uint16_t ports[CGN_MAX_ALG_PORTS];	/**< default: the ALG's own */
+	enum cgn_alg_mode mode;		/**< default rewrite */
+	uint16_t ports[CGN_MAX_ALG_PORTS];
 	unsigned int nb_ports;
-	uint32_t pinhole_timeout;		/**< s, default 30 */
-	uint32_t max_pinholes_per_session;	/**< default 8 */
-	uint32_t max_pinholes_per_subscriber;	/**< default 64 */
-	uint32_t max_sessions_per_subscriber;	/**< with ALG state, default 32 */
+	uint32_t pinhole_timeout;		/**< s */
+	uint32_t max_pinholes_per_session;
+	uint32_t max_pinholes_per_subscriber;
+	uint32_t max_sessions_per_subscriber;	/**< with ALG state */
 };
 
 struct cgn_alg_policy_conf {
@@ -296,14 +304,17 @@ int cgn_parse_ipv4(const char *s, uint32_t *addr);
 const char *cgn_alg_name(enum cgn_alg_id id);
 
 /**
- * An ALG's defaults (off, its standard ports, pinhole timeout and caps):
- * the one table every module takes them from. NULL for a bad id.
+ * An ALG's defaults (off, rewrite, its standard ports, pinhole timeout
+ * and caps), from its row of ALG_DESC_LIST. NULL for a bad id.
  */
 const struct cgn_alg_conf *cgn_alg_defaults(enum cgn_alg_id id);
 
-#define CGN_ALG_TCP 0x01
-#define CGN_ALG_UDP 0x02
+#define CGN_ALG_TCP ALG_DESC_TCP
+#define CGN_ALG_UDP ALG_DESC_UDP
 /** Transports an ALG runs on: CGN_ALG_TCP and/or CGN_ALG_UDP. */
 unsigned int cgn_alg_transports(enum cgn_alg_id id);
+
+/** True when this build implements the ALG (a policy may enable it). */
+bool cgn_alg_implemented(enum cgn_alg_id id);
 
 #endif /* CGN_CONFIG_H */

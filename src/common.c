@@ -2,6 +2,8 @@
  * Copyright(c) 2026 cgnat authors
  */
 
+#include <stdio.h>
+
 #include <rte_cycles.h>
 #include <rte_rcu_qsbr.h>
 
@@ -22,6 +24,14 @@ cgn_drop_name(enum cgn_drop reason)
 	if ((unsigned int)reason >= CGN_DROP_MAX)
 		return "unknown";
 	return drop_names[reason];
+}
+
+const char *
+cgn_ipv4_str(char *buf, size_t size, uint32_t a)
+{
+	snprintf(buf, size, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff,
+		 (a >> 8) & 0xff, a & 0xff);
+	return buf;
 }
 
 void

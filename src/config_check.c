@@ -277,6 +277,36 @@ check_policy_ports(struct cgn_load *ld, unsigned int p)
 }
 
 /*
+ * An ALG this build does not implement would pass its sessions untouched
+ * while the policy says it is on: refused, so that --check and a reload
+ * never report OK for it.
+ */
+static void
+check_policy_algs(struct cgn_load *ld, unsigned int p)
+{
+	const struct cgn_alg_policy_conf *pol = &ld->conf->alg_policies[p];
+	char path[96], have[64] = "";
+	size_t len = 0;
+	unsigned int a;
+
+	for (a = 0; a < CGN_ALG_COUNT; a++)
+		if (cgn_alg_implemented(a) && len < sizeof(have))
+			len += snprintf(have + len, sizeof(have) - len, "%s%s",
+					len ? ", " : "", cgn_alg_name(a));
+	for (a = 0; a < CGN_ALG_COUNT; a++) {
+		if (!pol->alg[a].enabled || cgn_alg_implemented(a))
+			continue;
+		conf_path_fmt(path, sizeof(path), "alg_policies[%u].%s.enabled",
+			      p, cgn_alg_name(a));
+		if (!conf_has(ld, path))
+			conf_path_fmt(path, sizeof(path), "alg_policies[%u].%s",
+				      p, cgn_alg_name(a));
+		conf_err_at(ld, path, "the %s ALG is not implemented in this build (only %s): remove it or set enabled: false",
+			    cgn_alg_name(a), have);
+	}
+}
+
+/*
  * Index of the entry of list @p l named by the node at @p path, or -1.
  * When a required list is missing or empty that is reported already.
  */
@@ -425,8 +455,10 @@ conf_validate(struct cgn_load *ld)
 		check_unique_names(ld, lists[i]);
 	check_ifaces(ld, &cl);
 	check_pools(ld, &cl);
-	for (i = 0; i < conf->nb_alg_policies; i++)
+	for (i = 0; i < conf->nb_alg_policies; i++) {
 		check_policy_ports(ld, i);
+		check_policy_algs(ld, i);
+	}
 	check_timeouts(ld, &conf->nat, "nat");
 	check_limits(ld, &conf->nat, "nat.limits");
 	for (i = 0; i < conf->nb_tenants; i++)

@@ -20,16 +20,13 @@
 #include "config_priv.h"
 #include "config_schema_priv.h"
 
-/* ---- ALG names ---- */
+/* ---- ALGs: one row each in alg/alg_desc.h ---- */
 
+#define ALG_NAME_ROW(id, nm, ...) [CGN_ALG_##id] = nm,
 static const char *const alg_names[CGN_ALG_COUNT] = {
-	[CGN_ALG_FTP] = "ftp",
-	[CGN_ALG_TFTP] = "tftp",
-	[CGN_ALG_SIP] = "sip",
-	[CGN_ALG_RTSP] = "rtsp",
-	[CGN_ALG_PPTP] = "pptp",
-	[CGN_ALG_IKE] = "ike",
+	ALG_DESC_LIST(ALG_NAME_ROW)
 };
+#undef ALG_NAME_ROW
 
 const char *
 cgn_alg_name(enum cgn_alg_id id)
@@ -216,8 +213,15 @@ static const struct conf_field pool_keys[] = {
 	F_END
 };
 
+static const struct conf_enum alg_mode_names[] = {
+	{ "rewrite", CGN_ALG_REWRITE },
+	{ "monitor", CGN_ALG_MONITOR },
+	{ NULL, 0 },
+};
+
 static const struct conf_field alg_keys[] = {
 	F_BOOL("enabled", struct cgn_alg_conf, enabled),
+	F_ENUM("mode", struct cgn_alg_conf, mode, alg_mode_names, OPT),
 	{ .key = "ports", .parse = conf_parse_ports,
 	  .off = offsetof(struct cgn_alg_conf, ports),
 	  .aux = offsetof(struct cgn_alg_conf, nb_ports),
@@ -312,25 +316,21 @@ static const struct cgn_pool_conf pool_defaults = {
 	.mode = CGN_MAP_DYNAMIC,
 };
 
-/* Off, on the ALG's standard ports. */
-#define ALG_DEFAULTS(...) { \
-	.ports = { __VA_ARGS__ }, \
-	.nb_ports = sizeof((uint16_t[]){ __VA_ARGS__ }) / sizeof(uint16_t), \
-	.pinhole_timeout = 30, \
-	.max_pinholes_per_session = 8, \
-	.max_pinholes_per_subscriber = 64, \
-	.max_sessions_per_subscriber = 32 }
+/* Off, rewriting, with the standard ports and caps of the ALG's row. */
+#define ALG_DEFAULT_ROW(id, nm, tr, impl, tmo, pps, ppsub, spsub, os, ...) \
+	[CGN_ALG_##id] = { \
+		.mode = CGN_ALG_REWRITE, \
+		.ports = { __VA_ARGS__ }, \
+		.nb_ports = ALG_DESC_NB_PORTS(__VA_ARGS__), \
+		.pinhole_timeout = tmo, \
+		.max_pinholes_per_session = pps, \
+		.max_pinholes_per_subscriber = ppsub, \
+		.max_sessions_per_subscriber = spsub },
 
 static const struct cgn_alg_policy_conf policy_defaults = {
-	.alg = {
-		[CGN_ALG_FTP] = ALG_DEFAULTS(21),
-		[CGN_ALG_TFTP] = ALG_DEFAULTS(69),
-		[CGN_ALG_SIP] = ALG_DEFAULTS(5060),
-		[CGN_ALG_RTSP] = ALG_DEFAULTS(554),
-		[CGN_ALG_PPTP] = ALG_DEFAULTS(1723),
-		[CGN_ALG_IKE] = ALG_DEFAULTS(500, 4500),
-	},
+	.alg = { ALG_DESC_LIST(ALG_DEFAULT_ROW) },
 };
+#undef ALG_DEFAULT_ROW
 
 const struct cgn_alg_conf *
 cgn_alg_defaults(enum cgn_alg_id id)
@@ -340,18 +340,28 @@ cgn_alg_defaults(enum cgn_alg_id id)
 	return &policy_defaults.alg[id];
 }
 
+#define ALG_TRANSPORT_ROW(id, nm, tr, ...) [CGN_ALG_##id] = tr,
+static const uint8_t alg_transports[CGN_ALG_COUNT] = {
+	ALG_DESC_LIST(ALG_TRANSPORT_ROW)
+};
+#undef ALG_TRANSPORT_ROW
+
 unsigned int
 cgn_alg_transports(enum cgn_alg_id id)
 {
-	switch (id) {
-	case CGN_ALG_TFTP:
-	case CGN_ALG_IKE:
-		return CGN_ALG_UDP;
-	case CGN_ALG_SIP:
-		return CGN_ALG_TCP | CGN_ALG_UDP;
-	default:
-		return CGN_ALG_TCP;
-	}
+	return (unsigned int)id < CGN_ALG_COUNT ? alg_transports[id] : 0;
+}
+
+#define ALG_IMPL_ROW(id, nm, tr, impl, ...) [CGN_ALG_##id] = impl,
+static const bool alg_impl[CGN_ALG_COUNT] = {
+	ALG_DESC_LIST(ALG_IMPL_ROW)
+};
+#undef ALG_IMPL_ROW
+
+bool
+cgn_alg_implemented(enum cgn_alg_id id)
+{
+	return (unsigned int)id < CGN_ALG_COUNT && alg_impl[id];
 }
 
 static const struct cgn_tenant_conf tenant_defaults = {

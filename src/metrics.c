@@ -317,6 +317,10 @@ static const char *const alg_help[ALG_CNT_MAX] = {
 	[ALG_CNT_SKIPPED] = "Segments passed without acting on them.",
 	[ALG_CNT_NO_STATE] = "Sessions that found no ALG state.",
 	[ALG_CNT_REFUSED] = "Segments dropped as not rewritable.",
+	[ALG_CNT_MONITOR_REWRITES] =
+		"Monitor mode: messages it would have rewritten.",
+	[ALG_CNT_MONITOR_PINHOLES] =
+		"Monitor mode: pinholes it would have opened.",
 };
 
 /* Conf lock held: tenant names and indices are the running config's. */

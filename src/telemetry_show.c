@@ -36,7 +36,7 @@
 /* Records of one subscriber collected per query, for ordering. */
 #define TEL_COLLECT_MAX 65536u
 
-#define TEL_IP_STR 16
+#define TEL_IP_STR CGN_IPV4_STR
 #define TEL_EP_STR 24
 
 RTE_LOG_REGISTER_SUFFIX(tel_show_logtype, telemetry, NOTICE);
@@ -46,8 +46,7 @@ static struct cgn_app *show_app;
 static void
 tel_ip(uint32_t a, char buf[TEL_IP_STR])
 {
-	snprintf(buf, TEL_IP_STR, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff,
-		 (a >> 8) & 0xff, a & 0xff);
+	cgn_ipv4_str(buf, TEL_IP_STR, a);
 }
 
 static void

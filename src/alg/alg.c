@@ -18,9 +18,9 @@ RTE_LOG_REGISTER(alg_ftp_logtype, cgnat.alg.ftp, NOTICE);
 RTE_LOG_REGISTER(alg_tftp_logtype, cgnat.alg.tftp, NOTICE);
 
 #define ALG_DEFAULT_MTU 1500
-#define ALG_DEFAULT_MAX_PER_SUB 64
-#define ALG_DEFAULT_SESS_PER_SUB 32
 #define ALG_DEFAULT_PINHOLES 65536
+/* Monitor mode's log lines per second per worker. */
+#define ALG_MON_LOG_BURST 10
 
 static const char *const alg_counter_names[ALG_CNT_MAX] = {
 #define ALG_CNT_NAME(e, s) [ALG_CNT_##e] = s,
@@ -45,6 +45,10 @@ or_default(uint32_t v, uint32_t def)
 	return v != 0 ? v : def;
 }
 
+/*
+ * A hand-built config (tests, benchmarks) may leave a value 0: the
+ * descriptor's default. A loaded one has them all from the same rows.
+ */
 static void
 alg_resolve_policies(struct alg_pols *pols, const struct cgn_config *conf)
 {
@@ -57,6 +61,8 @@ alg_resolve_policies(struct alg_pols *pols, const struct cgn_config *conf)
 	pols->nb_tenants = RTE_MIN(conf->nb_tenants,
 				   (unsigned int)CGN_MAX_TENANTS);
 	for (t = 0; t < pols->nb_tenants; t++) {
+		memcpy(pols->tenant[t], conf->tenants[t].name,
+		       sizeof(pols->tenant[t]));
 		pi = conf->tenants[t].alg_policy;
 		if (pi < 0 || (unsigned int)pi >= conf->nb_alg_policies)
 			continue;	/* all off */
@@ -64,32 +70,29 @@ alg_resolve_policies(struct alg_pols *pols, const struct cgn_config *conf)
 			ac = &conf->alg_policies[pi].alg[a];
 			d = alg_desc_get(a);
 			p = &pols->p[t][a];
-			p->enabled = ac->enabled && d->implemented;
+			p->enabled = ac->enabled && d->ops != NULL;
+			p->monitor = ac->mode == CGN_ALG_MONITOR;
 			if (ac->nb_ports > 0) {
 				p->nb_ports = (uint8_t)RTE_MIN(ac->nb_ports,
 					(unsigned int)CGN_MAX_ALG_PORTS);
 				memcpy(p->ports, ac->ports,
 				       p->nb_ports * sizeof(p->ports[0]));
 			} else {
-				/* A hand-built config: the standard ports. */
-				const struct cgn_alg_conf *def =
-					cgn_alg_defaults(a);
-
-				p->nb_ports = (uint8_t)def->nb_ports;
-				memcpy(p->ports, def->ports,
-				       def->nb_ports * sizeof(def->ports[0]));
+				p->nb_ports = d->nb_ports;
+				memcpy(p->ports, d->ports,
+				       d->nb_ports * sizeof(d->ports[0]));
 			}
 			p->timeout = or_default(ac->pinhole_timeout,
-						d->exp.timeout);
+						d->timeout);
 			p->max_per_session = or_default(
 				ac->max_pinholes_per_session,
-				d->exp.max_per_session);
+				d->max_per_session);
 			p->max_per_sub = or_default(
 				ac->max_pinholes_per_subscriber,
-				ALG_DEFAULT_MAX_PER_SUB);
+				d->max_per_sub);
 			p->max_sess_per_sub = or_default(
 				ac->max_sessions_per_subscriber,
-				ALG_DEFAULT_SESS_PER_SUB);
+				d->max_sess_per_sub);
 		}
 	}
 }
@@ -140,7 +143,8 @@ alg_create(const struct cgn_config *conf, struct nat_ctx *nat,
 	uint32_t cap, nb_states;
 	int err = EINVAL;
 
-	if (conf == NULL || qs == NULL || clock == NULL)
+	if (conf == NULL || qs == NULL || clock == NULL ||
+	    alg_desc_check() < 0)
 		goto fail;
 	err = ENOMEM;
 	ctx = rte_zmalloc("alg_ctx", sizeof(*ctx), RTE_CACHE_LINE_SIZE);
@@ -270,6 +274,7 @@ alg_worker_create(struct alg_ctx *ctx, struct nat_worker *nw,
 	aw->ctx = ctx;
 	aw->nw = nw;
 	aw->lcore = lcore;
+	aw->mon_logtype = -1;
 	rte_spinlock_lock(&ctx->wlock);
 	for (i = 0; i < RTE_MAX_LCORE && ctx->workers[i] != NULL; i++)
 		;
@@ -397,7 +402,7 @@ alg_sess_get(struct alg_worker *aw, struct nat_session *s)
 	st->dead = 0;
 	rte_spinlock_init(&st->lock);
 	exp_owner_init(&st->owner);
-	memset(&st->u, 0, alg_desc_get(s->alg)->state_size);
+	memset(&st->u, 0, alg_desc_get(s->alg)->ops->state_size);
 	/* Both directions may race to create it: one wins. */
 	if (!__atomic_compare_exchange_n(&s->alg_state, &cur, st, false,
 					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
@@ -408,13 +413,78 @@ alg_sess_get(struct alg_worker *aw, struct nat_session *s)
 	return st;
 }
 
+void
+alg_monitor(struct alg_worker *aw, const struct nat_session *s, int logtype,
+	    const char *msg, uint8_t proto, const struct nat_endpoint *in,
+	    const struct nat_endpoint *rem)
+{
+	char ia[CGN_IPV4_STR], ra[CGN_IPV4_STR], rp[8] = "any", held[40] = "";
+	uint32_t now = alg_now(aw->ctx);
+
+	if (msg != NULL)
+		alg_wcount(aw, s, ALG_CNT_MONITOR_REWRITES);
+	alg_wcount(aw, s, ALG_CNT_MONITOR_PINHOLES);
+	if (now != aw->mon_sec) {
+		aw->mon_sec = now;
+		aw->mon_lines = 0;
+	}
+	if (aw->mon_lines >= ALG_MON_LOG_BURST || aw->mon_logtype >= 0 ||
+	    !rte_log_can_log(logtype, RTE_LOG_NOTICE)) {
+		aw->mon_held++;
+		return;
+	}
+	aw->mon_lines++;
+	if (aw->mon_held > 0)
+		snprintf(held, sizeof(held), " (%u more not logged)",
+			 aw->mon_held);
+	aw->mon_held = 0;
+	if (rem->port != 0)
+		snprintf(rp, sizeof(rp), "%u", rem->port);
+	snprintf(aw->mon_line, sizeof(aw->mon_line),
+		 "monitor: tenant %s %s: would %s%s%s open a %s pinhole %s:%s -> %s:%u%s",
+		 alg_pols(aw->ctx)->tenant[s->tenant],
+		 alg_desc_get(s->alg)->name,
+		 msg != NULL ? "rewrite " : "", msg != NULL ? msg : "",
+		 msg != NULL ? " and" : "",
+		 proto == IPPROTO_TCP ? "TCP" : "UDP",
+		 cgn_ipv4_str(ra, sizeof(ra), rem->addr), rp,
+		 cgn_ipv4_str(ia, sizeof(ia), in->addr), in->port, held);
+	aw->mon_logtype = logtype;
+}
+
+/* The monitor line the packet left, if any. */
+static void
+alg_monitor_flush(struct alg_worker *aw)
+{
+	if (likely(aw->mon_logtype < 0))
+		return;
+	rte_log(RTE_LOG_NOTICE, aw->mon_logtype, "%s\n", aw->mon_line);
+	aw->mon_logtype = -1;
+}
+
+/* The transport bit of the ALG descriptor a packet's protocol stands for. */
+static unsigned int
+alg_transport_of(uint8_t proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		return ALG_DESC_TCP;
+	case IPPROTO_UDP:
+		return ALG_DESC_UDP;
+	default:
+		return 0;
+	}
+}
+
 int
 alg_process(struct alg_worker *aw, struct rte_mbuf *m,
 	    const struct nat_result *res)
 {
 	struct nat_session *s = res->sess;
 	const struct alg_pols *pols;
+	const struct alg_desc *d;
 	struct alg_pkt pkt;
+	int rc;
 
 	if (s == NULL || s->alg >= CGN_ALG_COUNT ||
 	    (s->flags & NAT_SESS_F_CHILD))
@@ -434,26 +504,13 @@ alg_process(struct alg_worker *aw, struct rte_mbuf *m,
 	}
 	if (alg_pkt_parse(m, &pkt) < 0)
 		return 0;
-
-	switch ((enum cgn_alg_id)s->alg) {
-	case CGN_ALG_FTP:
-		if (pkt.proto == IPPROTO_TCP)
-			return alg_tcp_packet(aw, s, &pkt,
-					      (enum nat_dir)res->dir);
-		break;
-	case CGN_ALG_TFTP:
-		if (pkt.proto == IPPROTO_UDP)
-			return alg_tftp_packet(aw, s, &pkt,
-					       (enum nat_dir)res->dir);
-		break;
-	case CGN_ALG_SIP:
-	case CGN_ALG_RTSP:
-	case CGN_ALG_PPTP:
-	case CGN_ALG_IKE:
-	case CGN_ALG_COUNT:
-		break;	/* not implemented yet: pass */
-	}
-	return 0;
+	/* Enabled implies implemented (alg_resolve_policies). */
+	d = alg_desc_get(s->alg);
+	if ((d->transports & alg_transport_of(pkt.proto)) == 0)
+		return 0;
+	rc = d->ops->packet(aw, s, &pkt, (enum nat_dir)res->dir);
+	alg_monitor_flush(aw);
+	return rc;
 }
 
 struct nat_session *

@@ -41,7 +41,9 @@ struct alg_ctx;
 	X(PINHOLE_REFUSED, "pinholes_refused") \
 	X(SKIPPED, "skipped") \
 	X(NO_STATE, "no_state") \
-	X(REFUSED, "refused")
+	X(REFUSED, "refused") \
+	X(MONITOR_REWRITES, "monitor_rewrites") \
+	X(MONITOR_PINHOLES, "monitor_pinholes")
 
 enum alg_counter {
 #define ALG_CNT_ENUM(e, s) ALG_CNT_##e,
@@ -69,7 +71,9 @@ void alg_destroy(struct alg_ctx *ctx);
  * Live reload (control lcore): every tenant's ALG policies from @p conf,
  * whose tenants keep their slots. An ALG switched off reads no new
  * message from now on (streams it rewrote keep their sequence offsets);
- * its pinholes stay until they time out. Returns after a grace period.
+ * its pinholes stay until they time out. One switched between rewrite
+ * and monitor mode keeps its streams, offsets and pinholes and applies
+ * the new mode to the next message. Returns after a grace period.
  */
 void alg_reload(struct alg_ctx *ctx, const struct cgn_config *conf);
 
@@ -154,11 +158,11 @@ unsigned int alg_show_pinholes(const struct alg_ctx *ctx, uint32_t in_addr,
 
 /*
  * ---- the descriptor table, read-only ----
- * Names and standard ports are the config's: cgn_alg_name(),
- * cgn_alg_defaults().
+ * Every ALG is one row of ALG_DESC_LIST (alg_desc.h); the config's
+ * cgn_alg_name(), cgn_alg_defaults() and cgn_alg_transports() read it.
  */
 
-/** True when the stage implements the ALG; others pass untouched. */
+/** True when the stage has the ALG's hooks; others pass untouched. */
 bool alg_implemented(enum cgn_alg_id id);
 
 #endif /* ALG_H */

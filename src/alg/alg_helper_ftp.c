@@ -27,6 +27,13 @@
 /* Lowest inside port a pinhole may lead to. */
 #define ALG_FTP_MIN_DATA_PORT 1024
 
+static const char *const ftp_kind_names[] = {
+	[ALG_FTP_PORT] = "PORT",
+	[ALG_FTP_EPRT] = "EPRT",
+	[ALG_FTP_PASV_REPLY] = "227",
+	[ALG_FTP_EPSV_REPLY] = "229",
+};
+
 /* An inside sender's message: it may only name itself. */
 static void
 ftp_open(struct alg_worker *aw, struct nat_session *s, struct alg_sess *st,
@@ -53,6 +60,12 @@ ftp_open(struct alg_worker *aw, struct nat_session *s, struct alg_sess *st,
 		alg_wcount(aw, s, ALG_CNT_UNTRUSTED);
 		ALG_LOG(DEBUG, alg_ftp_logtype, "%08x:%u from %08x refused",
 			msg->addr, msg->port, s->int_addr);
+		return;
+	}
+	/* What rewrite mode would do from here; its start may be gone. */
+	if (alg_policy(aw->ctx, s)->monitor) {
+		alg_monitor(aw, s, alg_ftp_logtype, ftp_kind_names[msg->kind],
+			    IPPROTO_TCP, &rq.in, &rq.rem);
 		return;
 	}
 	/* Its start went out unmodified (a released hold): too late. */
@@ -91,7 +104,7 @@ ftp_check(struct alg_worker *aw, struct nat_session *s,
 		alg_wcount(aw, s, ALG_CNT_UNTRUSTED);
 }
 
-void
+static void
 alg_ftp_line(struct alg_worker *aw, struct nat_session *s,
 	     struct alg_sess *st, struct alg_seg *sg,
 	     const struct alg_line *ln, enum nat_dir dir)
@@ -122,8 +135,11 @@ alg_ftp_line(struct alg_worker *aw, struct nat_session *s,
 	}
 	switch (r) {
 	case ALG_PARSE_PARTIAL:
-		/* What may be rewritten is cut and held; the rest copied. */
-		alg_seg_hold(sg, inside);
+		/*
+		 * What may be rewritten is cut and held; the rest copied,
+		 * and everything in monitor mode, which leaves the wire be.
+		 */
+		alg_seg_hold(sg, inside && !pol->monitor);
 		break;
 	case ALG_PARSE_MALFORMED:
 		alg_wcount(aw, s, ALG_CNT_MALFORMED);
@@ -139,3 +155,9 @@ alg_ftp_line(struct alg_worker *aw, struct nat_session *s,
 		break;
 	}
 }
+
+const struct alg_ops alg_ftp_ops = {
+	.state_size = sizeof(struct alg_ftp_state),
+	.packet = alg_tcp_packet,
+	.line = alg_ftp_line,
+};

@@ -16,7 +16,7 @@
 
 #define ALG_TFTP_MIN_CLIENT_PORT 1024
 
-int
+static int
 alg_tftp_packet(struct alg_worker *aw, struct nat_session *s,
 		struct alg_pkt *pkt, enum nat_dir dir)
 {
@@ -57,6 +57,12 @@ alg_tftp_packet(struct alg_worker *aw, struct nat_session *s,
 		alg_wcount(aw, s, ALG_CNT_UNTRUSTED);
 		return 0;
 	}
+	/* Monitor mode needs no state: there is no stream to follow. */
+	if (alg_policy(aw->ctx, s)->monitor) {
+		alg_monitor(aw, s, alg_tftp_logtype, NULL, IPPROTO_UDP, &rq.in,
+			    &rq.rem);
+		return 0;
+	}
 	/*
 	 * No state, no pinhole: the server's answer will not get in. The
 	 * request carries no address, so it may still pass (counted).
@@ -77,3 +83,8 @@ alg_tftp_packet(struct alg_worker *aw, struct nat_session *s,
 	rte_spinlock_unlock(&st->lock);
 	return 0;
 }
+
+const struct alg_ops alg_tftp_ops = {
+	.state_size = 0,
+	.packet = alg_tftp_packet,
+};

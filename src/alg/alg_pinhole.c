@@ -27,7 +27,7 @@ alg_pinhole_open(struct alg_worker *aw, const struct nat_session *s,
 		.in_port = rq->in.port,
 		.alg = s->alg,
 		.tenant = s->tenant,
-		.flags = d->exp.oneshot ? EXP_F_ONESHOT : 0,
+		.flags = d->oneshot ? EXP_F_ONESHOT : 0,
 		.expire = alg_now(ctx) + pol->timeout,
 		.parent = st->sess,
 		.cookie = st->cookie,
@@ -70,7 +70,7 @@ alg_pinhole_open(struct alg_worker *aw, const struct nat_session *s,
 		return rc;
 	alg_wcount(aw, s, ALG_CNT_PINHOLE_REFUSED);
 	ALG_LOG(DEBUG, alg_logtype, "%s: pinhole refused: %d",
-		cgn_alg_name(s->alg), rc);
+		d->name, rc);
 	return rc;
 }
 

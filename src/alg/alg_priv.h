@@ -34,25 +34,66 @@ extern int alg_tftp_logtype;
 	rte_log(RTE_LOG_##lvl, type, "%s: " fmt "\n", __func__, ##__VA_ARGS__)
 
 
-/** Expectation policy of an ALG: defaults the tenant policy may override. */
-struct alg_exp_policy {
-	uint16_t max_per_session;
-	uint16_t timeout;		/**< s */
-	bool oneshot;
-};
+struct alg_sess;
+struct alg_seg;
+struct alg_line;
 
-/** One ALG, as data. Indexed by enum cgn_alg_id. */
-struct alg_desc {
+/**
+ * What an implemented ALG brings to its descriptor: its private state and
+ * its hooks. Defined in the ALG's helper file (alg_helper_<alg>.c).
+ */
+struct alg_ops {
 	uint16_t state_size;		/**< private state in struct alg_sess */
-	bool implemented;		/**< else sessions pass untouched */
-	struct alg_exp_policy exp;
+	/**
+	 * One translated packet of the session, on one of the ALG's
+	 * transports. @return 0 to forward it, or the drop reason.
+	 */
+	int (*packet)(struct alg_worker *aw, struct nat_session *s,
+		      struct alg_pkt *pkt, enum nat_dir dir);
+	/** TCP text ALGs (packet is alg_tcp_packet): one stream line. */
+	void (*line)(struct alg_worker *aw, struct nat_session *s,
+		     struct alg_sess *st, struct alg_seg *sg,
+		     const struct alg_line *ln, enum nat_dir dir);
 };
 
+extern const struct alg_ops alg_ftp_ops;
+extern const struct alg_ops alg_tftp_ops;
+
+/**
+ * One ALG, as data: its row of ALG_DESC_LIST (alg_desc.h) and, when this
+ * build implements it, its ops. Indexed by enum cgn_alg_id.
+ */
+struct alg_desc {
+	const char *name;
+	uint8_t transports;		/**< ALG_DESC_TCP | ALG_DESC_UDP */
+	bool oneshot;			/**< a pinhole admits one flow */
+	uint8_t nb_ports;
+	uint16_t ports[ALG_DESC_MAX_PORTS];	/**< standard ports */
+	/* defaults the tenant policy may override */
+	uint16_t timeout;		/**< pinhole timeout, s */
+	uint16_t max_per_session;	/**< pinholes */
+	uint32_t max_per_sub;		/**< pinholes */
+	uint32_t max_sess_per_sub;	/**< sessions holding state */
+	const struct alg_ops *ops;	/**< NULL: not implemented, passes */
+};
+
+/** The descriptor of ALG @p id, or NULL. */
 const struct alg_desc *alg_desc_get(unsigned int id);
 
-/** FTP private state: the two directions of the control connection. */
-struct alg_ftp_state {
+/** 0 when every row's "implemented" matches its ops, else -EINVAL. */
+int alg_desc_check(void);
+
+/**
+ * A TCP text ALG's private state starts with its two stream directions,
+ * so that alg_tcp.c drives every such ALG alike.
+ */
+struct alg_tcp_state {
 	struct alg_tcp_dir dir[2];	/**< indexed by enum nat_dir */
+};
+
+/** FTP private state: the control connection's two directions. */
+struct alg_ftp_state {
+	struct alg_tcp_state tcp;
 };
 
 /**
@@ -70,6 +111,7 @@ struct alg_sess {
 	uint8_t dead;			/**< parent gone (under lock) */
 	struct exp_owner owner;		/**< this session's pinholes */
 	union {
+		struct alg_tcp_state tcp;	/**< every TCP text ALG */
 		struct alg_ftp_state ftp;
 	} u;
 };
@@ -77,6 +119,7 @@ struct alg_sess {
 /** Policy of one ALG for one tenant, resolved from the config. */
 struct alg_pol {
 	bool enabled;
+	bool monitor;			/**< count and log, change nothing */
 	uint8_t nb_ports;
 	uint16_t ports[CGN_MAX_ALG_PORTS];	/**< the service's ports */
 	uint32_t timeout;
@@ -104,6 +147,7 @@ alg_pol_port(const struct alg_pol *p, uint16_t port)
 struct alg_pols {
 	unsigned int nb_tenants;
 	struct alg_pol p[CGN_MAX_TENANTS][CGN_ALG_COUNT];
+	char tenant[CGN_MAX_TENANTS][CGN_NAME_MAX];	/**< for logs */
 };
 
 struct alg_counters {
@@ -130,6 +174,8 @@ struct alg_ctx {
 	struct alg_counters *retired;	/* folded from freed workers */
 };
 
+#define ALG_MON_LINE_MAX 192
+
 struct alg_worker {
 	struct alg_ctx *ctx;
 	struct nat_worker *nw;
@@ -143,6 +189,15 @@ struct alg_worker {
 	/* pinholes opened for the segment at hand, closed if it is refused */
 	uint32_t seg_pin[ALG_SEG_MAX_RW];
 	unsigned int nb_seg_pin;
+	/*
+	 * Monitor mode's log: lines this second, lines held back, and the
+	 * line due, written once the packet is done (no lock held).
+	 */
+	uint32_t mon_sec;
+	uint32_t mon_lines;
+	uint32_t mon_held;
+	int mon_logtype;		/* -1: no line due */
+	char mon_line[ALG_MON_LINE_MAX];
 } __rte_cache_aligned;
 
 static inline void
@@ -226,16 +281,16 @@ int alg_tcp_packet(struct alg_worker *aw, struct nat_session *s,
 void alg_tcp_adjust(struct alg_worker *aw, struct nat_session *s,
 		    struct alg_pkt *pkt, enum nat_dir dir);
 
-/** FTP: act on one line of the control stream. */
-void alg_ftp_line(struct alg_worker *aw, struct nat_session *s,
-		  struct alg_sess *st, struct alg_seg *sg,
-		  const struct alg_line *ln, enum nat_dir dir);
-
 /**
- * TFTP: act on one datagram of a session to the server port.
- * @return 0 to forward it, or the drop reason.
+ * Monitor mode: what the ALG would have done for session @p s, which it
+ * counts (MONITOR_REWRITES when @p msg names a message it would have
+ * rewritten, MONITOR_PINHOLES for the pinhole toward @p in from @p rem,
+ * port 0: any) and logs on @p logtype, at most ALG_MON_LOG_BURST lines a
+ * second per worker; the lines it holds back are counted in the next one.
+ * The line is written when alg_process() returns, outside the ALG's lock.
  */
-int alg_tftp_packet(struct alg_worker *aw, struct nat_session *s,
-		    struct alg_pkt *pkt, enum nat_dir dir);
+void alg_monitor(struct alg_worker *aw, const struct nat_session *s,
+		 int logtype, const char *msg, uint8_t proto,
+		 const struct nat_endpoint *in, const struct nat_endpoint *rem);
 
 #endif /* ALG_PRIV_H */

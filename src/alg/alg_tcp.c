@@ -6,30 +6,14 @@
 
 #include "alg_priv.h"
 
-/* The two directions of a TCP text ALG's state. */
+/* The two directions of a TCP text ALG's state; NULL for other ALGs. */
 static struct alg_tcp_dir *
 alg_tcp_dirs(struct alg_sess *st)
 {
-	switch ((enum cgn_alg_id)st->alg) {
-	case CGN_ALG_FTP:
-		return st->u.ftp.dir;
-	default:
-		return NULL;
-	}
-}
+	const struct alg_desc *d = alg_desc_get(st->alg);
 
-static void
-alg_tcp_line(struct alg_worker *aw, struct nat_session *s,
-	     struct alg_sess *st, struct alg_seg *sg, const struct alg_line *ln,
-	     enum nat_dir dir)
-{
-	switch ((enum cgn_alg_id)s->alg) {
-	case CGN_ALG_FTP:
-		alg_ftp_line(aw, s, st, sg, ln, dir);
-		break;
-	default:
-		break;
-	}
+	return d != NULL && d->ops != NULL && d->ops->line != NULL ?
+		st->u.tcp.dir : NULL;
 }
 
 /*
@@ -130,10 +114,11 @@ no_state:
 	/*
 	 * Refuse rather than pass: the connection is not set up (the SYN-ACK
 	 * is dropped and retransmitted later) instead of running without the
-	 * ALG it was marked for.
+	 * ALG it was marked for. Monitor mode changes nothing: it passes.
 	 */
 	alg_wcount(aw, s, ALG_CNT_NO_STATE);
-	*why = CGN_DROP_ALG_NO_STATE;
+	if (!alg_policy(aw->ctx, s)->monitor)
+		*why = CGN_DROP_ALG_NO_STATE;
 	return NULL;
 }
 
@@ -162,6 +147,7 @@ int
 alg_tcp_packet(struct alg_worker *aw, struct nat_session *s,
 	       struct alg_pkt *pkt, enum nat_dir dir)
 {
+	const struct alg_ops *ops = alg_desc_get(s->alg)->ops;
 	struct alg_tcp_dir *dirs;
 	const uint8_t *pl = NULL;
 	struct alg_sess *st;
@@ -192,7 +178,7 @@ alg_tcp_packet(struct alg_worker *aw, struct nat_session *s,
 		alg_wcount(aw, s, ALG_CNT_SKIPPED);
 	aw->nb_seg_pin = 0;
 	while (alg_seg_next(&sg, &ln))
-		alg_tcp_line(aw, s, st, &sg, &ln, dir);
+		ops->line(aw, s, st, &sg, &ln, dir);
 	wr = sg.refuse ? -1 : alg_tcp_write(aw, s, pkt, &sg);
 	if (wr < 0) {
 		/* Nothing recorded: its retransmission is new bytes again. */

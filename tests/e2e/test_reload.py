@@ -339,35 +339,94 @@ def test_refused_reload_changes_nothing(rlab):
         write_conf(lab, good)
 
 
+def ftp_fixture_file(lab, name):
+    """A 64 KiB file the lab's FTP server serves; (path, url)."""
+    path = os.path.join(lab.www, name)
+    with open(path, "wb") as f:
+        f.write(os.urandom(64 * 1024))
+    return path, "ftp://192.0.2.80/" + name
+
+
+def ftp_counters_after_reload(lab, text, key):
+    """Apply text live (its diff must name key); the FTP counters then."""
+    write_conf(lab, text)
+    r = ctl("reload")
+    assert key in r.stdout, r.stdout
+    return telemetry("/cgnat/alg,residential")["residential/ftp"]
+
+
+def active_ftp_get(out, url, seconds):
+    return ns(SUB, "curl", "-sS", "--max-time", str(seconds),
+              *FTP_MODES["active-port"], "-o", out, url,
+              capture_output=True, text=True)
+
+
 def test_alg_switched_off_and_on(rlab):
     """Active FTP needs the ALG: off, the PORT goes out unrewritten and the
     server cannot connect back; on again, it works."""
     lab = rlab
     good = open(lab.conf).read()
     out = os.path.join(lab.tmp, "alg.ftp")
-    small = os.path.join(lab.www, "small.bin")
-    with open(small, "wb") as f:
-        f.write(os.urandom(64 * 1024))
+    small, url = ftp_fixture_file(lab, "small.bin")
     try:
-        write_conf(lab, good.replace("ftp: {enabled: true",
-                                     "ftp: {enabled: false"))
-        r = ctl("reload")
-        assert "alg_policies[standard].ftp.enabled" in r.stdout
-        n0 = telemetry("/cgnat/alg,residential")["residential/ftp"]
-        r = ns(SUB, "curl", "-sS", "--max-time", "15",
-               *FTP_MODES["active-port"], "-o", out,
-               "ftp://192.0.2.80/small.bin", capture_output=True, text=True)
+        n0 = ftp_counters_after_reload(
+            lab, good.replace("ftp: {enabled: true", "ftp: {enabled: false"),
+            "alg_policies[standard].ftp.enabled")
+        r = active_ftp_get(out, url, 15)
         n1 = telemetry("/cgnat/alg,residential")["residential/ftp"]
         assert r.returncode != 0, "active FTP worked with the ALG off"
         assert n1["rewritten"] == n0["rewritten"], (n0, n1)
         write_conf(lab, good)
         ctl("reload")
-        r = ns(SUB, "curl", "-sS", "--max-time", "30",
-               *FTP_MODES["active-port"], "-o", out,
-               "ftp://192.0.2.80/small.bin", capture_output=True, text=True)
+        r = active_ftp_get(out, url, 30)
         assert r.returncode == 0, r.stderr
         assert sha(out) == sha(small)
         n2 = telemetry("/cgnat/alg,residential")["residential/ftp"]
         assert n2["rewritten"] > n1["rewritten"]
     finally:
         write_conf(lab, good)
+
+
+def test_alg_monitor_mode_live(rlab):
+    """Live to monitor mode: the ALG counts the PORT it would rewrite and
+    changes nothing, so active FTP fails as with the ALG off; back to
+    rewrite, it works. A reload enabling an ALG this build lacks is
+    refused, naming the key."""
+    lab = rlab
+    good = open(lab.conf).read()
+    out = os.path.join(lab.tmp, "alg-mon.ftp")
+    small, url = ftp_fixture_file(lab, "small-mon.bin")
+    try:
+        n0 = ftp_counters_after_reload(
+            lab, good.replace("ftp: {enabled: true",
+                              "ftp: {enabled: true, mode: monitor"),
+            "alg_policies[standard].ftp.mode")
+        r = active_ftp_get(out, url, 15)
+        n1 = telemetry("/cgnat/alg,residential")["residential/ftp"]
+        assert r.returncode != 0, "active FTP worked in monitor mode"
+        assert n1["rewritten"] == n0["rewritten"], (n0, n1)
+        assert n1["pinholes_opened"] == n0["pinholes_opened"], (n0, n1)
+        assert n1["monitor_rewrites"] > n0["monitor_rewrites"], (n0, n1)
+        assert n1["monitor_pinholes"] > n0["monitor_pinholes"], (n0, n1)
+        shown = ctl("show", "alg", "residential").stdout.splitlines()
+        cols = shown[0].split()
+        ftp = [ln.split() for ln in shown if ln.split()[1:2] == ["ftp"]][0]
+        assert int(ftp[cols.index("MON-REWRITES")]) == \
+            n1["monitor_rewrites"], shown
+
+        write_conf(lab, good)
+        ctl("reload")
+        r = active_ftp_get(out, url, 30)
+        assert r.returncode == 0, r.stderr
+        assert sha(out) == sha(small)
+
+        write_conf(lab, good.replace("ftp: {enabled: true",
+                                     "sip: {}\n    ftp: {enabled: true"))
+        r = ctl("reload", check=False)
+        assert r.returncode == 1, r.stdout + r.stderr
+        assert re.search(r"lab\.yaml:\d+:\d+: alg_policies\[0\]\.sip: "
+                         r"the sip ALG is not implemented", r.stderr), \
+            r.stderr
+    finally:
+        write_conf(lab, good)
+        ctl("reload", check=False)

@@ -95,10 +95,11 @@ class Frames:
 
 
 class Result:
-    def __init__(self, out, summary, stdout):
+    def __init__(self, out, summary, stdout, stderr=""):
         self.out = out          # list of scapy packets cgnat transmitted
         self.summary = summary  # parsed --json summary
         self.stdout = stdout
+        self.stderr = stderr    # cgnat's log
 
     def drops(self, reason):
         return self.summary["dataplane"]["drops"].get(reason, 0)
@@ -149,7 +150,7 @@ def replay(frames, conf=None, expect=None, arp=False):
             p.returncode, p.stdout, p.stderr))
     summary = json.loads(p.stdout[p.stdout.index("{"):p.stdout.rindex("}") + 1])
     out = list(rdpcap(opath)) if os.path.getsize(opath) > 24 else []
-    return Result(out, summary, p.stdout)
+    return Result(out, summary, p.stdout, p.stderr)
 
 
 def checksums_ok(p):

@@ -199,3 +199,45 @@ def test_alg_policy_is_per_tenant():
     assert alg["residential/ftp"]["rewritten"] == 1
     assert alg["lab/ftp"]["rewritten"] == 1
     assert alg["business/ftp"]["parsed"] == 0
+
+
+def test_monitor_mode_changes_nothing_and_counts():
+    """mode: monitor: the PORT leaves as the client wrote it, no pinhole
+    opens (the server's active data SYN finds nothing), and the monitor
+    counters and log say what rewrite mode would have done."""
+    f = Frames()
+    conv = Conv(f, cport=25000)
+    sent = conv.c(CMD)
+    conv.c(b"NOOP\r\n")
+    # The server connects from port 20 to where a rewrite would have sent it.
+    for port in range(40000, 40004):
+        f.add(IP(src=SRV, dst="203.0.113.1") /
+              TCP(sport=20, dport=port, flags="S", seq=9000))
+    r = replay(f, config(ftp="true, mode: monitor"))
+    out = outbound_payload(r)
+    assert list(out.values()) == [CMD + b"NOOP\r\n"]
+    port_out = [p for p in r.out if Raw in p and bytes(p[Raw].load) == CMD]
+    assert len(port_out) == 1
+    # Same sequence numbers and length as sent: no seqadj, no hold.
+    assert port_out[0][TCP].seq == sent[TCP].seq
+    assert checksums_ok(port_out[0])
+    assert not [p for p in r.out if TCP in p and p[TCP].sport == 20]
+    c = ftp_counters(r)
+    assert c["parsed"] == 1 and c["rewritten"] == 0
+    assert c["monitor_rewrites"] == 1 and c["monitor_pinholes"] == 1
+    assert c["pinholes_opened"] == 0
+    assert r.summary["dataplane"]["sessions"]["pinholes"] == 0
+    assert "would rewrite PORT and open a TCP pinhole 192.0.2.21:any -> " \
+        "100.64.0.10:40000" in r.stderr
+
+
+def test_monitor_mode_versus_rewrite_on_the_same_capture():
+    """The same capture in rewrite mode: rewritten and a pinhole used, and
+    the monitor counters stay 0."""
+    f = Frames()
+    conv = Conv(f, cport=25001)
+    conv.c(CMD)
+    r = replay(f)
+    c = ftp_counters(r)
+    assert c["rewritten"] == 1 and c["pinholes_opened"] == 1
+    assert c["monitor_rewrites"] == 0 and c["monitor_pinholes"] == 0

@@ -17,7 +17,8 @@
  *   byte 3   payload length (capped by what is left)
  *   byte 4   bit 0: leave only 3 bytes of tailroom, bit 1: switch every
  *            ALG off (or back on) by a live reload before the packet, as
- *            an operator may mid-stream
+ *            an operator may mid-stream, bit 2: switch every ALG between
+ *            rewrite and monitor mode the same way
  *   then the payload
  *
  * After each packet: IPv4 and L4 checksums valid, total length equal to
@@ -49,7 +50,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct cgn_clock clock_;
 static struct cgn_config conf;
 static struct cgn_config conf_off;	/* the same, every ALG switched off */
-static bool algs_off;
+static struct cgn_config conf_mon;	/* the same, every ALG in monitor mode */
+static bool algs_off, algs_mon;
 static struct nat_ctx *nat;
 static struct alg_ctx *alg;
 static struct nat_worker nw;
@@ -76,6 +78,10 @@ setup(void)
 	for (unsigned int t = 0; t < conf_off.nb_alg_policies; t++)
 		for (unsigned int a = 0; a < CGN_ALG_COUNT; a++)
 			conf_off.alg_policies[t].alg[a].enabled = false;
+	conf_mon = conf;
+	for (unsigned int t = 0; t < conf_mon.nb_alg_policies; t++)
+		for (unsigned int a = 0; a < CGN_ALG_COUNT; a++)
+			conf_mon.alg_policies[t].alg[a].mode = CGN_ALG_MONITOR;
 	nat = fake_nat_create(&clock_);
 	alg = alg_create(&conf, nat, alg_test_qsbr(), &clock_);
 	nw.ctx = nat;
@@ -200,9 +206,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		len = RTE_MIN((uint16_t)data[3], (uint16_t)(size - 5));
 		i = c & 1;
 		kind = (c >> 1) & 3;
-		if (data[4] & 2) {
-			algs_off = !algs_off;
-			alg_reload(alg, algs_off ? &conf_off : &conf);
+		if (data[4] & 6) {
+			algs_off ^= (data[4] & 2) != 0;
+			algs_mon ^= (data[4] & 4) != 0;
+			alg_reload(alg, algs_off ? &conf_off :
+					algs_mon ? &conf_mon : &conf);
 		}
 		if (kind == 1) {
 			m = i ? alg_test_udp(SRV, 3445, CLI, 40001, data + 5,
@@ -222,8 +230,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size -= 5 + len;
 	}
 
-	if (algs_off) {
-		algs_off = false;
+	if (algs_off || algs_mon) {
+		algs_off = algs_mon = false;
 		alg_reload(alg, &conf);
 	}
 	/* Data connections the pinholes admitted, then every session dies. */

@@ -589,20 +589,42 @@ test_refused_reserve(void **state)
 	assert_int_equal(alg_pinhole_count(f->alg), 0);
 }
 
-static void
-test_tftp(void **state)
+/* The TFTP client's session to the server port, 50618 kept outside. */
+static struct nat_session *
+tftp_session(struct fx *f)
 {
-	static const char rrq[] = "\x00\x01rfc1350.txt\x00octet\x00";
 	struct nat_endpoint in = { CLI, 50618 }, ext = { PUB, 50618 };
-	struct nat_endpoint rem = { SRV, 69 }, out;
-	struct fx *f = *state;
-	struct nat_session *s, *child;
-	struct rte_mbuf *m;
+	struct nat_endpoint rem = { SRV, 69 };
+	struct nat_session *s;
 
 	s = fake_nat_session(f->nat, IPPROTO_UDP, CGN_ALG_TFTP, &in, &ext,
 			     &rem);
 	assert_non_null(s);
-	m = alg_test_udp(PUB, 50618, SRV, 69, rrq, sizeof(rrq) - 1);
+	return s;
+}
+
+/* Its read request, translated. */
+static struct rte_mbuf *
+tftp_rrq(void)
+{
+	static const char rrq[] = "\x00\x01rfc1350.txt\x00octet\x00";
+	struct rte_mbuf *m = alg_test_udp(PUB, 50618, SRV, 69, rrq,
+					  sizeof(rrq) - 1);
+
+	assert_non_null(m);
+	return m;
+}
+
+static void
+test_tftp(void **state)
+{
+	struct nat_endpoint in = { CLI, 50618 }, rem = { SRV, 69 }, out;
+	struct fx *f = *state;
+	struct nat_session *s, *child;
+	struct rte_mbuf *m;
+
+	s = tftp_session(f);
+	m = tftp_rrq();
 	run(f, s, m, NAT_DIR_IN2OUT);
 	run(f, s, m, NAT_DIR_IN2OUT);	/* retransmitted: refreshed only */
 	rte_pktmbuf_free(m);
@@ -636,6 +658,92 @@ test_tftp(void **state)
 	rte_pktmbuf_free(m);
 	assert_int_equal(cnt(f, CGN_ALG_TFTP, ALG_CNT_MALFORMED), 1);
 	assert_int_equal(alg_pinhole_count(f->alg), 0);
+}
+
+/* Switch the tenant's @p alg to @p mode live, as a reload does. */
+static void
+set_mode(struct fx *f, enum cgn_alg_id alg, enum cgn_alg_mode mode)
+{
+	f->conf.alg_policies[0].alg[alg].mode = mode;
+	alg_reload(f->alg, &f->conf);
+}
+
+/*
+ * Monitor mode: the PORT is parsed, counted and left as it was; no port
+ * is reserved, no pinhole opened, and a split command is not held back.
+ * Switched to rewrite and back live, the stream keeps its offsets.
+ */
+static void
+test_ftp_monitor(void **state)
+{
+	static const char port_in[] = "PORT 10,0,0,5,156,65\r\n";
+	struct fx *f = *state;
+	struct rte_mbuf *m;
+	char want[64];
+	int32_t delta;
+
+	set_mode(f, CGN_ALG_FTP, CGN_ALG_MONITOR);
+	handshake(f);
+	client_same(f, port_in);
+	assert_int_equal(alg_pinhole_count(f->alg), 0);
+	assert_int_equal(fake_nat_reserved(f->nat), 0);
+	assert_int_equal(cnt(f, CGN_ALG_FTP, ALG_CNT_PARSED), 1);
+	assert_int_equal(cnt(f, CGN_ALG_FTP, ALG_CNT_MONITOR_REWRITES), 1);
+	assert_int_equal(cnt(f, CGN_ALG_FTP, ALG_CNT_MONITOR_PINHOLES), 1);
+	assert_int_equal(cnt(f, CGN_ALG_FTP, ALG_CNT_REWRITTEN), 0);
+	assert_int_equal(cnt(f, CGN_ALG_FTP, ALG_CNT_PINHOLE_OPENED), 0);
+
+	/* Split: nothing cut, and the completed line is still seen. */
+	client_same(f, "TYPE I\r\nPORT 10,0,0");
+	client_same(f, ",5,156,65\r\n");
+	assert_int_equal(cnt(f, CGN_ALG_FTP, ALG_CNT_MONITOR_REWRITES), 2);
+	/* Trust rules still apply: another host's address is not counted. */
+	client_same(f, "PORT 10,0,0,6,156,65\r\n");
+	assert_int_equal(cnt(f, CGN_ALG_FTP, ALG_CNT_UNTRUSTED), 1);
+	assert_int_equal(cnt(f, CGN_ALG_FTP, ALG_CNT_MONITOR_REWRITES), 2);
+	assert_int_equal(alg_pinhole_count(f->alg), 0);
+
+	/* Live to rewrite: the same stream, now rewritten. */
+	set_mode(f, CGN_ALG_FTP, CGN_ALG_REWRITE);
+	m = client_says(f, port_in);
+	port_text(want, sizeof(want), 40001);
+	assert_payload(m, want);
+	rte_pktmbuf_free(m);
+	delta = (int32_t)(strlen(want) - strlen(port_in));
+	assert_int_equal(alg_pinhole_count(f->alg), 1);
+
+	/* And back: not rewritten, but moved by the offset already made. */
+	set_mode(f, CGN_ALG_FTP, CGN_ALG_MONITOR);
+	m = client_says(f, port_in);
+	assert_payload(m, port_in);
+	assert_int_equal(alg_test_seq(m), f->cseq - strlen(port_in) + delta);
+	rte_pktmbuf_free(m);
+	assert_int_equal(alg_pinhole_count(f->alg), 1);
+	assert_int_equal(cnt(f, CGN_ALG_FTP, ALG_CNT_MONITOR_REWRITES), 3);
+	assert_int_equal(cnt(f, CGN_ALG_FTP, ALG_CNT_REWRITTEN), 1);
+}
+
+/* Monitor mode: a TFTP request opens nothing and is counted. */
+static void
+test_tftp_monitor(void **state)
+{
+	struct fx *f = *state;
+	struct nat_session *s;
+	struct rte_mbuf *m;
+
+	set_mode(f, CGN_ALG_TFTP, CGN_ALG_MONITOR);
+	s = tftp_session(f);
+	m = tftp_rrq();
+	run(f, s, m, NAT_DIR_IN2OUT);
+	rte_pktmbuf_free(m);
+	assert_int_equal(alg_pinhole_count(f->alg), 0);
+	assert_null(s->alg_state);	/* no state taken either */
+	assert_int_equal(cnt(f, CGN_ALG_TFTP, ALG_CNT_PARSED), 1);
+	assert_int_equal(cnt(f, CGN_ALG_TFTP, ALG_CNT_MONITOR_PINHOLES), 1);
+	assert_int_equal(cnt(f, CGN_ALG_TFTP, ALG_CNT_MONITOR_REWRITES), 0);
+	m = alg_test_udp(SRV, 3445, PUB, 50618, "\x00\x03\x00\x01x", 5);
+	assert_null(alg_expect_match(f->aw, m, NULL));
+	rte_pktmbuf_free(m);
 }
 
 #define PASV_IN "227 Entering Passive Mode (10,0,0,5,195,80).\r\n"
@@ -710,6 +818,7 @@ static void
 test_descriptors(void **state)
 {
 	const struct cgn_alg_conf *ike = cgn_alg_defaults(CGN_ALG_IKE);
+	unsigned int a;
 
 	(void)state;
 	assert_string_equal(cgn_alg_name(CGN_ALG_FTP), "ftp");
@@ -717,8 +826,18 @@ test_descriptors(void **state)
 	assert_int_equal(ike->nb_ports, 2);
 	assert_int_equal(ike->ports[1], 4500);
 	assert_false(ike->enabled);
+	/* each ALG's YAML defaults are its own row's */
+	assert_int_equal(cgn_alg_defaults(CGN_ALG_SIP)->pinhole_timeout, 180);
+	assert_int_equal(cgn_alg_defaults(CGN_ALG_PPTP)->
+			 max_pinholes_per_session, 2);
+	assert_int_equal(cgn_alg_transports(CGN_ALG_SIP),
+			 CGN_ALG_TCP | CGN_ALG_UDP);
+	assert_int_equal(cgn_alg_defaults(CGN_ALG_FTP)->mode, CGN_ALG_REWRITE);
 	assert_true(alg_implemented(CGN_ALG_TFTP));
 	assert_false(alg_implemented(CGN_ALG_SIP));
+	/* what the config refuses is what the stage has no hooks for */
+	for (a = 0; a < CGN_ALG_COUNT; a++)
+		assert_int_equal(alg_implemented(a), cgn_alg_implemented(a));
 	assert_string_equal(alg_counter_name(ALG_CNT_PINHOLE_USED),
 			    "pinholes_used");
 }
@@ -744,6 +863,8 @@ main(void)
 		T(test_parent_death_and_expiry),
 		T(test_refused_reserve),
 		T(test_tftp),
+		T(test_ftp_monitor),
+		T(test_tftp_monitor),
 		cmocka_unit_test(test_descriptors),
 	};
 #undef T

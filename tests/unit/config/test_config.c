@@ -243,9 +243,9 @@ static const char full_yaml[] =
 	"alg_policies:\n"
 	"  - name: standard\n"
 	"    ftp: {enabled: true, ports: [21], pinhole_timeout: 30, max_pinholes_per_session: 8, max_pinholes_per_subscriber: 64, max_sessions_per_subscriber: 4}\n"
-	"    tftp: {enabled: true}\n"
+	"    tftp: {enabled: true, mode: monitor}\n"
 	"    sip: {enabled: false, ports: [5060, 5080]}\n"
-	"    ike: {}\n"
+	"    ike: {enabled: false}\n"
 	"nat:\n"
 	"  max_sessions: 1048576\n"
 	"  max_subscribers: 65536\n"
@@ -348,13 +348,19 @@ static const struct expect full_expects[] = {
 	EXPECT(alg_policies[0].alg[CGN_ALG_FTP].max_pinholes_per_session, 8),
 	EXPECT(alg_policies[0].alg[CGN_ALG_FTP].max_pinholes_per_subscriber, 64),
 	EXPECT(alg_policies[0].alg[CGN_ALG_FTP].max_sessions_per_subscriber, 4),
+	EXPECT(alg_policies[0].alg[CGN_ALG_FTP].mode, CGN_ALG_REWRITE),
 	EXPECT(alg_policies[0].alg[CGN_ALG_TFTP].enabled, true),
+	EXPECT(alg_policies[0].alg[CGN_ALG_TFTP].mode, CGN_ALG_MONITOR),
 	EXPECT(alg_policies[0].alg[CGN_ALG_TFTP].max_sessions_per_subscriber, 32),
 	EXPECT(alg_policies[0].alg[CGN_ALG_TFTP].ports[0], 69),
 	EXPECT(alg_policies[0].alg[CGN_ALG_SIP].enabled, false),
 	EXPECT(alg_policies[0].alg[CGN_ALG_SIP].nb_ports, 2),
 	EXPECT(alg_policies[0].alg[CGN_ALG_SIP].ports[1], 5080),
-	EXPECT(alg_policies[0].alg[CGN_ALG_IKE].enabled, true),
+	/* defaults of each ALG's own row, not one set for all */
+	EXPECT(alg_policies[0].alg[CGN_ALG_SIP].pinhole_timeout, 180),
+	EXPECT(alg_policies[0].alg[CGN_ALG_PPTP].max_pinholes_per_session, 2),
+	EXPECT(alg_policies[0].alg[CGN_ALG_IKE].max_pinholes_per_session, 4),
+	EXPECT(alg_policies[0].alg[CGN_ALG_IKE].enabled, false),
 	EXPECT(alg_policies[0].alg[CGN_ALG_IKE].nb_ports, 2),
 	EXPECT(alg_policies[0].alg[CGN_ALG_IKE].ports[0], 500),
 	EXPECT(alg_policies[0].alg[CGN_ALG_IKE].ports[1], 4500),
@@ -555,27 +561,30 @@ test_conf_files(void **state)
 	}
 }
 
-/* The production example keeps SIP on for one tenant, off for another. */
+/*
+ * The production example: TFTP for one tenant and not another, and an FTP
+ * ALG in monitor mode; nothing this build does not implement.
+ */
 static void
-test_production_sip(void **state)
+test_production_algs(void **state)
 {
+	const struct cgn_alg_policy_conf *p;
 	struct cgn_config *c;
-	const struct cgn_tenant_conf *t;
-	unsigned int i, on = 0, off = 0;
+	unsigned int i, tftp = 0, monitor = 0;
 
 	(void)state;
 	c = cgn_config_load(CGN_CONF_DIR "/production-example.yaml", stderr);
 	assert_non_null(c);
 	for (i = 0; i < c->nb_tenants; i++) {
-		t = &c->tenants[i];
-		if (t->alg_policy < 0)
+		if (c->tenants[i].alg_policy < 0)
 			continue;
-		if (c->alg_policies[t->alg_policy].alg[CGN_ALG_SIP].enabled)
-			on++;
-		else
-			off++;
+		p = &c->alg_policies[c->tenants[i].alg_policy];
+		tftp += p->alg[CGN_ALG_TFTP].enabled;
+		monitor += p->alg[CGN_ALG_FTP].enabled &&
+			   p->alg[CGN_ALG_FTP].mode == CGN_ALG_MONITOR;
 	}
-	assert_true(on > 0 && off > 0);
+	assert_int_equal(tftp, 1);
+	assert_int_equal(monitor, 1);
 	assert_int_not_equal(c->ifaces[0].vlan, 0);
 	cgn_config_free(c);
 }
@@ -829,8 +838,20 @@ static const struct err_case err_cases[] = {
 	  "conf.yaml:9:33: alg_policies[0].ftp.ports[1]: port 21 is listed twice",
 	  1 },
 	{ "two ALGs on one port", BASE
-	  "alg_policies:\n  - {name: p, ftp: {}, sip: {ports: [21]}}\n", 0,
-	  "conf.yaml:9:38: alg_policies[0].sip.ports[0]: port 21 is also used by ftp",
+	  "alg_policies:\n  - {name: p, ftp: {}, tftp: {ports: [21]}}\n", 0,
+	  "conf.yaml:9:39: alg_policies[0].tftp.ports[0]: port 21 is also used by ftp",
+	  1 },
+	{ "ALG not implemented, listed", BASE
+	  "alg_policies:\n  - {name: p, ftp: {}, sip: {}}\n", 0,
+	  "conf.yaml:9:29: alg_policies[0].sip: the sip ALG is not implemented in this build (only ftp, tftp): remove it or set enabled: false",
+	  1 },
+	{ "ALG not implemented, enabled", BASE
+	  "alg_policies:\n  - {name: p, ike: {enabled: true, mode: monitor}}\n",
+	  0, "conf.yaml:9:30: alg_policies[0].ike.enabled: the ike ALG is not implemented in this build (only ftp, tftp): remove it or set enabled: false",
+	  1 },
+	{ "ALG mode unknown", BASE
+	  "alg_policies:\n  - {name: p, ftp: {mode: watch}}\n", 0,
+	  "conf.yaml:9:27: alg_policies[0].ftp.mode: expected rewrite|monitor, got \"watch\"",
 	  1 },
 	/* references */
 	{ "tenant names a missing pool", IFACES POOLS
@@ -1041,7 +1062,7 @@ main(void)
 		cmocka_unit_test(test_short_timeouts_allowed),
 		cmocka_unit_test(test_tenant_of),
 		cmocka_unit_test(test_conf_files),
-		cmocka_unit_test(test_production_sip),
+		cmocka_unit_test(test_production_algs),
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_all_errors_reported),
 		cmocka_unit_test(test_too_many_keys),
