@@ -618,7 +618,7 @@ nat_create_sharded(const struct cgn_config *conf, struct rte_rcu_qsbr *qs,
 		rte_errno = -ret;
 		return NULL;
 	}
-	NAT_LOG(INFO, "%u sessions, %u subscribers, %u blocks in %u shards, "
+	NAT_LOG(INFO, "%u sessions, %u subscribers, %u blocks, %u shard(s), "
 		"%zu bytes", ctx->max_sessions, ctx->max_subs, ctx->max_blocks,
 		ctx->nb_shards, ctx->mem_bytes);
 	return ctx;
