@@ -472,10 +472,12 @@ test_stress(void **state)
 	run_phase(PHASE_A, 0);
 	assert_int_equal(st->errors, 0);
 	check_phase_a();
-	/* with the subscribers spread over the owners, most firsts moved */
+	/* subscribers spread over the owners: of every flow's first packets,
+	 * those that reached a worker not owning it were handed (about two
+	 * thirds of the flows at least, whoever ran first) */
 	print_message("phase A: %" PRIu64 " packets handed to their owner\n",
 		      st->handed);
-	assert_true(st->handed > NFLOWS);
+	assert_true(st->handed > NFLOWS / 3);
 
 	run_phase(PHASE_B, 200);
 	assert_int_equal(st->errors, 0);
