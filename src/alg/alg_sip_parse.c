@@ -1,0 +1,834 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 cgnat authors
+ */
+
+/*
+ * SIP start line and header fields (RFC 3261 7, 20, 25). One pass over
+ * the header section; each field value is cut into its comma-separated
+ * elements and those into URI, host[:port] and parameters. All positions
+ * are absolute offsets into the message, ranges are [s, e), and every
+ * read is checked against e.
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_common.h>
+
+#include "alg_sip_priv.h"
+
+#define SIP_VERSION "SIP/2.0"
+
+enum sip_hdr {
+	H_OTHER = 0,
+	H_VIA,
+	H_CONTACT,
+	H_FROM,
+	H_TO,
+	H_CALL_ID,
+	H_CSEQ,
+	H_CTYPE,
+	H_EXPIRES,
+	H_ROUTE,
+	H_RR,
+	H_PAI,
+};
+
+/* Fields we read, with their compact forms (RFC 3261 7.3.3, 20). */
+static const struct {
+	const char *name;
+	char compact;
+	uint8_t id;
+} sip_hdrs[] = {
+	{ "via", 'v', H_VIA },
+	{ "contact", 'm', H_CONTACT },
+	{ "from", 'f', H_FROM },
+	{ "to", 't', H_TO },
+	{ "call-id", 'i', H_CALL_ID },
+	{ "cseq", 0, H_CSEQ },
+	{ "content-type", 'c', H_CTYPE },
+	{ "expires", 0, H_EXPIRES },
+	{ "route", 0, H_ROUTE },
+	{ "record-route", 0, H_RR },
+	{ "p-asserted-identity", 0, H_PAI },
+};
+
+static const struct {
+	const char *name;
+	uint8_t id;
+} sip_methods[] = {
+	{ "INVITE", ALG_SIP_M_INVITE },
+	{ "ACK", ALG_SIP_M_ACK },
+	{ "BYE", ALG_SIP_M_BYE },
+	{ "CANCEL", ALG_SIP_M_CANCEL },
+	{ "REGISTER", ALG_SIP_M_REGISTER },
+	{ "OPTIONS", ALG_SIP_M_OPTIONS },
+	{ "PRACK", ALG_SIP_M_PRACK },
+	{ "UPDATE", ALG_SIP_M_UPDATE },
+	{ "INFO", ALG_SIP_M_INFO },
+	{ "SUBSCRIBE", ALG_SIP_M_SUBSCRIBE },
+	{ "NOTIFY", ALG_SIP_M_NOTIFY },
+	{ "REFER", ALG_SIP_M_REFER },
+	{ "MESSAGE", ALG_SIP_M_MESSAGE },
+	{ "PUBLISH", ALG_SIP_M_PUBLISH },
+};
+
+static const struct {
+	const char *name;
+	uint8_t id;
+} sip_transports[] = {
+	{ "udp", ALG_SIP_T_UDP },
+	{ "tcp", ALG_SIP_T_TCP },
+	{ "tls", ALG_SIP_T_TLS },
+	{ "sctp", ALG_SIP_T_SCTP },
+	{ "ws", ALG_SIP_T_WS },
+	{ "wss", ALG_SIP_T_WSS },
+};
+
+static inline bool
+is_lws(uint8_t ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+}
+
+static inline bool
+is_alnum(uint8_t ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	       (ch >= '0' && ch <= '9');
+}
+
+/* RFC 3261 token (25.1). */
+static inline bool
+is_token(uint8_t ch)
+{
+	return is_alnum(ch) || (ch != '\0' && strchr("-.!%*_+`'~", ch));
+}
+
+static inline struct alg_span
+span(size_t s, size_t e)
+{
+	return (struct alg_span){ .off = (uint16_t)s,
+				  .len = (uint16_t)(e - s) };
+}
+
+static inline size_t
+skip_lws(const uint8_t *buf, size_t p, size_t e)
+{
+	while (p < e && is_lws(buf[p]))
+		p++;
+	return p;
+}
+
+static inline size_t
+skip_token(const uint8_t *buf, size_t p, size_t e)
+{
+	while (p < e && is_token(buf[p]))
+		p++;
+	return p;
+}
+
+/* A quoted string at buf[p] == '"': returns the offset past it, or 0. */
+static size_t
+skip_quoted(const uint8_t *buf, size_t p, size_t e)
+{
+	for (p++; p < e; p++) {
+		if (buf[p] == '\\') {
+			p++;	/* the escaped byte, checked by the loop */
+			continue;
+		}
+		if (buf[p] == '"')
+			return p + 1;
+	}
+	return 0;
+}
+
+enum alg_sip_method
+alg_sip_method_of(const uint8_t *buf, size_t len)
+{
+	size_t i;
+
+	/* Methods are case-sensitive (RFC 3261 7.1). */
+	for (i = 0; i < RTE_DIM(sip_methods); i++)
+		if (strlen(sip_methods[i].name) == len &&
+		    memcmp(buf, sip_methods[i].name, len) == 0)
+			return sip_methods[i].id;
+	return ALG_SIP_M_OTHER;
+}
+
+static enum sip_hdr
+hdr_id(const uint8_t *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < RTE_DIM(sip_hdrs); i++) {
+		const char compact[2] = { sip_hdrs[i].compact, '\0' };
+
+		if (len == 1 && compact[0] != '\0' &&
+		    alg_msg_name_eq(name, 1, compact))
+			return sip_hdrs[i].id;
+		if (alg_msg_name_eq(name, len, sip_hdrs[i].name))
+			return sip_hdrs[i].id;
+	}
+	return H_OTHER;
+}
+
+/* ---- host, URI, parameters ---- */
+
+/*
+ * host[:port] at buf[p..e). A host of digits and dots must be a strict
+ * IPv4 address; other names are letters, digits, '-' and '.'. Returns
+ * the offset past it, or 0.
+ */
+static size_t
+parse_hostport(const uint8_t *buf, size_t p, size_t e,
+	       struct alg_sip_host *h)
+{
+	size_t s = p, he, i;
+	bool numeric = true;
+	uint32_t port;
+
+	if (p >= e)
+		return 0;
+	if (buf[p] == '[') {
+		const uint8_t *rb = memchr(buf + p, ']', e - p);
+
+		if (rb == NULL)
+			return 0;
+		he = (size_t)(rb - buf) + 1;
+		for (i = p + 1; i < he - 1; i++)
+			if (!(is_alnum(buf[i]) || buf[i] == ':' ||
+			      buf[i] == '.'))
+				return 0;
+		if (he - p < 4)	/* "[::]" is the shortest */
+			return 0;
+		h->kind = ALG_SIP_H_IPV6;
+	} else {
+		for (he = p; he < e && (is_alnum(buf[he]) || buf[he] == '-' ||
+					buf[he] == '.'); he++)
+			if (!(buf[he] == '.' ||
+			      (buf[he] >= '0' && buf[he] <= '9')))
+				numeric = false;
+		if (he == p)
+			return 0;
+		h->kind = ALG_SIP_H_NAME;
+		if (numeric) {
+			if (alg_msg_ipv4(buf + p, he - p, &h->addr) < 0)
+				return 0;
+			h->kind = ALG_SIP_H_IPV4;
+		}
+	}
+	h->host = span(s, he);
+	h->port = 0;
+	p = he;
+	if (p < e && buf[p] == ':') {
+		size_t ds = ++p;
+
+		while (p < e && buf[p] >= '0' && buf[p] <= '9')
+			p++;
+		if (p - ds > 5 || alg_msg_u32(buf + ds, p - ds, 65535,
+					      &port) < 0 || port == 0)
+			return 0;
+		h->port = (uint16_t)port;
+	}
+	h->hostport = span(s, p);
+	return p;
+}
+
+/*
+ * A URI filling buf[s..e). For sip: and sips: the host[:port] must be
+ * followed by the end, ';' (uri-parameters) or '?' (headers).
+ */
+static int
+parse_uri(const uint8_t *buf, size_t s, size_t e, struct alg_sip_uri *u)
+{
+	const uint8_t *at;
+	size_t p, q;
+
+	memset(u, 0, sizeof(*u));
+	u->uri = span(s, e);
+	for (p = s; p < e && (is_alnum(buf[p]) || buf[p] == '+' ||
+			      buf[p] == '-' || buf[p] == '.'); p++)
+		;
+	if (p == s || p >= e || buf[p] != ':')
+		return -EINVAL;
+	if (alg_msg_name_eq(buf + s, p - s, "sip"))
+		u->scheme = ALG_SIP_S_SIP;
+	else if (alg_msg_name_eq(buf + s, p - s, "sips"))
+		u->scheme = ALG_SIP_S_SIPS;
+	else
+		return 0;	/* tel: and the like carry no host for us */
+	p++;
+	/* '@' is escaped in user and password, so the first one ends them. */
+	at = memchr(buf + p, '@', e - p);
+	if (at != NULL)
+		p = (size_t)(at - buf) + 1;
+	q = parse_hostport(buf, p, e, &u->h);
+	if (q == 0 || (q < e && buf[q] != ';' && buf[q] != '?'))
+		return -EINVAL;
+	return 0;
+}
+
+struct sip_param {
+	size_t ns, ne;	/* name */
+	size_t vs, ve;	/* value, vs == ve when there is none */
+	bool has_val;
+};
+
+/*
+ * The parameter at buf[*p..e) (";" name [ "=" value ]), with LWS around
+ * the separators. Returns 1, 0 at e, -EINVAL for anything else.
+ */
+static int
+next_param(const uint8_t *buf, size_t *p, size_t e, struct sip_param *pm)
+{
+	size_t q = skip_lws(buf, *p, e);
+
+	if (q >= e)
+		return 0;
+	if (buf[q] != ';')
+		return -EINVAL;
+	q = skip_lws(buf, q + 1, e);
+	pm->ns = q;
+	q = skip_token(buf, q, e);
+	pm->ne = q;
+	if (pm->ne == pm->ns)
+		return -EINVAL;
+	q = skip_lws(buf, q, e);
+	pm->has_val = false;
+	pm->vs = pm->ve = q;
+	if (q < e && buf[q] == '=') {
+		q = skip_lws(buf, q + 1, e);
+		pm->vs = q;
+		if (q < e && buf[q] == '"') {
+			q = skip_quoted(buf, q, e);
+			if (q == 0)
+				return -EINVAL;
+		} else {
+			while (q < e && !is_lws(buf[q]) && buf[q] != ';' &&
+			       buf[q] != '"')
+				q++;
+		}
+		pm->ve = q;
+		if (pm->ve == pm->vs)
+			return -EINVAL;
+		pm->has_val = true;
+	}
+	*p = q;
+	return 1;
+}
+
+static inline bool
+param_is(const uint8_t *buf, const struct sip_param *pm, const char *name)
+{
+	return alg_msg_name_eq(buf + pm->ns, pm->ne - pm->ns, name);
+}
+
+/*
+ * The next comma-separated element of buf[*p..e), commas inside quotes
+ * and <> not counting. Returns 1 with [*s, *en) trimmed, 0 at the end,
+ * -EINVAL for an empty element or an unclosed quote or '<'.
+ */
+static int
+next_elem(const uint8_t *buf, size_t *p, size_t e, size_t *s, size_t *en)
+{
+	size_t q = skip_lws(buf, *p, e), start;
+
+	if (q >= e)
+		return 0;
+	start = q;
+	while (q < e && buf[q] != ',') {
+		if (buf[q] == '"') {
+			q = skip_quoted(buf, q, e);
+			if (q == 0)
+				return -EINVAL;
+		} else if (buf[q] == '<') {
+			const uint8_t *gt = memchr(buf + q, '>', e - q);
+
+			if (gt == NULL)
+				return -EINVAL;
+			q = (size_t)(gt - buf) + 1;
+		} else {
+			q++;
+		}
+	}
+	*s = start;
+	*en = q;
+	while (*en > *s && is_lws(buf[*en - 1]))
+		(*en)--;
+	if (*en == *s)
+		return -EINVAL;
+	*p = q < e ? q + 1 : q;
+	return 1;
+}
+
+/*
+ * name-addr or addr-spec filling buf[s..e): [display-name] <URI> or a
+ * bare URI; *params is where the field's parameters start.
+ */
+static int
+parse_addr(const uint8_t *buf, size_t s, size_t e, struct alg_sip_uri *u,
+	   size_t *params)
+{
+	const uint8_t *gt;
+	size_t p = s, us;
+
+	if (buf[p] == '"') {
+		p = skip_quoted(buf, p, e);
+		if (p == 0)
+			return -EINVAL;
+		p = skip_lws(buf, p, e);
+	} else {
+		/* Display-name tokens, if a '<' follows them. */
+		while (p < e && (is_token(buf[p]) || is_lws(buf[p])))
+			p++;
+		if (p >= e || buf[p] != '<')
+			p = s;
+	}
+	if (p < e && buf[p] == '<') {
+		us = p + 1;
+		gt = memchr(buf + us, '>', e - us);
+		if (gt == NULL)
+			return -EINVAL;
+		if (parse_uri(buf, us, (size_t)(gt - buf), u) < 0)
+			return -EINVAL;
+		*params = (size_t)(gt - buf) + 1;
+		return 0;
+	}
+	if (p != s)
+		return -EINVAL;	/* a quoted name with no <URI> */
+	/* addr-spec: a URI with ';' or ',' or '?' must be in <>. */
+	for (p = s; p < e && !is_lws(buf[p]) && buf[p] != ';'; p++)
+		;
+	if (parse_uri(buf, s, p, u) < 0)
+		return -EINVAL;
+	*params = p;
+	return 0;
+}
+
+/* ---- fields ---- */
+
+static int
+parse_via(const uint8_t *buf, size_t s, size_t e, struct alg_sip_via *v)
+{
+	struct sip_param pm;
+	size_t p = s, q;
+	uint32_t val;
+	unsigned int i;
+	int rc;
+
+	memset(v, 0, sizeof(*v));
+	/* "SIP" SLASH "2.0" SLASH transport, SLASH = SWS "/" SWS */
+	q = skip_token(buf, p, e);
+	if (!alg_msg_name_eq(buf + p, q - p, "sip"))
+		return -EINVAL;
+	p = skip_lws(buf, q, e);
+	if (p >= e || buf[p] != '/')
+		return -EINVAL;
+	p = skip_lws(buf, p + 1, e);
+	q = skip_token(buf, p, e);
+	if (q - p != 3 || memcmp(buf + p, "2.0", 3) != 0)
+		return -EINVAL;
+	p = skip_lws(buf, q, e);
+	if (p >= e || buf[p] != '/')
+		return -EINVAL;
+	p = skip_lws(buf, p + 1, e);
+	q = skip_token(buf, p, e);
+	if (q == p)
+		return -EINVAL;
+	for (i = 0; i < RTE_DIM(sip_transports); i++)
+		if (alg_msg_name_eq(buf + p, q - p, sip_transports[i].name))
+			v->transport = sip_transports[i].id;
+	p = skip_lws(buf, q, e);
+	if (p == q)
+		return -EINVAL;	/* LWS before sent-by is required */
+	p = parse_hostport(buf, p, e, &v->sent_by);
+	if (p == 0)
+		return -EINVAL;
+	while ((rc = next_param(buf, &p, e, &pm)) == 1) {
+		if (param_is(buf, &pm, "received")) {
+			if (!pm.has_val)
+				return -EINVAL;
+			v->flags |= ALG_SIP_VIA_RECEIVED;
+			v->received = span(pm.vs, pm.ve);
+			/* IPv6 is legal here; only IPv4 is read. */
+			if (alg_msg_ipv4(buf + pm.vs, pm.ve - pm.vs,
+					 &v->received_addr) < 0)
+				v->received_addr = 0;
+		} else if (param_is(buf, &pm, "rport")) {
+			v->flags |= ALG_SIP_VIA_RPORT;
+			v->rport = span(pm.ns, pm.ne);
+			if (pm.has_val) {
+				if (alg_msg_u32(buf + pm.vs, pm.ve - pm.vs,
+						65535, &val) < 0 || val == 0)
+					return -EINVAL;
+				v->flags |= ALG_SIP_VIA_RPORT_VAL;
+				v->rport = span(pm.vs, pm.ve);
+				v->rport_val = (uint16_t)val;
+			}
+		} else if (param_is(buf, &pm, "branch")) {
+			v->branch = span(pm.vs, pm.ve);
+		}
+	}
+	return rc;
+}
+
+static int
+parse_contact(const uint8_t *buf, size_t s, size_t e,
+	      struct alg_sip_contact *c)
+{
+	struct sip_param pm;
+	size_t p;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if (parse_addr(buf, s, e, &c->uri, &p) < 0)
+		return -EINVAL;
+	while ((rc = next_param(buf, &p, e, &pm)) == 1) {
+		if (!param_is(buf, &pm, "expires"))
+			continue;
+		if (!pm.has_val || alg_msg_u32_sat(buf + pm.vs, pm.ve - pm.vs,
+						   UINT32_MAX,
+						   &c->expires_val) < 0)
+			return -EINVAL;
+		c->expires = span(pm.vs, pm.ve);
+		c->has_expires = true;
+	}
+	return rc;
+}
+
+/* From, To and the other single-address fields: the params are skipped. */
+static int
+parse_one_addr(const uint8_t *buf, size_t s, size_t e, struct alg_sip_uri *u)
+{
+	struct sip_param pm;
+	size_t p;
+	int rc;
+
+	if (s >= e || parse_addr(buf, s, e, u, &p) < 0)
+		return -EINVAL;
+	while ((rc = next_param(buf, &p, e, &pm)) == 1)
+		;
+	return rc;
+}
+
+/* Lists of values (Via, Contact, Route, ...): kept up to their caps. */
+struct sip_list {
+	void *arr;		/* element array */
+	size_t size;		/* element size */
+	uint8_t *n;		/* how many are kept */
+	uint16_t *total;	/* how many were seen (may be NULL) */
+	unsigned int max;
+	uint16_t over;		/* message flag when total > max */
+	int (*parse)(const uint8_t *, size_t, size_t, void *);
+};
+
+static int
+via_cb(const uint8_t *b, size_t s, size_t e, void *out)
+{
+	return parse_via(b, s, e, out);
+}
+
+static int
+contact_cb(const uint8_t *b, size_t s, size_t e, void *out)
+{
+	return parse_contact(b, s, e, out);
+}
+
+static int
+addr_cb(const uint8_t *b, size_t s, size_t e, void *out)
+{
+	return parse_one_addr(b, s, e, out);
+}
+
+static int
+parse_list(const uint8_t *buf, size_t p, size_t e, const struct sip_list *l,
+	   struct alg_sip_msg *msg)
+{
+	union {
+		struct alg_sip_via via;
+		struct alg_sip_contact contact;
+		struct alg_sip_uri uri;
+	} scratch;
+	size_t s, en;
+	uint16_t seen = 0;
+	void *out;
+	int rc;
+
+	while ((rc = next_elem(buf, &p, e, &s, &en)) == 1) {
+		/* Values past the cap are still parsed, then dropped. */
+		out = *l->n < l->max ?
+			(void *)((uint8_t *)l->arr + *l->n * l->size) :
+			(void *)&scratch;
+		if (l->parse(buf, s, en, out) < 0)
+			return -EINVAL;
+		if (*l->n < l->max)
+			(*l->n)++;
+		else
+			msg->flags |= l->over;
+		seen++;
+		if (l->total != NULL && *l->total < UINT16_MAX)
+			(*l->total)++;
+	}
+	if (rc < 0 || seen == 0)
+		return -EINVAL;
+	return 0;
+}
+
+static int
+parse_cseq(const uint8_t *buf, size_t s, size_t e, struct alg_sip_msg *msg)
+{
+	size_t p = s, ms;
+
+	while (p < e && buf[p] >= '0' && buf[p] <= '9')
+		p++;
+	/* Less than 2^31 (RFC 3261 8.1.1.5). */
+	if (alg_msg_u32(buf + s, p - s, INT32_MAX, &msg->cseq) < 0)
+		return -EINVAL;
+	ms = skip_lws(buf, p, e);
+	if (ms == p)
+		return -EINVAL;
+	p = skip_token(buf, ms, e);
+	if (p == ms || p != e)
+		return -EINVAL;
+	msg->cseq_method_text = span(ms, p);
+	msg->cseq_method = (uint8_t)alg_sip_method_of(buf + ms, p - ms);
+	return 0;
+}
+
+static int
+parse_ctype(const uint8_t *buf, size_t s, size_t e, struct alg_sip_msg *msg)
+{
+	size_t p = skip_token(buf, s, e), q;
+
+	if (p == s || p >= e || buf[p] != '/')
+		return -EINVAL;
+	q = skip_token(buf, p + 1, e);
+	if (q == p + 1)
+		return -EINVAL;
+	msg->content_type = span(s, q);
+	if (alg_msg_name_eq(buf + s, q - s, "application/sdp"))
+		msg->flags |= ALG_SIP_F_SDP;
+	return 0;
+}
+
+static int
+parse_field(const uint8_t *buf, const struct alg_msg_hdr *h,
+	    struct alg_sip_msg *msg, uint16_t *seen)
+{
+	size_t s = h->val_off, e = h->val_off + h->val_len, p;
+	struct sip_list l = { .n = NULL };
+	enum sip_hdr id = hdr_id(buf + h->name_off, h->name_len);
+
+	if (memchr(buf + s, '\n', e - s) != NULL)
+		msg->flags |= ALG_SIP_F_FOLDED;
+	switch (id) {
+	case H_VIA:
+		l = (struct sip_list){ msg->via, sizeof(msg->via[0]),
+			&msg->n_via, &msg->via_total, ALG_SIP_VIA_MAX,
+			ALG_SIP_F_VIA_OVER, via_cb };
+		break;
+	case H_CONTACT:
+		p = skip_lws(buf, s, e);
+		if (p < e && buf[p] == '*' && skip_lws(buf, p + 1, e) == e) {
+			msg->flags |= ALG_SIP_F_CONTACT_STAR;
+			return 0;
+		}
+		l = (struct sip_list){ msg->contact, sizeof(msg->contact[0]),
+			&msg->n_contact, &msg->contact_total,
+			ALG_SIP_CONTACT_MAX, ALG_SIP_F_CONTACT_OVER,
+			contact_cb };
+		break;
+	case H_ROUTE:
+		l = (struct sip_list){ msg->route, sizeof(msg->route[0]),
+			&msg->n_route, NULL, ALG_SIP_ROUTE_MAX,
+			ALG_SIP_F_ROUTE_OVER, addr_cb };
+		break;
+	case H_RR:
+		l = (struct sip_list){ msg->rr, sizeof(msg->rr[0]),
+			&msg->n_rr, NULL, ALG_SIP_ROUTE_MAX,
+			ALG_SIP_F_ROUTE_OVER, addr_cb };
+		break;
+	case H_PAI:
+		l = (struct sip_list){ msg->pai, sizeof(msg->pai[0]),
+			&msg->n_pai, NULL, ALG_SIP_PAI_MAX,
+			ALG_SIP_F_PAI_OVER, addr_cb };
+		break;
+	case H_OTHER:
+		return 0;
+	default:
+		/* The rest may occur once (RFC 3261 7.3.1, 20). */
+		if (*seen & (1u << id))
+			return -EINVAL;
+		*seen |= (uint16_t)(1u << id);
+		break;
+	}
+	if (l.n != NULL)
+		return parse_list(buf, s, e, &l, msg);
+
+	switch (id) {
+	case H_FROM:
+		return parse_one_addr(buf, s, e, &msg->from);
+	case H_TO:
+		return parse_one_addr(buf, s, e, &msg->to);
+	case H_CALL_ID:
+		for (p = s; p < e; p++)
+			if (is_lws(buf[p]))
+				return -EINVAL;
+		if (s == e)
+			return -EINVAL;
+		msg->call_id = span(s, e);
+		return 0;
+	case H_CSEQ:
+		return parse_cseq(buf, s, e, msg);
+	case H_CTYPE:
+		return parse_ctype(buf, s, e, msg);
+	case H_EXPIRES:
+		msg->flags |= ALG_SIP_F_EXPIRES;
+		return alg_msg_u32_sat(buf + s, e - s, UINT32_MAX,
+				       &msg->expires);
+	default:
+		return 0;
+	}
+}
+
+/* ---- start line ---- */
+
+static bool
+is_version(const uint8_t *buf, size_t len)
+{
+	return alg_msg_name_eq(buf, len, SIP_VERSION);
+}
+
+/*
+ * The start line buf[0..n), n excluding the line end.
+ * Returns ALG_PARSE_OK, ALG_PARSE_NONE or ALG_PARSE_MALFORMED.
+ */
+static int
+parse_start(const uint8_t *buf, size_t n, struct alg_sip_msg *msg)
+{
+	const size_t vl = sizeof(SIP_VERSION) - 1;
+	const uint8_t *sp;
+	uint32_t status;
+	size_t p;
+
+	if (n > vl && is_version(buf, vl) && buf[vl] == ' ') {
+		/* Status-Line: SIP-Version SP 3DIGIT SP Reason-Phrase */
+		p = vl + 1;
+		if (n < p + 3 || (n > p + 3 && buf[p + 3] != ' ') ||
+		    alg_msg_u32(buf + p, 3, 699, &status) < 0 ||
+		    status < 100)
+			return ALG_PARSE_MALFORMED;
+		msg->status = (uint16_t)status;
+		return ALG_PARSE_OK;
+	}
+	/* Request-Line: Method SP Request-URI SP SIP-Version */
+	p = skip_token(buf, 0, n);
+	if (p == 0 || p >= n || buf[p] != ' ' || n < vl + 1 ||
+	    !is_version(buf + n - vl, vl) || buf[n - vl - 1] != ' ')
+		return ALG_PARSE_NONE;
+	msg->flags |= ALG_SIP_F_REQUEST;
+	msg->method_text = span(0, p);
+	msg->method = (uint8_t)alg_sip_method_of(buf, p);
+	sp = memchr(buf + p + 1, ' ', n - p - 1);
+	if (sp == NULL || (size_t)(sp - buf) != n - vl - 1 ||
+	    parse_uri(buf, p + 1, (size_t)(sp - buf), &msg->ruri) < 0)
+		return ALG_PARSE_MALFORMED;
+	return ALG_PARSE_OK;
+}
+
+int
+alg_sip_start(const uint8_t *buf, size_t len)
+{
+	const uint8_t *lf = len > 0 ? memchr(buf, '\n', len) : NULL;
+	struct alg_sip_msg m;
+	struct alg_cur c;
+	size_t n, p;
+
+	if (lf != NULL) {
+		n = (size_t)(lf - buf);
+		if (n > 0 && buf[n - 1] == '\r')
+			n--;
+		m.flags = 0;
+		return parse_start(buf, n, &m) == ALG_PARSE_NONE ?
+			ALG_PARSE_NONE : ALG_PARSE_OK;
+	}
+	/* No line end yet: is what came a prefix of a start line? */
+	alg_cur_init(&c, buf, len);
+	if (alg_cur_keyword(&c, SIP_VERSION " ") != -EINVAL)
+		return ALG_PARSE_PARTIAL;	/* a status line, or its start */
+	p = skip_token(buf, 0, len);
+	if (p == 0)
+		return ALG_PARSE_NONE;
+	if (p == len)
+		return ALG_PARSE_PARTIAL;
+	if (buf[p] != ' ')
+		return ALG_PARSE_NONE;
+	for (p++; p < len && buf[p] > ' ' && buf[p] < 0x7f; p++)
+		;
+	if (p == len)
+		return ALG_PARSE_PARTIAL;
+	if (buf[p] != ' ')
+		return ALG_PARSE_NONE;
+	alg_cur_init(&c, buf + p + 1, len - p - 1);
+	switch (alg_cur_keyword(&c, SIP_VERSION)) {
+	case -EAGAIN:
+		return ALG_PARSE_PARTIAL;
+	case 0:
+		/* Only the CR of the line end may follow. */
+		if (alg_cur_left(&c) == 0 ||
+		    (alg_cur_left(&c) == 1 && alg_cur_peek(&c) == '\r'))
+			return ALG_PARSE_PARTIAL;
+		return ALG_PARSE_NONE;
+	default:
+		return ALG_PARSE_NONE;
+	}
+}
+
+int
+alg_sip_parse(const uint8_t *buf, const struct alg_msg_frame *f,
+	      struct alg_sip_msg *msg)
+{
+	/* Bits of the fields that must occur once (enum sip_hdr). */
+	const uint16_t need = 1u << H_FROM | 1u << H_TO | 1u << H_CALL_ID |
+			     1u << H_CSEQ;
+	struct alg_msg_hdr h;
+	uint16_t seen = 0;
+	size_t off, eol = 1;
+	const uint8_t *lf;
+	size_t n;
+	int rc;
+
+	/* Only the counters are reset: the arrays are read up to them. */
+	memset(msg, 0, offsetof(struct alg_sip_msg, via));
+	if (f->len > ALG_SIP_MSG_MAX || f->hdr_len == 0)
+		return ALG_PARSE_MALFORMED;
+	lf = memchr(buf, '\n', f->hdr_len);
+	if (lf == NULL)
+		return ALG_PARSE_MALFORMED;
+	n = (size_t)(lf - buf);
+	if (n > 0 && buf[n - 1] == '\r') {
+		n--;
+		eol = 2;
+	}
+	rc = parse_start(buf, n, msg);
+	if (rc != ALG_PARSE_OK)
+		return rc;
+	off = n + eol;
+	while ((rc = alg_msg_next_hdr(buf, f->hdr_len, &off, &h)) == 1)
+		if (parse_field(buf, &h, msg, &seen) < 0)
+			return ALG_PARSE_MALFORMED;
+	if (rc < 0 || (seen & need) != need || msg->n_via == 0)
+		return ALG_PARSE_MALFORMED;
+	/* A request's CSeq names its own method (RFC 3261 8.1.1.5). */
+	if (msg->flags & ALG_SIP_F_REQUEST &&
+	    (msg->cseq_method_text.len != msg->method_text.len ||
+	     memcmp(buf + msg->cseq_method_text.off, buf,
+		    msg->method_text.len) != 0))
+		return ALG_PARSE_MALFORMED;
+	if (f->flags & ALG_MSG_F_BARE_LF)
+		msg->flags |= ALG_SIP_F_BARE_LF;
+	msg->body_off = (uint16_t)f->body_off;
+	msg->body_len = (uint16_t)f->body_len;
+	return ALG_PARSE_OK;
+}
