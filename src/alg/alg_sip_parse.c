@@ -371,21 +371,22 @@ parse_addr(const uint8_t *buf, size_t s, size_t e, struct alg_sip_uri *u,
 	   size_t *params)
 {
 	const uint8_t *gt;
-	size_t p = s, us;
+	size_t p, us;
 
-	if (buf[p] == '"') {
-		p = skip_quoted(buf, p, e);
-		if (p == 0)
-			return -EINVAL;
-		p = skip_lws(buf, p, e);
-	} else {
-		/* Display-name tokens, if a '<' follows them. */
-		while (p < e && (is_token(buf[p]) || is_lws(buf[p])))
-			p++;
-		if (p >= e || buf[p] != '<')
-			p = s;
+	/*
+	 * A '<' outside quotes makes it a name-addr. Whatever precedes it is
+	 * the display name, taken as it is: senders escape quotes oddly
+	 * (\"name\" unquoted), so a quote that never closes is a plain byte,
+	 * and nothing is rewritten there.
+	 */
+	for (p = s; p < e && buf[p] != '<'; p++) {
+		if (buf[p] == '"') {
+			us = skip_quoted(buf, p, e);
+			if (us != 0)
+				p = us - 1;
+		}
 	}
-	if (p < e && buf[p] == '<') {
+	if (p < e) {
 		us = p + 1;
 		gt = memchr(buf + us, '>', e - us);
 		if (gt == NULL)
@@ -395,8 +396,6 @@ parse_addr(const uint8_t *buf, size_t s, size_t e, struct alg_sip_uri *u,
 		*params = (size_t)(gt - buf) + 1;
 		return 0;
 	}
-	if (p != s)
-		return -EINVAL;	/* a quoted name with no <URI> */
 	/* addr-spec: a URI with ';' or ',' or '?' must be in <>. */
 	for (p = s; p < e && !is_lws(buf[p]) && buf[p] != ';'; p++)
 		;
@@ -570,7 +569,8 @@ parse_list(const uint8_t *buf, size_t p, size_t e, const struct sip_list *l,
 		if (l->total != NULL && *l->total < UINT16_MAX)
 			(*l->total)++;
 	}
-	if (rc < 0 || seen == 0)
+	/* No empty element, a trailing comma included. */
+	if (rc < 0 || seen == 0 || buf[e - 1] == ',')
 		return -EINVAL;
 	return 0;
 }
