@@ -422,6 +422,7 @@ test_edit_refused(void **state)
 {
 	uint32_t cl = at(msg_a, "100\r\n");
 	uint32_t body = at(msg_a, "v=0");
+	static const uint8_t big[ALG_MSG_TEXT_MAX];
 	struct alg_msg_edits el;
 	struct alg_msg_frame f;
 	uint8_t out[512];
@@ -448,8 +449,7 @@ test_edit_refused(void **state)
 		assert_int_equal(alg_msg_edit_add(&el, i, 0, "", 0), 0);
 	assert_int_equal(alg_msg_edit_add(&el, 999, 0, "", 0), -ENOSPC);
 	alg_msg_edits_init(&el);
-	assert_int_equal(alg_msg_edit_add(&el, 0, 0, out, ALG_MSG_TEXT_MAX),
-			 0);
+	assert_int_equal(alg_msg_edit_add(&el, 0, 0, big, sizeof(big)), 0);
 	assert_int_equal(alg_msg_edit_add(&el, 1, 0, "x", 1), -ENOSPC);
 
 	/* Apply refuses what it cannot do right. */
