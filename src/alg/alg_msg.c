@@ -59,6 +59,21 @@ alg_msg_name_eq(const uint8_t *buf, size_t len, const char *s)
 	return s[len] == '\0';
 }
 
+uint8_t
+alg_msg_word_id(const struct alg_msg_word *t, size_t n, const uint8_t *buf,
+		size_t len, bool icase, uint8_t dflt)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (icase ? alg_msg_name_eq(buf, len, t[i].name) :
+			    (strlen(t[i].name) == len &&
+			     memcmp(buf, t[i].name, len) == 0))
+			return t[i].id;
+	}
+	return dflt;
+}
+
 /*
  * One line from buf[off]: *eol_len is its line end (1 or 2), and the
  * return value the length of its content, or -1 when no LF is in view.

@@ -98,6 +98,20 @@ struct alg_msg_hdr {
 int alg_msg_next_hdr(const uint8_t *buf, size_t hdr_len, size_t *off,
 		     struct alg_msg_hdr *h);
 
+/** A keyword and what it stands for, in the parsers' lookup tables. */
+struct alg_msg_word {
+	const char *name;
+	uint8_t id;
+};
+
+/**
+ * The id of the entry of t[0..n) named buf[0..len) (case-insensitively
+ * with @p icase), or @p dflt.
+ */
+uint8_t alg_msg_word_id(const struct alg_msg_word *t, size_t n,
+			const uint8_t *buf, size_t len, bool icase,
+			uint8_t dflt);
+
 /** Case-insensitive equality of buf[0..len) and the NUL-terminated @p s. */
 bool alg_msg_name_eq(const uint8_t *buf, size_t len, const char *s);
 

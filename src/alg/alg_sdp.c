@@ -15,10 +15,7 @@
 
 #include "alg_sdp_priv.h"
 
-static const struct {
-	const char *name;
-	uint8_t type;
-} sdp_media_types[] = {
+static const struct alg_msg_word sdp_media_types[] = {
 	{ "audio", ALG_SDP_MT_AUDIO },
 	{ "video", ALG_SDP_MT_VIDEO },
 	{ "image", ALG_SDP_MT_IMAGE },
@@ -28,10 +25,7 @@ static const struct {
 };
 
 /* Phones write these in any case ("a=SendRecv"): compared without it. */
-static const struct {
-	const char *name;
-	uint8_t dir;
-} sdp_dirs[] = {
+static const struct alg_msg_word sdp_dirs[] = {
 	{ "sendrecv", ALG_SDP_DIR_SENDRECV },
 	{ "sendonly", ALG_SDP_DIR_SENDONLY },
 	{ "recvonly", ALG_SDP_DIR_RECVONLY },
@@ -132,14 +126,12 @@ parse_m(const struct sdp_in *in, size_t p, size_t e, struct alg_sdp_media *m)
 	const uint8_t *buf = in->buf;
 	size_t s, fe, ds;
 	uint32_t v;
-	unsigned int i;
 
 	memset(m, 0, sizeof(*m));
 	if (!next_field(buf, &p, e, &s, &fe))
 		return -EINVAL;
-	for (i = 0; i < RTE_DIM(sdp_media_types); i++)
-		if (field_is(buf, s, fe, sdp_media_types[i].name))
-			m->type = sdp_media_types[i].type;
+	m->type = alg_msg_word_id(sdp_media_types, RTE_DIM(sdp_media_types),
+				  buf + s, fe - s, true, ALG_SDP_MT_OTHER);
 	if (!next_field(buf, &p, e, &s, &fe))
 		return -EINVAL;
 	for (ds = s; ds < fe && buf[ds] != '/'; ds++)
@@ -194,16 +186,16 @@ parse_attr(const struct sdp_in *in, size_t p, size_t e, struct alg_sdp *sdp,
 	const uint8_t *buf = in->buf;
 	const uint8_t *colon = memchr(buf + p, ':', e - p);
 	size_t ne = colon != NULL ? (size_t)(colon - buf) : e;
-	unsigned int i;
+	uint8_t dir;
 
-	for (i = 0; i < RTE_DIM(sdp_dirs); i++) {
-		if (field_is(buf, p, e, sdp_dirs[i].name)) {
-			if (m != NULL)
-				m->dir = sdp_dirs[i].dir;
-			else
-				sdp->dir = sdp_dirs[i].dir;
-			return 0;
-		}
+	dir = alg_msg_word_id(sdp_dirs, RTE_DIM(sdp_dirs), buf + p, e - p,
+			      true, ALG_SDP_DIR_NONE);
+	if (dir != ALG_SDP_DIR_NONE) {
+		if (m != NULL)
+			m->dir = dir;
+		else
+			sdp->dir = dir;
+		return 0;
 	}
 	if (m == NULL)
 		return 0;

@@ -34,29 +34,22 @@ enum sip_hdr {
 	H_PAI,
 };
 
-/* Fields we read, with their compact forms (RFC 3261 7.3.3, 20). */
-static const struct {
-	const char *name;
-	char compact;
-	uint8_t id;
-} sip_hdrs[] = {
-	{ "via", 'v', H_VIA },
-	{ "contact", 'm', H_CONTACT },
-	{ "from", 'f', H_FROM },
-	{ "to", 't', H_TO },
-	{ "call-id", 'i', H_CALL_ID },
-	{ "cseq", 0, H_CSEQ },
-	{ "content-type", 'c', H_CTYPE },
-	{ "expires", 0, H_EXPIRES },
-	{ "route", 0, H_ROUTE },
-	{ "record-route", 0, H_RR },
-	{ "p-asserted-identity", 0, H_PAI },
+/* Fields we read, and their compact forms (RFC 3261 7.3.3, 20). */
+static const struct alg_msg_word sip_hdrs[] = {
+	{ "via", H_VIA }, { "v", H_VIA },
+	{ "contact", H_CONTACT }, { "m", H_CONTACT },
+	{ "from", H_FROM }, { "f", H_FROM },
+	{ "to", H_TO }, { "t", H_TO },
+	{ "call-id", H_CALL_ID }, { "i", H_CALL_ID },
+	{ "cseq", H_CSEQ },
+	{ "content-type", H_CTYPE }, { "c", H_CTYPE },
+	{ "expires", H_EXPIRES },
+	{ "route", H_ROUTE },
+	{ "record-route", H_RR },
+	{ "p-asserted-identity", H_PAI },
 };
 
-static const struct {
-	const char *name;
-	uint8_t id;
-} sip_methods[] = {
+static const struct alg_msg_word sip_methods[] = {
 	{ "INVITE", ALG_SIP_M_INVITE },
 	{ "ACK", ALG_SIP_M_ACK },
 	{ "BYE", ALG_SIP_M_BYE },
@@ -73,10 +66,7 @@ static const struct {
 	{ "PUBLISH", ALG_SIP_M_PUBLISH },
 };
 
-static const struct {
-	const char *name;
-	uint8_t id;
-} sip_transports[] = {
+static const struct alg_msg_word sip_transports[] = {
 	{ "udp", ALG_SIP_T_UDP },
 	{ "tcp", ALG_SIP_T_TCP },
 	{ "tls", ALG_SIP_T_TLS },
@@ -146,31 +136,9 @@ skip_quoted(const uint8_t *buf, size_t p, size_t e)
 enum alg_sip_method
 alg_sip_method_of(const uint8_t *buf, size_t len)
 {
-	size_t i;
-
 	/* Methods are case-sensitive (RFC 3261 7.1). */
-	for (i = 0; i < RTE_DIM(sip_methods); i++)
-		if (strlen(sip_methods[i].name) == len &&
-		    memcmp(buf, sip_methods[i].name, len) == 0)
-			return sip_methods[i].id;
-	return ALG_SIP_M_OTHER;
-}
-
-static enum sip_hdr
-hdr_id(const uint8_t *name, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < RTE_DIM(sip_hdrs); i++) {
-		const char compact[2] = { sip_hdrs[i].compact, '\0' };
-
-		if (len == 1 && compact[0] != '\0' &&
-		    alg_msg_name_eq(name, 1, compact))
-			return sip_hdrs[i].id;
-		if (alg_msg_name_eq(name, len, sip_hdrs[i].name))
-			return sip_hdrs[i].id;
-	}
-	return H_OTHER;
+	return alg_msg_word_id(sip_methods, RTE_DIM(sip_methods), buf, len,
+			       false, ALG_SIP_M_OTHER);
 }
 
 /* ---- host, URI, parameters ---- */
@@ -413,7 +381,6 @@ parse_via(const uint8_t *buf, size_t s, size_t e, struct alg_sip_via *v)
 	struct sip_param pm;
 	size_t p = s, q;
 	uint32_t val;
-	unsigned int i;
 	int rc;
 
 	memset(v, 0, sizeof(*v));
@@ -435,9 +402,8 @@ parse_via(const uint8_t *buf, size_t s, size_t e, struct alg_sip_via *v)
 	q = skip_token(buf, p, e);
 	if (q == p)
 		return -EINVAL;
-	for (i = 0; i < RTE_DIM(sip_transports); i++)
-		if (alg_msg_name_eq(buf + p, q - p, sip_transports[i].name))
-			v->transport = sip_transports[i].id;
+	v->transport = alg_msg_word_id(sip_transports, RTE_DIM(sip_transports),
+				       buf + p, q - p, true, ALG_SIP_T_OTHER);
 	p = skip_lws(buf, q, e);
 	if (p == q)
 		return -EINVAL;	/* LWS before sent-by is required */
@@ -618,7 +584,9 @@ parse_field(const uint8_t *buf, const struct alg_msg_hdr *h,
 {
 	size_t s = h->val_off, e = h->val_off + h->val_len, p;
 	struct sip_list l = { .n = NULL };
-	enum sip_hdr id = hdr_id(buf + h->name_off, h->name_len);
+	enum sip_hdr id = alg_msg_word_id(sip_hdrs, RTE_DIM(sip_hdrs),
+					  buf + h->name_off, h->name_len,
+					  true, H_OTHER);
 
 	if (memchr(buf + s, '\n', e - s) != NULL)
 		msg->flags |= ALG_SIP_F_FOLDED;

@@ -41,3 +41,11 @@ sip_exact(const void *buf, size_t len)
 		memcpy(p, buf, len);
 	return p;
 }
+
+void
+sip_assert_span(const uint8_t *buf, struct alg_span s, const char *text)
+{
+	if (s.len != strlen(text) || memcmp(buf + s.off, text, s.len) != 0)
+		fail_msg("span %u+%u is \"%.*s\", not \"%s\"", s.off, s.len,
+			 (int)s.len, (const char *)buf + s.off, text);
+}

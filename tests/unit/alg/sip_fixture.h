@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "alg/alg_msg_priv.h"
+
 /** Largest fixture payload. */
 #define SIP_FIXTURE_MAX 4096
 
@@ -22,5 +24,8 @@ size_t sip_fixture(const char *name, uint8_t *buf);
  * past len. Free it with free().
  */
 uint8_t *sip_exact(const void *buf, size_t len);
+
+/** Fail unless buf[s.off .. s.off + s.len) is exactly @p text. */
+void sip_assert_span(const uint8_t *buf, struct alg_span s, const char *text);
 
 #endif /* SIP_FIXTURE_H */

@@ -29,15 +29,6 @@
 
 static struct alg_sdp sdp;
 
-/* A span is a message offset: base was added to the body's own. */
-static void
-assert_span(const uint8_t *msg, struct alg_span s, const char *text)
-{
-	if (s.len != strlen(text) || memcmp(msg + s.off, text, s.len) != 0)
-		fail_msg("span %u+%u is \"%.*s\", not \"%s\"", s.off, s.len,
-			 (int)s.len, (const char *)msg + s.off, text);
-}
-
 static int
 parse_str(const char *s)
 {
@@ -75,23 +66,23 @@ test_real_offer_answer(void **state)
 	n = fixture_body("cs_invite.sip", buf, &off);
 	assert_int_equal(alg_sdp_parse(buf + off, n, off, &sdp), ALG_PARSE_OK);
 	assert_int_equal(sdp.origin.family, ALG_SDP_AF_IP4);
-	assert_span(buf, sdp.origin.text, "200.57.7.196");
+	sip_assert_span(buf, sdp.origin.text, "200.57.7.196");
 	assert_int_equal(sdp.c.ip4, IP4(200, 57, 7, 196));
-	assert_span(buf, sdp.c.text, "200.57.7.196");
+	sip_assert_span(buf, sdp.c.text, "200.57.7.196");
 	assert_int_equal(sdp.n_media, 1);
 	assert_int_equal(sdp.m[0].type, ALG_SDP_MT_AUDIO);
-	assert_span(buf, sdp.m[0].port, "40376");
+	sip_assert_span(buf, sdp.m[0].port, "40376");
 	assert_int_equal(sdp.m[0].port_val, 40376);
 	assert_int_equal(sdp.m[0].nports, 1);
-	assert_span(buf, sdp.m[0].proto, "RTP/AVP");
+	sip_assert_span(buf, sdp.m[0].proto, "RTP/AVP");
 	assert_int_equal(sdp.m[0].dir, ALG_SDP_DIR_SENDRECV);	/* SendRecv */
 	assert_int_equal(sdp.m[0].c.family, ALG_SDP_AF_NONE);
 	assert_ptr_equal(alg_sdp_media_addr(&sdp, 0), &sdp.c);
 
 	n = fixture_body("cs_200_sdp.sip", buf, &off);
 	assert_int_equal(alg_sdp_parse(buf + off, n, off, &sdp), ALG_PARSE_OK);
-	assert_span(buf, sdp.c.text, "200.57.7.204");
-	assert_span(buf, sdp.m[0].port, "8000");
+	sip_assert_span(buf, sdp.c.text, "200.57.7.204");
+	sip_assert_span(buf, sdp.m[0].port, "8000");
 	assert_int_equal(sdp.m[0].dir, ALG_SDP_DIR_NONE);
 
 	/* Two m=, the first with its own c=, a session-level direction. */
@@ -99,10 +90,10 @@ test_real_offer_answer(void **state)
 	assert_int_equal(alg_sdp_parse(buf + off, n, off, &sdp), ALG_PARSE_OK);
 	assert_int_equal(sdp.n_media, 2);
 	assert_int_equal(sdp.dir, ALG_SDP_DIR_SENDRECV);
-	assert_span(buf, sdp.m[0].port, "30000");
-	assert_span(buf, sdp.m[0].c.text, "192.168.1.2");
+	sip_assert_span(buf, sdp.m[0].port, "30000");
+	sip_assert_span(buf, sdp.m[0].c.text, "192.168.1.2");
 	assert_ptr_equal(alg_sdp_media_addr(&sdp, 0), &sdp.m[0].c);
-	assert_span(buf, sdp.m[1].port, "20000");
+	sip_assert_span(buf, sdp.m[1].port, "20000");
 	assert_ptr_equal(alg_sdp_media_addr(&sdp, 1), &sdp.c);
 }
 
@@ -138,14 +129,14 @@ test_attributes(void **state)
 	assert_int_equal(sdp.dir, ALG_SDP_DIR_SENDONLY);
 	assert_int_equal(sdp.n_media, 6);
 	assert_int_equal(sdp.m[0].flags, ALG_SDP_M_RTCP);
-	assert_span(p, sdp.m[0].rtcp_port, "53021");
+	sip_assert_span(p, sdp.m[0].rtcp_port, "53021");
 	assert_int_equal(sdp.m[0].rtcp_port_val, 53021);
-	assert_span(p, sdp.m[0].rtcp_addr.text, "10.0.0.2");
+	sip_assert_span(p, sdp.m[0].rtcp_addr.text, "10.0.0.2");
 	assert_int_equal(sdp.m[0].rtcp_addr.ip4, IP4(10, 0, 0, 2));
 	assert_int_equal(sdp.m[0].dir, ALG_SDP_DIR_RECVONLY);
 
 	assert_int_equal(sdp.m[1].type, ALG_SDP_MT_VIDEO);
-	assert_span(p, sdp.m[1].port, "49172");
+	sip_assert_span(p, sdp.m[1].port, "49172");
 	assert_int_equal(sdp.m[1].nports, 2);
 	assert_int_equal(sdp.m[1].flags, ALG_SDP_M_RTCP_MUX | ALG_SDP_M_RTCP);
 	assert_int_equal(sdp.m[1].rtcp_addr.family, ALG_SDP_AF_NONE);
@@ -154,14 +145,14 @@ test_attributes(void **state)
 	assert_int_equal(sdp.m[2].type, ALG_SDP_MT_IMAGE);
 	assert_int_equal(sdp.m[2].flags, ALG_SDP_M_DISABLED);
 	assert_true(sdp.m[2].c.flags & ALG_SDP_ADDR_HOLD);
-	assert_span(p, sdp.m[2].proto, "udptl");
+	sip_assert_span(p, sdp.m[2].proto, "udptl");
 
 	assert_int_equal(sdp.m[3].c.family, ALG_SDP_AF_IP6);
-	assert_span(p, sdp.m[3].c.text, "2001:db8::2");
+	sip_assert_span(p, sdp.m[3].c.text, "2001:db8::2");
 
 	assert_int_equal(sdp.m[4].type, ALG_SDP_MT_APPLICATION);
 	assert_true(sdp.m[4].c.flags & ALG_SDP_ADDR_TTL);
-	assert_span(p, sdp.m[4].c.text, "224.2.1.1");
+	sip_assert_span(p, sdp.m[4].c.text, "224.2.1.1");
 
 	assert_int_equal(sdp.m[5].type, ALG_SDP_MT_OTHER);
 	assert_true(sdp.m[5].c.flags & ALG_SDP_ADDR_NAME);

@@ -30,14 +30,6 @@
 
 static struct alg_sip_msg msg;	/* big: not on the stack */
 
-static void
-assert_span(const uint8_t *buf, struct alg_span s, const char *text)
-{
-	if (s.len != strlen(text) || memcmp(buf + s.off, text, s.len) != 0)
-		fail_msg("span %u+%u is \"%.*s\", not \"%s\"", s.off, s.len,
-			 (int)s.len, (const char *)buf + s.off, text);
-}
-
 /* Frame and parse buf[0..len) as one datagram. */
 static int
 parse_buf(const uint8_t *buf, size_t len, struct alg_msg_frame *f)
@@ -47,6 +39,16 @@ parse_buf(const uint8_t *buf, size_t len, struct alg_msg_frame *f)
 	if (rc != ALG_MSG_COMPLETE)
 		return -1;
 	return alg_sip_parse(buf, f, &msg);
+}
+
+/* Load a fixture, which must parse as a datagram; returns its length. */
+static size_t
+parse_fixture(const char *name, uint8_t *buf, struct alg_msg_frame *f)
+{
+	size_t n = sip_fixture(name, buf);
+
+	assert_int_equal(parse_buf(buf, n, f), ALG_PARSE_OK);
+	return n;
 }
 
 /* Parse a string from an exact copy; the copy is returned to check spans. */
@@ -71,35 +73,34 @@ test_invite(void **state)
 {
 	uint8_t buf[SIP_FIXTURE_MAX];
 	struct alg_msg_frame f;
-	size_t n = sip_fixture("cs_invite.sip", buf);
+	size_t n = parse_fixture("cs_invite.sip", buf, &f);
 
 	(void)state;
-	assert_int_equal(parse_buf(buf, n, &f), ALG_PARSE_OK);
 	assert_true(msg.flags & ALG_SIP_F_REQUEST);
 	assert_int_equal(msg.method, ALG_SIP_M_INVITE);
 	assert_int_equal(msg.ruri.scheme, ALG_SIP_S_SIP);
-	assert_span(buf, msg.ruri.h.hostport, "bestel.com:55060");
+	sip_assert_span(buf, msg.ruri.h.hostport, "bestel.com:55060");
 	assert_int_equal(msg.ruri.h.kind, ALG_SIP_H_NAME);
 	assert_int_equal(msg.ruri.h.port, 55060);
 	assert_int_equal(msg.n_via, 2);
-	assert_span(buf, msg.via[0].sent_by.hostport, "200.57.7.195");
+	sip_assert_span(buf, msg.via[0].sent_by.hostport, "200.57.7.195");
 	assert_int_equal(msg.via[0].sent_by.port, 0);
 	assert_int_equal(msg.via[0].transport, ALG_SIP_T_UDP);
-	assert_span(buf, msg.via[1].sent_by.hostport, "200.57.7.195:55061");
+	sip_assert_span(buf, msg.via[1].sent_by.hostport, "200.57.7.195:55061");
 	assert_int_equal(msg.via[1].sent_by.addr, IP4(200, 57, 7, 195));
 	assert_int_equal(msg.via[1].sent_by.port, 55061);
-	assert_span(buf, msg.via[1].branch,
+	sip_assert_span(buf, msg.via[1].branch,
 		    "z9hG4bK291d90e31a47b225bd0ddff4353e9cc0");
-	assert_span(buf, msg.from.h.hostport, "200.57.7.195:55061");
-	assert_span(buf, msg.to.h.hostport, "bestel.com:55060");
-	assert_span(buf, msg.call_id, "12013223@200.57.7.195");
+	sip_assert_span(buf, msg.from.h.hostport, "200.57.7.195:55061");
+	sip_assert_span(buf, msg.to.h.hostport, "bestel.com:55060");
+	sip_assert_span(buf, msg.call_id, "12013223@200.57.7.195");
 	assert_int_equal(msg.cseq, 1);
 	assert_int_equal(msg.cseq_method, ALG_SIP_M_INVITE);
 	assert_int_equal(msg.n_contact, 1);
-	assert_span(buf, msg.contact[0].uri.h.hostport, "200.57.7.195:5060");
+	sip_assert_span(buf, msg.contact[0].uri.h.hostport, "200.57.7.195:5060");
 	assert_false(msg.contact[0].has_expires);
 	assert_true(msg.flags & ALG_SIP_F_SDP);
-	assert_span(buf, msg.content_type, "application/sdp");
+	sip_assert_span(buf, msg.content_type, "application/sdp");
 	assert_int_equal(msg.body_len, 229);
 	assert_int_equal(msg.body_off + msg.body_len, n);
 	assert_memory_equal(buf + msg.body_off, "v=0", 3);
@@ -110,19 +111,16 @@ test_responses(void **state)
 {
 	uint8_t buf[SIP_FIXTURE_MAX];
 	struct alg_msg_frame f;
-	size_t n;
 
 	(void)state;
-	n = sip_fixture("cs_200_sdp.sip", buf);
-	assert_int_equal(parse_buf(buf, n, &f), ALG_PARSE_OK);
+	parse_fixture("cs_200_sdp.sip", buf, &f);
 	assert_false(msg.flags & ALG_SIP_F_REQUEST);
 	assert_int_equal(msg.status, 200);
 	assert_int_equal(msg.cseq_method, ALG_SIP_M_INVITE);
-	assert_span(buf, msg.contact[0].uri.h.hostport, "200.57.7.204:5061");
+	sip_assert_span(buf, msg.contact[0].uri.h.hostport, "200.57.7.204:5061");
 	assert_int_equal(msg.body_len, 298);
 
-	n = sip_fixture("cs_register_200.sip", buf);
-	assert_int_equal(parse_buf(buf, n, &f), ALG_PARSE_OK);
+	parse_fixture("cs_register_200.sip", buf, &f);
 	assert_int_equal(msg.status, 200);
 	assert_int_equal(msg.cseq, 39241);
 	assert_int_equal(msg.cseq_method, ALG_SIP_M_REGISTER);
@@ -130,16 +128,14 @@ test_responses(void **state)
 	assert_int_equal(msg.expires, 20);
 	assert_int_equal(msg.via[0].flags, ALG_SIP_VIA_RECEIVED |
 			 ALG_SIP_VIA_RPORT | ALG_SIP_VIA_RPORT_VAL);
-	assert_span(buf, msg.via[0].received, "200.57.7.204");
+	sip_assert_span(buf, msg.via[0].received, "200.57.7.204");
 	assert_int_equal(msg.via[0].received_addr, IP4(200, 57, 7, 204));
-	assert_span(buf, msg.via[0].rport, "5061");
+	sip_assert_span(buf, msg.via[0].rport, "5061");
 	assert_int_equal(msg.via[0].rport_val, 5061);
 
-	n = sip_fixture("cs_100.sip", buf);
-	assert_int_equal(parse_buf(buf, n, &f), ALG_PARSE_OK);
+	parse_fixture("cs_100.sip", buf, &f);
 	assert_int_equal(msg.status, 100);
-	n = sip_fixture("cs_180.sip", buf);
-	assert_int_equal(parse_buf(buf, n, &f), ALG_PARSE_OK);
+	parse_fixture("cs_180.sip", buf, &f);
 	assert_int_equal(msg.status, 180);
 }
 
@@ -148,24 +144,21 @@ test_register_and_ack(void **state)
 {
 	uint8_t buf[SIP_FIXTURE_MAX];
 	struct alg_msg_frame f;
-	size_t n;
 
 	(void)state;
-	n = sip_fixture("cs_register.sip", buf);
-	assert_int_equal(parse_buf(buf, n, &f), ALG_PARSE_OK);
+	parse_fixture("cs_register.sip", buf, &f);
 	assert_int_equal(msg.method, ALG_SIP_M_REGISTER);
-	assert_span(buf, msg.ruri.h.hostport, "bestel.com");
+	sip_assert_span(buf, msg.ruri.h.hostport, "bestel.com");
 	/* Bare ;rport: the span is the name, where "=port" would go. */
 	assert_int_equal(msg.via[0].flags, ALG_SIP_VIA_RPORT);
-	assert_span(buf, msg.via[0].rport, "rport");
+	sip_assert_span(buf, msg.via[0].rport, "rport");
 	assert_int_equal(msg.expires, 1800);
-	assert_span(buf, msg.from.h.hostport, "bestel.com");
+	sip_assert_span(buf, msg.from.h.hostport, "bestel.com");
 
-	n = sip_fixture("cs_ack.sip", buf);
-	assert_int_equal(parse_buf(buf, n, &f), ALG_PARSE_OK);
+	parse_fixture("cs_ack.sip", buf, &f);
 	assert_int_equal(msg.method, ALG_SIP_M_ACK);
 	assert_int_equal(msg.cseq_method, ALG_SIP_M_ACK);
-	assert_span(buf, msg.ruri.h.hostport, "200.57.7.204:5061");
+	sip_assert_span(buf, msg.ruri.h.hostport, "200.57.7.204:5061");
 	assert_int_equal(msg.ruri.h.addr, IP4(200, 57, 7, 204));
 }
 
@@ -184,22 +177,22 @@ test_tcp_register(void **state)
 	assert_int_equal(alg_msg_frame(buf, a + b, MAX_HOLD, ALG_MSG_STREAM,
 				       &f), ALG_MSG_COMPLETE);
 	assert_int_equal(alg_sip_parse(buf, &f, &msg), ALG_PARSE_OK);
-	assert_span(buf, msg.ruri.h.hostport, "192.168.43.100");
+	sip_assert_span(buf, msg.ruri.h.hostport, "192.168.43.100");
 	assert_int_equal(msg.via[0].transport, ALG_SIP_T_TCP);
-	assert_span(buf, msg.via[0].sent_by.hostport, "192.168.43.1:48376");
-	assert_span(buf, msg.contact[0].uri.h.hostport, "192.168.43.1:48376");
+	sip_assert_span(buf, msg.via[0].sent_by.hostport, "192.168.43.1:48376");
+	sip_assert_span(buf, msg.contact[0].uri.h.hostport, "192.168.43.1:48376");
 	assert_int_equal(msg.expires, 600);
-	assert_span(buf, msg.call_id, "8OmtYUU8EdlafUh4g4jiAw..");
+	sip_assert_span(buf, msg.call_id, "8OmtYUU8EdlafUh4g4jiAw..");
 
 	n = sip_fixture("tcp_register_200.sip", buf);
 	assert_int_equal(alg_msg_frame(buf, n, MAX_HOLD, ALG_MSG_STREAM, &f),
 			 ALG_MSG_COMPLETE);
 	assert_int_equal(alg_sip_parse(buf, &f, &msg), ALG_PARSE_OK);
-	assert_span(buf, msg.via[0].rport, "43168");
-	assert_span(buf, msg.via[0].received, "192.168.43.1");
+	sip_assert_span(buf, msg.via[0].rport, "43168");
+	sip_assert_span(buf, msg.via[0].received, "192.168.43.1");
 	assert_true(msg.contact[0].has_expires);
 	assert_int_equal(msg.contact[0].expires_val, 600);
-	assert_span(buf, msg.contact[0].expires, "600");
+	sip_assert_span(buf, msg.contact[0].expires, "600");
 }
 
 /* Synthetic: an odd display name, and a body longer than its length. */
@@ -211,15 +204,13 @@ test_synth(void **state)
 	size_t n;
 
 	(void)state;
-	n = sip_fixture("synth_invite.sip", buf);
-	assert_int_equal(parse_buf(buf, n, &f), ALG_PARSE_OK);
+	n = parse_fixture("synth_invite.sip", buf, &f);
 	assert_int_equal(f.body_len, 272);
 	assert_true(f.len < n);	/* the caller sees the extra bytes */
-	assert_span(buf, msg.from.h.hostport, "voip.brurjula.net");
-	assert_span(buf, msg.contact[0].uri.h.hostport, "192.168.1.2");
+	sip_assert_span(buf, msg.from.h.hostport, "voip.brurjula.net");
+	sip_assert_span(buf, msg.contact[0].uri.h.hostport, "192.168.1.2");
 	assert_int_equal(msg.via[0].flags, ALG_SIP_VIA_RPORT);
-	n = sip_fixture("synth_200_sdp.sip", buf);
-	assert_int_equal(parse_buf(buf, n, &f), ALG_PARSE_OK);
+	n = parse_fixture("synth_200_sdp.sip", buf, &f);
 }
 
 /* ---- forms of the grammar ---- */
@@ -245,26 +236,26 @@ test_compact_and_folding(void **state)
 	assert_int_equal(parse_str(m, &p), ALG_PARSE_OK);
 	assert_true(msg.flags & ALG_SIP_F_BARE_LF);
 	assert_true(msg.flags & ALG_SIP_F_FOLDED);
-	assert_span(p, msg.ruri.h.hostport, "10.1.2.3:5070");
+	sip_assert_span(p, msg.ruri.h.hostport, "10.1.2.3:5070");
 	assert_int_equal(msg.n_via, 2);
-	assert_span(p, msg.via[1].sent_by.hostport, "10.0.0.2");
+	sip_assert_span(p, msg.via[1].sent_by.hostport, "10.0.0.2");
 	assert_int_equal(msg.via[1].transport, ALG_SIP_T_TCP);
-	assert_span(p, msg.via[1].received, "1.2.3.4");
-	assert_span(p, msg.via[1].rport, "9");
-	assert_span(p, msg.from.h.hostport, "10.0.0.1");
-	assert_span(p, msg.to.h.hostport, "example.com");
-	assert_span(p, msg.call_id, "abc@10.0.0.1");
+	sip_assert_span(p, msg.via[1].received, "1.2.3.4");
+	sip_assert_span(p, msg.via[1].rport, "9");
+	sip_assert_span(p, msg.from.h.hostport, "10.0.0.1");
+	sip_assert_span(p, msg.to.h.hostport, "example.com");
+	sip_assert_span(p, msg.call_id, "abc@10.0.0.1");
 	assert_int_equal(msg.cseq, 7);
 	assert_int_equal(msg.n_contact, 3);
-	assert_span(p, msg.contact[0].uri.h.hostport, "10.0.0.1:5062");
+	sip_assert_span(p, msg.contact[0].uri.h.hostport, "10.0.0.1:5062");
 	assert_int_equal(msg.contact[0].expires_val, 60);
 	assert_int_equal(msg.contact[1].uri.scheme, ALG_SIP_S_SIPS);
 	assert_int_equal(msg.contact[1].uri.h.kind, ALG_SIP_H_IPV6);
-	assert_span(p, msg.contact[1].uri.h.hostport, "[2001:db8::1]:5061");
-	assert_span(p, msg.contact[2].uri.h.hostport, "10.9.9.9");
+	sip_assert_span(p, msg.contact[1].uri.h.hostport, "[2001:db8::1]:5061");
+	sip_assert_span(p, msg.contact[2].uri.h.hostport, "10.9.9.9");
 	assert_int_equal(msg.contact[2].expires_val, 9);
 	assert_true(msg.flags & ALG_SIP_F_SDP);
-	assert_span(p, msg.content_type, "Application/SDP");
+	sip_assert_span(p, msg.content_type, "Application/SDP");
 	free(p);
 }
 
@@ -289,12 +280,12 @@ test_routes_and_pai(void **state)
 	assert_int_equal(parse_str(m, &p), ALG_PARSE_OK);
 	assert_int_equal(msg.status, 183);
 	assert_int_equal(msg.n_rr, 2);
-	assert_span(p, msg.rr[0].h.hostport, "10.0.0.9");
-	assert_span(p, msg.rr[1].h.hostport, "p2.example.com");
+	sip_assert_span(p, msg.rr[0].h.hostport, "10.0.0.9");
+	sip_assert_span(p, msg.rr[1].h.hostport, "p2.example.com");
 	assert_int_equal(msg.n_route, 1);
-	assert_span(p, msg.route[0].h.hostport, "10.0.0.8:5080");
+	sip_assert_span(p, msg.route[0].h.hostport, "10.0.0.8:5080");
 	assert_int_equal(msg.n_pai, 2);
-	assert_span(p, msg.pai[0].h.hostport, "10.0.0.1");
+	sip_assert_span(p, msg.pai[0].h.hostport, "10.0.0.1");
 	assert_int_equal(msg.pai[1].scheme, ALG_SIP_S_OTHER);
 	assert_true(msg.flags & ALG_SIP_F_CONTACT_STAR);
 	assert_int_equal(msg.n_contact, 0);
@@ -337,7 +328,7 @@ test_hundred_values(void **state)
 	assert_int_equal(msg.n_via, ALG_SIP_VIA_MAX);
 	assert_int_equal(msg.via_total, 100);
 	assert_true(msg.flags & ALG_SIP_F_VIA_OVER);
-	assert_span(p, msg.via[31].sent_by.hostport, "10.0.31.1:1031");
+	sip_assert_span(p, msg.via[31].sent_by.hostport, "10.0.31.1:1031");
 	assert_int_equal(msg.n_contact, ALG_SIP_CONTACT_MAX);
 	assert_int_equal(msg.contact_total, 100);
 	assert_true(msg.flags & ALG_SIP_F_CONTACT_OVER);
@@ -376,7 +367,7 @@ test_uri_at_end(void **state)
 	/* With its line end, the port is the field's last byte. */
 	snprintf(full, sizeof(full), "%s\r\n\r\n", m);
 	assert_int_equal(parse_str(full, &p), ALG_PARSE_OK);
-	assert_span(p, msg.contact[0].uri.h.hostport, "10.0.0.1:5");
+	sip_assert_span(p, msg.contact[0].uri.h.hostport, "10.0.0.1:5");
 	assert_int_equal(msg.contact[0].uri.h.port, 5);
 	free(p);
 }
