@@ -25,27 +25,25 @@ lower(uint8_t ch)
 	return (ch >= 'A' && ch <= 'Z') ? (uint8_t)(ch + ('a' - 'A')) : ch;
 }
 
+const uint8_t alg_msg_cclass[256] = {
+	['0' ... '9'] = ALG_MSG_C_TOKEN | ALG_MSG_C_ALNUM | ALG_MSG_C_HOST |
+			ALG_MSG_C_IPV4,
+	['a' ... 'z'] = ALG_MSG_C_TOKEN | ALG_MSG_C_ALNUM | ALG_MSG_C_HOST,
+	['A' ... 'Z'] = ALG_MSG_C_TOKEN | ALG_MSG_C_ALNUM | ALG_MSG_C_HOST,
+	['-'] = ALG_MSG_C_TOKEN | ALG_MSG_C_HOST,
+	['.'] = ALG_MSG_C_TOKEN | ALG_MSG_C_HOST | ALG_MSG_C_IPV4,
+	['!'] = ALG_MSG_C_TOKEN, ['%'] = ALG_MSG_C_TOKEN,
+	['*'] = ALG_MSG_C_TOKEN, ['_'] = ALG_MSG_C_TOKEN,
+	['+'] = ALG_MSG_C_TOKEN, ['`'] = ALG_MSG_C_TOKEN,
+	['\''] = ALG_MSG_C_TOKEN, ['~'] = ALG_MSG_C_TOKEN,
+	[' '] = ALG_MSG_C_LWS, ['\t'] = ALG_MSG_C_LWS,
+	['\r'] = ALG_MSG_C_LWS, ['\n'] = ALG_MSG_C_LWS,
+};
+
 static inline bool
 is_wsp(uint8_t ch)
 {
 	return ch == ' ' || ch == '\t';
-}
-
-/* LWS inside a field: white space and the CR/LF of a folded line. */
-static inline bool
-is_lws(uint8_t ch)
-{
-	return is_wsp(ch) || ch == '\r' || ch == '\n';
-}
-
-/* RFC 3261 token characters (25.1), which field names are made of. */
-static bool
-is_token(uint8_t ch)
-{
-	if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-	    (ch >= '0' && ch <= '9'))
-		return true;
-	return ch != '\0' && strchr("-.!%*_+`'~", ch) != NULL;
 }
 
 bool
@@ -66,9 +64,10 @@ alg_msg_word_id(const struct alg_msg_word *t, size_t n, const uint8_t *buf,
 	size_t i;
 
 	for (i = 0; i < n; i++) {
+		if (t[i].len != len)
+			continue;
 		if (icase ? alg_msg_name_eq(buf, len, t[i].name) :
-			    (strlen(t[i].name) == len &&
-			     memcmp(buf, t[i].name, len) == 0))
+			    memcmp(buf, t[i].name, len) == 0)
 			return t[i].id;
 	}
 	return dflt;
@@ -126,7 +125,7 @@ hdr_scan(const uint8_t *buf, size_t len, size_t off, bool complete,
 		return 0;
 	}
 	/* name *WSP ":" */
-	for (p = off; p < off + (size_t)n && is_token(buf[p]); p++)
+	for (p = off; p < off + (size_t)n && alg_msg_is(buf[p], ALG_MSG_C_TOKEN); p++)
 		;
 	if (p == off)
 		return -EINVAL;	/* a continuation with no field, or junk */
@@ -157,9 +156,9 @@ hdr_scan(const uint8_t *buf, size_t len, size_t off, bool complete,
 		vend = off + (size_t)n;
 		off += (size_t)n + eol;
 	}
-	while (vstart < vend && is_lws(buf[vstart]))
+	while (vstart < vend && alg_msg_is(buf[vstart], ALG_MSG_C_LWS))
 		vstart++;
-	while (vend > vstart && is_lws(buf[vend - 1]))
+	while (vend > vstart && alg_msg_is(buf[vend - 1], ALG_MSG_C_LWS))
 		vend--;
 	h->val_off = (uint32_t)vstart;
 	h->val_len = (uint32_t)(vend - vstart);
@@ -227,28 +226,29 @@ alg_msg_u32_sat(const uint8_t *buf, size_t len, uint32_t max, uint32_t *val)
 int
 alg_msg_ipv4(const uint8_t *buf, size_t len, uint32_t *addr)
 {
-	uint32_t a = 0, v;
-	size_t i = 0, start;
-	unsigned int k;
+	uint32_t a = 0, v = 0;
+	unsigned int parts = 0, digits = 0;
+	size_t i;
 
-	for (k = 0; k < 4; k++) {
-		if (k > 0) {
-			if (i >= len || buf[i] != '.')
+	if (len < 7 || len > 15)
+		return -EINVAL;
+	for (i = 0; i <= len; i++) {
+		if (i < len && buf[i] >= '0' && buf[i] <= '9') {
+			/* "0" alone, or no leading zero; 1-3 digits. */
+			if ((digits == 1 && v == 0) || ++digits > 3)
 				return -EINVAL;
-			i++;
+			v = v * 10 + (buf[i] - '0');
+			continue;
 		}
-		start = i;
-		while (i < len && i - start < 4 && buf[i] >= '0' &&
-		       buf[i] <= '9')
-			i++;
-		/* 1-3 digits, "0" alone or no leading zero, at most 255. */
-		if (i == start || i - start > 3 ||
-		    (i - start > 1 && buf[start] == '0') ||
-		    alg_msg_u32(buf + start, i - start, 255, &v) < 0)
+		if (digits == 0 || v > 255 || (i < len && buf[i] != '.'))
 			return -EINVAL;
 		a = a << 8 | v;
+		v = 0;
+		digits = 0;
+		if (++parts > 4)
+			return -EINVAL;
 	}
-	if (i != len)
+	if (parts != 4)
 		return -EINVAL;
 	*addr = a;
 	return 0;
@@ -262,12 +262,15 @@ content_length(const uint8_t *buf, const struct alg_msg_hdr *h,
 	return alg_msg_u32(buf + h->val_off, h->val_len, ALG_MSG_CL_MAX, val);
 }
 
+static const struct alg_msg_word cl_names[] = {
+	ALG_MSG_WORD("content-length", 1), ALG_MSG_WORD("l", 1),
+};
+
 static bool
 is_cl_name(const uint8_t *buf, const struct alg_msg_hdr *h)
 {
-	return alg_msg_name_eq(buf + h->name_off, h->name_len,
-			       "content-length") ||
-	       alg_msg_name_eq(buf + h->name_off, h->name_len, "l");
+	return alg_msg_word_id(cl_names, RTE_DIM(cl_names),
+			       buf + h->name_off, h->name_len, true, 0) != 0;
 }
 
 int

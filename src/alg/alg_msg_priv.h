@@ -98,11 +98,30 @@ struct alg_msg_hdr {
 int alg_msg_next_hdr(const uint8_t *buf, size_t hdr_len, size_t *off,
 		     struct alg_msg_hdr *h);
 
+/* Character classes of the message grammar (RFC 3261 25.1). */
+#define ALG_MSG_C_TOKEN	0x01	/**< token characters */
+#define ALG_MSG_C_LWS	0x02	/**< SP, HT, and CR/LF of a folded line */
+#define ALG_MSG_C_ALNUM	0x04
+#define ALG_MSG_C_HOST	0x08	/**< letters, digits, '-', '.' */
+#define ALG_MSG_C_IPV4	0x10	/**< digits and '.' */
+
+/** Classes of each byte value; a table, as the parsers test every byte. */
+extern const uint8_t alg_msg_cclass[256];
+
+static inline bool
+alg_msg_is(uint8_t ch, uint8_t cls)
+{
+	return (alg_msg_cclass[ch] & cls) != 0;
+}
+
 /** A keyword and what it stands for, in the parsers' lookup tables. */
 struct alg_msg_word {
 	const char *name;
+	uint8_t len;	/**< strlen(name): most entries fail on it */
 	uint8_t id;
 };
+
+#define ALG_MSG_WORD(s, id) { (s), sizeof(s) - 1, (id) }
 
 /**
  * The id of the entry of t[0..n) named buf[0..len) (case-insensitively

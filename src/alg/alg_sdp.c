@@ -16,20 +16,20 @@
 #include "alg_sdp_priv.h"
 
 static const struct alg_msg_word sdp_media_types[] = {
-	{ "audio", ALG_SDP_MT_AUDIO },
-	{ "video", ALG_SDP_MT_VIDEO },
-	{ "image", ALG_SDP_MT_IMAGE },
-	{ "application", ALG_SDP_MT_APPLICATION },
-	{ "text", ALG_SDP_MT_TEXT },
-	{ "message", ALG_SDP_MT_MESSAGE },
+	ALG_MSG_WORD("audio", ALG_SDP_MT_AUDIO),
+	ALG_MSG_WORD("video", ALG_SDP_MT_VIDEO),
+	ALG_MSG_WORD("image", ALG_SDP_MT_IMAGE),
+	ALG_MSG_WORD("application", ALG_SDP_MT_APPLICATION),
+	ALG_MSG_WORD("text", ALG_SDP_MT_TEXT),
+	ALG_MSG_WORD("message", ALG_SDP_MT_MESSAGE),
 };
 
 /* Phones write these in any case ("a=SendRecv"): compared without it. */
 static const struct alg_msg_word sdp_dirs[] = {
-	{ "sendrecv", ALG_SDP_DIR_SENDRECV },
-	{ "sendonly", ALG_SDP_DIR_SENDONLY },
-	{ "recvonly", ALG_SDP_DIR_RECVONLY },
-	{ "inactive", ALG_SDP_DIR_INACTIVE },
+	ALG_MSG_WORD("sendrecv", ALG_SDP_DIR_SENDRECV),
+	ALG_MSG_WORD("sendonly", ALG_SDP_DIR_SENDONLY),
+	ALG_MSG_WORD("recvonly", ALG_SDP_DIR_RECVONLY),
+	ALG_MSG_WORD("inactive", ALG_SDP_DIR_INACTIVE),
 };
 
 /* A parse in progress: the input and where its spans start. */
@@ -104,8 +104,7 @@ parse_addr(const struct sdp_in *in, size_t *p, size_t e, bool ttl,
 			ae = (size_t)(slash - buf);
 		}
 		for (i = as; i < ae; i++)
-			if (buf[i] != '.' && (buf[i] < '0' || buf[i] > '9'))
-				numeric = false;
+			numeric &= alg_msg_is(buf[i], ALG_MSG_C_IPV4);
 		if (!numeric) {
 			a->flags |= ALG_SDP_ADDR_NAME;
 		} else {

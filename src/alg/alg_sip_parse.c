@@ -36,63 +36,55 @@ enum sip_hdr {
 
 /* Fields we read, and their compact forms (RFC 3261 7.3.3, 20). */
 static const struct alg_msg_word sip_hdrs[] = {
-	{ "via", H_VIA }, { "v", H_VIA },
-	{ "contact", H_CONTACT }, { "m", H_CONTACT },
-	{ "from", H_FROM }, { "f", H_FROM },
-	{ "to", H_TO }, { "t", H_TO },
-	{ "call-id", H_CALL_ID }, { "i", H_CALL_ID },
-	{ "cseq", H_CSEQ },
-	{ "content-type", H_CTYPE }, { "c", H_CTYPE },
-	{ "expires", H_EXPIRES },
-	{ "route", H_ROUTE },
-	{ "record-route", H_RR },
-	{ "p-asserted-identity", H_PAI },
+	ALG_MSG_WORD("via", H_VIA), ALG_MSG_WORD("v", H_VIA),
+	ALG_MSG_WORD("contact", H_CONTACT), ALG_MSG_WORD("m", H_CONTACT),
+	ALG_MSG_WORD("from", H_FROM), ALG_MSG_WORD("f", H_FROM),
+	ALG_MSG_WORD("to", H_TO), ALG_MSG_WORD("t", H_TO),
+	ALG_MSG_WORD("call-id", H_CALL_ID), ALG_MSG_WORD("i", H_CALL_ID),
+	ALG_MSG_WORD("cseq", H_CSEQ),
+	ALG_MSG_WORD("content-type", H_CTYPE), ALG_MSG_WORD("c", H_CTYPE),
+	ALG_MSG_WORD("expires", H_EXPIRES),
+	ALG_MSG_WORD("route", H_ROUTE),
+	ALG_MSG_WORD("record-route", H_RR),
+	ALG_MSG_WORD("p-asserted-identity", H_PAI),
 };
 
 static const struct alg_msg_word sip_methods[] = {
-	{ "INVITE", ALG_SIP_M_INVITE },
-	{ "ACK", ALG_SIP_M_ACK },
-	{ "BYE", ALG_SIP_M_BYE },
-	{ "CANCEL", ALG_SIP_M_CANCEL },
-	{ "REGISTER", ALG_SIP_M_REGISTER },
-	{ "OPTIONS", ALG_SIP_M_OPTIONS },
-	{ "PRACK", ALG_SIP_M_PRACK },
-	{ "UPDATE", ALG_SIP_M_UPDATE },
-	{ "INFO", ALG_SIP_M_INFO },
-	{ "SUBSCRIBE", ALG_SIP_M_SUBSCRIBE },
-	{ "NOTIFY", ALG_SIP_M_NOTIFY },
-	{ "REFER", ALG_SIP_M_REFER },
-	{ "MESSAGE", ALG_SIP_M_MESSAGE },
-	{ "PUBLISH", ALG_SIP_M_PUBLISH },
+	ALG_MSG_WORD("INVITE", ALG_SIP_M_INVITE),
+	ALG_MSG_WORD("ACK", ALG_SIP_M_ACK),
+	ALG_MSG_WORD("BYE", ALG_SIP_M_BYE),
+	ALG_MSG_WORD("CANCEL", ALG_SIP_M_CANCEL),
+	ALG_MSG_WORD("REGISTER", ALG_SIP_M_REGISTER),
+	ALG_MSG_WORD("OPTIONS", ALG_SIP_M_OPTIONS),
+	ALG_MSG_WORD("PRACK", ALG_SIP_M_PRACK),
+	ALG_MSG_WORD("UPDATE", ALG_SIP_M_UPDATE),
+	ALG_MSG_WORD("INFO", ALG_SIP_M_INFO),
+	ALG_MSG_WORD("SUBSCRIBE", ALG_SIP_M_SUBSCRIBE),
+	ALG_MSG_WORD("NOTIFY", ALG_SIP_M_NOTIFY),
+	ALG_MSG_WORD("REFER", ALG_SIP_M_REFER),
+	ALG_MSG_WORD("MESSAGE", ALG_SIP_M_MESSAGE),
+	ALG_MSG_WORD("PUBLISH", ALG_SIP_M_PUBLISH),
 };
 
 static const struct alg_msg_word sip_transports[] = {
-	{ "udp", ALG_SIP_T_UDP },
-	{ "tcp", ALG_SIP_T_TCP },
-	{ "tls", ALG_SIP_T_TLS },
-	{ "sctp", ALG_SIP_T_SCTP },
-	{ "ws", ALG_SIP_T_WS },
-	{ "wss", ALG_SIP_T_WSS },
+	ALG_MSG_WORD("udp", ALG_SIP_T_UDP),
+	ALG_MSG_WORD("tcp", ALG_SIP_T_TCP),
+	ALG_MSG_WORD("tls", ALG_SIP_T_TLS),
+	ALG_MSG_WORD("sctp", ALG_SIP_T_SCTP),
+	ALG_MSG_WORD("ws", ALG_SIP_T_WS),
+	ALG_MSG_WORD("wss", ALG_SIP_T_WSS),
 };
 
 static inline bool
 is_lws(uint8_t ch)
 {
-	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+	return alg_msg_is(ch, ALG_MSG_C_LWS);
 }
 
-static inline bool
-is_alnum(uint8_t ch)
-{
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-	       (ch >= '0' && ch <= '9');
-}
-
-/* RFC 3261 token (25.1). */
 static inline bool
 is_token(uint8_t ch)
 {
-	return is_alnum(ch) || (ch != '\0' && strchr("-.!%*_+`'~", ch));
+	return alg_msg_is(ch, ALG_MSG_C_TOKEN);
 }
 
 static inline struct alg_span
@@ -165,18 +157,16 @@ parse_hostport(const uint8_t *buf, size_t p, size_t e,
 			return 0;
 		he = (size_t)(rb - buf) + 1;
 		for (i = p + 1; i < he - 1; i++)
-			if (!(is_alnum(buf[i]) || buf[i] == ':' ||
-			      buf[i] == '.'))
+			if (!(alg_msg_is(buf[i], ALG_MSG_C_ALNUM) ||
+			      buf[i] == ':' || buf[i] == '.'))
 				return 0;
 		if (he - p < 4)	/* "[::]" is the shortest */
 			return 0;
 		h->kind = ALG_SIP_H_IPV6;
 	} else {
-		for (he = p; he < e && (is_alnum(buf[he]) || buf[he] == '-' ||
-					buf[he] == '.'); he++)
-			if (!(buf[he] == '.' ||
-			      (buf[he] >= '0' && buf[he] <= '9')))
-				numeric = false;
+		for (he = p; he < e && alg_msg_is(buf[he], ALG_MSG_C_HOST);
+		     he++)
+			numeric &= alg_msg_is(buf[he], ALG_MSG_C_IPV4);
 		if (he == p)
 			return 0;
 		h->kind = ALG_SIP_H_NAME;
@@ -215,8 +205,8 @@ parse_uri(const uint8_t *buf, size_t s, size_t e, struct alg_sip_uri *u)
 
 	memset(u, 0, sizeof(*u));
 	u->uri = span(s, e);
-	for (p = s; p < e && (is_alnum(buf[p]) || buf[p] == '+' ||
-			      buf[p] == '-' || buf[p] == '.'); p++)
+	for (p = s; p < e && (alg_msg_is(buf[p], ALG_MSG_C_HOST) ||
+			      buf[p] == '+'); p++)
 		;
 	if (p == s || p >= e || buf[p] != ':')
 		return -EINVAL;
