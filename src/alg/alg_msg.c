@@ -284,9 +284,9 @@ alg_msg_frame(const uint8_t *buf, size_t len, size_t max_len,
 	ssize_t n;
 	int rc;
 
+	memset(f, 0, sizeof(*f));
 	if (len == 0 || max_len == 0)
 		return ALG_MSG_PARTIAL;
-	memset(f, 0, sizeof(*f));
 	if (buf[0] == '\r' || buf[0] == '\n') {
 		for (off = 0; off < len && off < max_len &&
 		     (buf[off] == '\r' || buf[off] == '\n'); off++)
@@ -333,13 +333,13 @@ alg_msg_frame(const uint8_t *buf, size_t len, size_t max_len,
 	need = (size_t)f->body_off + cl;
 	if (need > max_len)
 		return ALG_MSG_MALFORMED;
-	if (need > len)
-		return tp == ALG_MSG_DGRAM ? ALG_MSG_MALFORMED :
-					     ALG_MSG_PARTIAL;
 	f->body_len = cl;
 	f->len = (uint32_t)need;
 	f->flags = (have_cl ? ALG_MSG_F_CL : 0) |
 		   (bare_lf ? ALG_MSG_F_BARE_LF : 0);
+	if (need > len)
+		return tp == ALG_MSG_DGRAM ? ALG_MSG_MALFORMED :
+					     ALG_MSG_PARTIAL;
 	return ALG_MSG_COMPLETE;
 
 need_more:

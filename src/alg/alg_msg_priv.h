@@ -73,8 +73,10 @@ struct alg_msg_frame {
  *
  * @param max_len  the most a caller is ready to hold for one message; a
  *   message (or header section) that needs more is MALFORMED.
- * @return an enum alg_msg_frame_result; @p f is filled for COMPLETE and
- *   KEEPALIVE only.
+ * @return an enum alg_msg_frame_result. @p f is filled for COMPLETE and
+ *   KEEPALIVE; for PARTIAL once the headers are complete (f->len is then
+ *   how many bytes the whole message needs, so the caller can hold
+ *   exactly that), and all zero before.
  */
 int alg_msg_frame(const uint8_t *buf, size_t len, size_t max_len,
 		  enum alg_msg_transport tp, struct alg_msg_frame *f);

@@ -6,8 +6,9 @@
  * The framer and the SIP parser over a segment (first byte: datagram or
  * stream, and how much a caller would hold), message after message, with
  * the SDP parser on each SDP body. Invariants: the loop advances and
- * stays in the data, a stream message cut by one byte is PARTIAL, and
- * every span of an accepted message lies inside it.
+ * stays in the data, a stream message cut by one byte is PARTIAL (and
+ * says the same length once its headers are in), and every span of an
+ * accepted message lies inside it.
  */
 
 #include <stddef.h>
@@ -115,6 +116,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)alg_sip_start(data, size);
 	while (off < size) {
 		rc = alg_msg_frame(data + off, size - off, max_len, tp, &f);
+		/* A stream told to wait may know how long it waits for. */
+		if (rc == ALG_MSG_PARTIAL)
+			CHECK(f.len == 0 || (f.len > size - off &&
+					     f.len <= max_len));
 		if (rc != ALG_MSG_COMPLETE && rc != ALG_MSG_KEEPALIVE)
 			break;
 		CHECK(f.len > 0 && f.len <= size - off && f.len <= max_len);
@@ -123,10 +128,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(f.body_off + f.body_len == f.len);
 			CHECK(!(f.flags & ALG_MSG_F_CL) ||
 			      f.cl_off + f.cl_len <= f.hdr_len);
-			if (tp == ALG_MSG_STREAM)
+			if (tp == ALG_MSG_STREAM) {
 				CHECK(alg_msg_frame(data + off, f.len - 1,
 						    max_len, tp, &g) ==
 				      ALG_MSG_PARTIAL);
+				CHECK(g.len == 0 || g.len == f.len);
+			}
 			rc = alg_sip_parse(data + off, &f, &msg);
 			CHECK(rc == ALG_PARSE_OK || rc == ALG_PARSE_NONE ||
 			      rc == ALG_PARSE_MALFORMED);

@@ -137,6 +137,9 @@ test_frame_content_length(void **state)
 		assert_int_equal(frame_str(m, ALG_MSG_STREAM, &f), t->stream);
 		if (t->stream == ALG_MSG_COMPLETE)
 			assert_int_equal(f.body_len, t->body);
+		/* Headers whole, body not: how much the message needs. */
+		if (t->stream == ALG_MSG_PARTIAL)
+			assert_int_equal(f.len, strlen(m) - 4 + 5);
 	}
 	/* Two of them, even equal, could frame two ways: refused. */
 	assert_int_equal(frame_str("SIP/2.0 200 OK\r\nl: 0\r\n"
@@ -229,6 +232,7 @@ test_frame_split_register(void **state)
 	b = sip_fixture("tcp_register_seg2.sip", buf + a);
 	assert_int_equal(alg_msg_frame(buf, a, MAX_HOLD, ALG_MSG_STREAM, &f),
 			 ALG_MSG_PARTIAL);
+	assert_int_equal(f.len, 0);	/* its headers have not ended */
 	assert_int_equal(alg_msg_frame(buf, a + b, MAX_HOLD, ALG_MSG_STREAM,
 				       &f), ALG_MSG_COMPLETE);
 	assert_int_equal(f.len, a + b);
