@@ -365,6 +365,16 @@ parse_addr(const uint8_t *buf, size_t s, size_t e, struct alg_sip_uri *u,
 
 /* ---- fields ---- */
 
+/* SLASH = SWS "/" SWS at buf[p]: the offset past it, or 0. */
+static size_t
+skip_slash(const uint8_t *buf, size_t p, size_t e)
+{
+	p = skip_lws(buf, p, e);
+	if (p >= e || buf[p] != '/')
+		return 0;
+	return skip_lws(buf, p + 1, e);
+}
+
 static int
 parse_via(const uint8_t *buf, size_t s, size_t e, struct alg_sip_via *v)
 {
@@ -374,21 +384,17 @@ parse_via(const uint8_t *buf, size_t s, size_t e, struct alg_sip_via *v)
 	int rc;
 
 	memset(v, 0, sizeof(*v));
-	/* "SIP" SLASH "2.0" SLASH transport, SLASH = SWS "/" SWS */
+	/* "SIP" SLASH "2.0" SLASH transport */
 	q = skip_token(buf, p, e);
 	if (!alg_msg_name_eq(buf + p, q - p, "sip"))
 		return -EINVAL;
-	p = skip_lws(buf, q, e);
-	if (p >= e || buf[p] != '/')
-		return -EINVAL;
-	p = skip_lws(buf, p + 1, e);
+	p = skip_slash(buf, q, e);
 	q = skip_token(buf, p, e);
-	if (q - p != 3 || memcmp(buf + p, "2.0", 3) != 0)
+	if (p == 0 || q - p != 3 || memcmp(buf + p, "2.0", 3) != 0)
 		return -EINVAL;
-	p = skip_lws(buf, q, e);
-	if (p >= e || buf[p] != '/')
+	p = skip_slash(buf, q, e);
+	if (p == 0)
 		return -EINVAL;
-	p = skip_lws(buf, p + 1, e);
 	q = skip_token(buf, p, e);
 	if (q == p)
 		return -EINVAL;
@@ -467,17 +473,6 @@ parse_one_addr(const uint8_t *buf, size_t s, size_t e, struct alg_sip_uri *u)
 	return rc;
 }
 
-/* Lists of values (Via, Contact, Route, ...): kept up to their caps. */
-struct sip_list {
-	void *arr;		/* element array */
-	size_t size;		/* element size */
-	uint8_t *n;		/* how many are kept */
-	uint16_t *total;	/* how many were seen (may be NULL) */
-	unsigned int max;
-	uint16_t over;		/* message flag when total > max */
-	int (*parse)(const uint8_t *, size_t, size_t, void *);
-};
-
 static int
 via_cb(const uint8_t *b, size_t s, size_t e, void *out)
 {
@@ -496,6 +491,40 @@ addr_cb(const uint8_t *b, size_t s, size_t e, void *out)
 	return parse_one_addr(b, s, e, out);
 }
 
+/*
+ * Fields that carry lists (Via, Contact, Route, ...), kept up to their
+ * caps. Members are offsets into struct alg_sip_msg; a total at offset 0
+ * (flags) means the list has no total.
+ */
+struct sip_list {
+	uint16_t arr;		/* element array */
+	uint16_t n;		/* uint8_t: how many are kept */
+	uint16_t total;		/* uint16_t: how many were seen */
+	uint16_t size;		/* element size */
+	uint16_t over;		/* message flag when more than max */
+	uint8_t max;
+	int (*parse)(const uint8_t *, size_t, size_t, void *);
+};
+
+#define SIP_LIST(a, cnt, tot, cap, flag, fn) {				\
+	offsetof(struct alg_sip_msg, a), offsetof(struct alg_sip_msg, cnt), \
+	(tot), sizeof(((struct alg_sip_msg *)0)->a[0]), (flag), (cap), (fn) }
+
+static const struct sip_list sip_lists[] = {
+	[H_VIA] = SIP_LIST(via, n_via, offsetof(struct alg_sip_msg, via_total),
+			   ALG_SIP_VIA_MAX, ALG_SIP_F_VIA_OVER, via_cb),
+	[H_CONTACT] = SIP_LIST(contact, n_contact,
+			       offsetof(struct alg_sip_msg, contact_total),
+			       ALG_SIP_CONTACT_MAX, ALG_SIP_F_CONTACT_OVER,
+			       contact_cb),
+	[H_ROUTE] = SIP_LIST(route, n_route, 0, ALG_SIP_ROUTE_MAX,
+			     ALG_SIP_F_ROUTE_OVER, addr_cb),
+	[H_RR] = SIP_LIST(rr, n_rr, 0, ALG_SIP_ROUTE_MAX,
+			  ALG_SIP_F_ROUTE_OVER, addr_cb),
+	[H_PAI] = SIP_LIST(pai, n_pai, 0, ALG_SIP_PAI_MAX,
+			   ALG_SIP_F_PAI_OVER, addr_cb),
+};
+
 static int
 parse_list(const uint8_t *buf, size_t p, size_t e, const struct sip_list *l,
 	   struct alg_sip_msg *msg)
@@ -505,6 +534,9 @@ parse_list(const uint8_t *buf, size_t p, size_t e, const struct sip_list *l,
 		struct alg_sip_contact contact;
 		struct alg_sip_uri uri;
 	} scratch;
+	uint8_t *base = (uint8_t *)msg, *n = base + l->n;
+	uint16_t *total = l->total != 0 ? (uint16_t *)(base + l->total) :
+					  NULL;
 	size_t s, en;
 	uint16_t seen = 0;
 	void *out;
@@ -512,18 +544,17 @@ parse_list(const uint8_t *buf, size_t p, size_t e, const struct sip_list *l,
 
 	while ((rc = next_elem(buf, &p, e, &s, &en)) == 1) {
 		/* Values past the cap are still parsed, then dropped. */
-		out = *l->n < l->max ?
-			(void *)((uint8_t *)l->arr + *l->n * l->size) :
-			(void *)&scratch;
+		out = *n < l->max ? (void *)(base + l->arr + *n * l->size) :
+				    (void *)&scratch;
 		if (l->parse(buf, s, en, out) < 0)
 			return -EINVAL;
-		if (*l->n < l->max)
-			(*l->n)++;
+		if (*n < l->max)
+			(*n)++;
 		else
 			msg->flags |= l->over;
 		seen++;
-		if (l->total != NULL && *l->total < UINT16_MAX)
-			(*l->total)++;
+		if (total != NULL && *total < UINT16_MAX)
+			(*total)++;
 	}
 	/* No empty element, a trailing comma included. */
 	if (rc < 0 || seen == 0 || buf[e - 1] == ',')
@@ -573,56 +604,27 @@ parse_field(const uint8_t *buf, const struct alg_msg_hdr *h,
 	    struct alg_sip_msg *msg, uint16_t *seen)
 {
 	size_t s = h->val_off, e = h->val_off + h->val_len, p;
-	struct sip_list l = { .n = NULL };
 	enum sip_hdr id = alg_msg_word_id(sip_hdrs, RTE_DIM(sip_hdrs),
 					  buf + h->name_off, h->name_len,
 					  true, H_OTHER);
 
 	if (memchr(buf + s, '\n', e - s) != NULL)
 		msg->flags |= ALG_SIP_F_FOLDED;
-	switch (id) {
-	case H_VIA:
-		l = (struct sip_list){ msg->via, sizeof(msg->via[0]),
-			&msg->n_via, &msg->via_total, ALG_SIP_VIA_MAX,
-			ALG_SIP_F_VIA_OVER, via_cb };
-		break;
-	case H_CONTACT:
+	if (id == H_OTHER)
+		return 0;
+	if (id == H_CONTACT) {
 		p = skip_lws(buf, s, e);
 		if (p < e && buf[p] == '*' && skip_lws(buf, p + 1, e) == e) {
 			msg->flags |= ALG_SIP_F_CONTACT_STAR;
 			return 0;
 		}
-		l = (struct sip_list){ msg->contact, sizeof(msg->contact[0]),
-			&msg->n_contact, &msg->contact_total,
-			ALG_SIP_CONTACT_MAX, ALG_SIP_F_CONTACT_OVER,
-			contact_cb };
-		break;
-	case H_ROUTE:
-		l = (struct sip_list){ msg->route, sizeof(msg->route[0]),
-			&msg->n_route, NULL, ALG_SIP_ROUTE_MAX,
-			ALG_SIP_F_ROUTE_OVER, addr_cb };
-		break;
-	case H_RR:
-		l = (struct sip_list){ msg->rr, sizeof(msg->rr[0]),
-			&msg->n_rr, NULL, ALG_SIP_ROUTE_MAX,
-			ALG_SIP_F_ROUTE_OVER, addr_cb };
-		break;
-	case H_PAI:
-		l = (struct sip_list){ msg->pai, sizeof(msg->pai[0]),
-			&msg->n_pai, NULL, ALG_SIP_PAI_MAX,
-			ALG_SIP_F_PAI_OVER, addr_cb };
-		break;
-	case H_OTHER:
-		return 0;
-	default:
-		/* The rest may occur once (RFC 3261 7.3.1, 20). */
-		if (*seen & (1u << id))
-			return -EINVAL;
-		*seen |= (uint16_t)(1u << id);
-		break;
 	}
-	if (l.n != NULL)
-		return parse_list(buf, s, e, &l, msg);
+	if (id < RTE_DIM(sip_lists) && sip_lists[id].parse != NULL)
+		return parse_list(buf, s, e, &sip_lists[id], msg);
+	/* The rest may occur once (RFC 3261 7.3.1, 20). */
+	if (*seen & (1u << id))
+		return -EINVAL;
+	*seen |= (uint16_t)(1u << id);
 
 	switch (id) {
 	case H_FROM:
