@@ -125,7 +125,8 @@ hdr_scan(const uint8_t *buf, size_t len, size_t off, bool complete,
 		return 0;
 	}
 	/* name *WSP ":" */
-	for (p = off; p < off + (size_t)n && alg_msg_is(buf[p], ALG_MSG_C_TOKEN); p++)
+	for (p = off; p < off + (size_t)n &&
+	     alg_msg_is(buf[p], ALG_MSG_C_TOKEN); p++)
 		;
 	if (p == off)
 		return -EINVAL;	/* a continuation with no field, or junk */

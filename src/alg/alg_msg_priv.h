@@ -45,14 +45,14 @@ enum alg_msg_transport {
 	ALG_MSG_STREAM,
 };
 
-#define ALG_MSG_F_CL		0x01	/**< a Content-Length header is present */
+#define ALG_MSG_F_CL		0x01	/**< has a Content-Length field */
 #define ALG_MSG_F_BARE_LF	0x02	/**< some line ends in LF alone */
 
 /** Where one message is: the output of alg_msg_frame. */
 struct alg_msg_frame {
 	uint32_t len;		/**< the message (or keepalive) length */
-	uint32_t hdr_len;	/**< start line and headers, each with its EOL */
-	uint32_t body_off;	/**< first body byte: hdr_len + the blank line */
+	uint32_t hdr_len;	/**< start line and fields, with their EOLs */
+	uint32_t body_off;	/**< first body byte: after the blank line */
 	uint32_t body_len;	/**< len - body_off */
 	uint32_t cl_off;	/**< the Content-Length digits, if F_CL */
 	uint32_t cl_len;
@@ -87,7 +87,7 @@ struct alg_msg_hdr {
 	uint32_t name_len;
 	uint32_t val_off;	/**< the value, leading and trailing LWS off */
 	uint32_t val_len;	/**< (may contain folded CRLF + WSP) */
-	uint32_t line_len;	/**< the field, its continuation lines and EOL */
+	uint32_t line_len;	/**< the field with continuations and EOL */
 };
 
 /**

@@ -716,7 +716,7 @@ alg_sip_start(const uint8_t *buf, size_t len)
 	/* No line end yet: is what came a prefix of a start line? */
 	alg_cur_init(&c, buf, len);
 	if (alg_cur_keyword(&c, SIP_VERSION " ") != -EINVAL)
-		return ALG_PARSE_PARTIAL;	/* a status line, or its start */
+		return ALG_PARSE_PARTIAL;	/* a status line or its start */
 	p = skip_token(buf, 0, len);
 	if (p == 0)
 		return ALG_PARSE_NONE;

@@ -203,7 +203,8 @@ test_malformed(void **state)
 		"v=0\r\nm=audio 4000 RTP/AVP 0\r\na=rtcp:abc\r\n",
 		"v=0\r\nm=audio 4000 RTP/AVP 0\r\na=rtcp:\r\n",
 		"v=0\r\nm=audio 4000 RTP/AVP 0\r\na=rtcp:5 IN IP4\r\n",
-		"v=0\r\nm=audio 4000 RTP/AVP 0\r\na=rtcp:5 IN IP4 1.2.3.4/1\r\n",
+		"v=0\r\nm=audio 4000 RTP/AVP 0\r\n"
+		"a=rtcp:5 IN IP4 1.2.3.4/1\r\n",
 		"v=0\r\nv=0\r\n",
 	};
 	size_t i;
