@@ -22,6 +22,7 @@
 
 #include <rte_common.h>
 
+#include "alg/alg_sdp_priv.h"
 #include "alg/alg_sip_priv.h"
 #include "sip_fixture.h"
 
@@ -548,6 +549,61 @@ test_several(void **state)
 	assert_int_equal(i, 3);
 }
 
+/*
+ * The pieces together, as the rewrite will use them: the real INVITE's
+ * spans become edits (Via sent-by, Contact, SDP o=, c= and m= port),
+ * the edited message frames and parses again with the new values and a
+ * Content-Length that matches its grown body.
+ */
+static void
+test_rewrite_invite(void **state)
+{
+	static const char pub[] = "203.0.113.200";
+	static struct alg_sdp sdp;
+	uint8_t buf[SIP_FIXTURE_MAX], out[SIP_FIXTURE_MAX];
+	struct alg_msg_edits el;
+	struct alg_msg_frame f, g;
+	size_t n = parse_fixture("cs_invite.sip", buf, &f);
+	const struct alg_span *c;
+	int len;
+
+	(void)state;
+	assert_int_equal(alg_sdp_parse(buf + f.body_off, f.body_len,
+				       f.body_off, &sdp), ALG_PARSE_OK);
+	alg_msg_edits_init(&el);
+	assert_int_equal(alg_msg_edit_add(&el, msg.via[1].sent_by.hostport.off,
+					  msg.via[1].sent_by.hostport.len,
+					  "203.0.113.200:1024", 18), 0);
+	c = &msg.contact[0].uri.h.hostport;
+	assert_int_equal(alg_msg_edit_add(&el, c->off, c->len,
+					  "203.0.113.200:1025", 18), 0);
+	/* o= goes in last though it comes first: the list sorts. */
+	assert_int_equal(alg_msg_edit_add(&el, sdp.m[0].port.off,
+					  sdp.m[0].port.len, "2000", 4), 0);
+	assert_int_equal(alg_msg_edit_add(&el, sdp.c.text.off, sdp.c.text.len,
+					  pub, strlen(pub)), 0);
+	assert_int_equal(alg_msg_edit_add(&el, sdp.origin.text.off,
+					  sdp.origin.text.len, pub,
+					  strlen(pub)), 0);
+	len = alg_msg_apply(buf, &f, &el, ALG_MSG_DGRAM, out, sizeof(out));
+	/* Via +0 and Contact +1 in the headers; -1 +1 +1 in the body. */
+	assert_int_equal(len, n + 1 + 1);
+
+	assert_int_equal(alg_msg_frame(out, len, MAX_HOLD, ALG_MSG_DGRAM, &g),
+			 ALG_MSG_COMPLETE);
+	assert_int_equal(g.len, len);
+	assert_int_equal(g.body_len, f.body_len + 1);
+	assert_int_equal(alg_sip_parse(out, &g, &msg), ALG_PARSE_OK);
+	sip_assert_span(out, msg.via[1].sent_by.hostport,
+			"203.0.113.200:1024");
+	assert_int_equal(msg.contact[0].uri.h.port, 1025);
+	assert_int_equal(alg_sdp_parse(out + g.body_off, g.body_len,
+				       g.body_off, &sdp), ALG_PARSE_OK);
+	assert_int_equal(sdp.m[0].port_val, 2000);
+	assert_int_equal(sdp.c.ip4, 0xcb0071c8);
+	sip_assert_span(out, sdp.origin.text, pub);
+}
+
 /* Every span of an accepted message lies inside it. */
 static void
 check_spans(const struct alg_sip_msg *m, size_t len)
@@ -639,6 +695,7 @@ main(void)
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_start),
 		cmocka_unit_test(test_several),
+		cmocka_unit_test(test_rewrite_invite),
 		cmocka_unit_test(test_truncated),
 	};
 
