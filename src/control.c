@@ -17,6 +17,7 @@
 #include <rte_common.h>
 #include <rte_cycles.h>
 #include <rte_log.h>
+#include <rte_rcu_qsbr.h>
 
 #include "alg/alg.h"
 #include "cgn_app.h"
@@ -108,7 +109,10 @@ cgn_ctl_run(struct cgn_app *app)
 	while (!app->quit) {
 		cgn_ctl_tick(app);
 		nat_sweep(app->nat, budget);
+		/* owners free sessions meanwhile: hold them off while reading */
+		rte_rcu_qsbr_thread_online(app->qs, app->ctl_qsbr_id);
 		alg_sweep(app->alg, budget);
+		rte_rcu_qsbr_thread_offline(app->qs, app->ctl_qsbr_id);
 		pl_neigh_sweep(app->pl, app->pl->neigh_nb_rec /
 			       CTL_SWEEPS_PER_SEC + 1);
 		cgn_reload_poll(app);

@@ -275,6 +275,30 @@ nat_handoff_to(const struct nat_worker *w, unsigned int shard)
 	return shard != w->shard && shard < w->ctx->nb_shards && !w->handed;
 }
 
+/*
+ * Could this out2in packet create state on its owner? Only then is a miss
+ * handed over: a bare TCP SYN (a new inbound connection, an ALG's data
+ * connection), or UDP to a live mapping (filtering decides there). The
+ * rest cannot create anything and is answered where it arrived, so junk
+ * sprayed at a block does not fill its owner's ring.
+ */
+static bool
+nat_out2in_may_create(const struct nat_ctx *ctx, const struct nat_pkt *p,
+		      const struct nat_key *k)
+{
+	const struct nat_mapping *m;
+
+	if (p->proto == IPPROTO_TCP)
+		return (p->tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG |
+					RTE_TCP_RST_FLAG)) == RTE_TCP_SYN_FLAG;
+	if (p->proto != IPPROTO_UDP)
+		return false;
+	m = nat_map_find(ctx, p->proto, 1, rte_be_to_cpu_32(k->b),
+			 rte_be_to_cpu_16(k->pb));
+	return m != NULL && (m->flags & (NAT_REC_LIVE | NAT_REC_DEAD)) ==
+		NAT_REC_LIVE && m->refcnt != 0;
+}
+
 static void
 nat_result_handoff(struct nat_result *res, unsigned int owner,
 		   enum nat_dir dir)
@@ -312,7 +336,8 @@ nat_hairpin(struct nat_worker *w, struct nat_pkt *p, struct nat_result *res,
 		p->port = p->dport;
 	nat_key_of_pkt(&k, p, NAT_DIR_OUT2IN);
 	s2 = nat_sess_lookup(w->ctx, &k);
-	if (s2 == NULL && nat_handoff_to(w, nat_key_shard(w->ctx, &k))) {
+	if (s2 == NULL && nat_handoff_to(w, nat_key_shard(w->ctx, &k)) &&
+	    nat_out2in_may_create(w->ctx, p, &k)) {
 		/* translated from inside; the destination's owner takes it
 		 * on as if it had come from outside */
 		nat_result_handoff(res, nat_key_shard(w->ctx, &k),
@@ -462,7 +487,8 @@ nat_miss(struct nat_worker *w, struct rte_mbuf *m, struct nat_pkt *p,
 
 	/* creating state is the owner's job; a first fragment leaves a mark
 	 * that sends the rest of its datagram after it */
-	if (nat_handoff_to(w, owner)) {
+	if (nat_handoff_to(w, owner) &&
+	    (dir == NAT_DIR_IN2OUT || nat_out2in_may_create(w->ctx, p, k))) {
 		nat_result_handoff(res, owner, dir);
 		if (unlikely(p->first_frag))
 			nat_frag_first(w, m, p, dir, res);

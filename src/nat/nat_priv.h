@@ -284,6 +284,7 @@ struct nat_policy {
 struct nat_req {
 	uint32_t sub;
 	uint32_t addr;		/**< the subscriber's: its record may be reused */
+	uint32_t ext_addr;	/**< ... and its pairing may have changed */
 	uint16_t port;
 	uint8_t proto;
 	uint8_t op;
@@ -774,8 +775,7 @@ void nat_sess_unlink(struct nat_ctx *ctx, struct nat_session *s,
 		     uint32_t now);
 uint32_t nat_sess_timeout(const struct nat_ctx *ctx,
 			  const struct nat_session *s);
-void nat_port_release_sub(struct nat_ctx *ctx, uint32_t sub_idx,
-			  uint32_t addr, uint8_t proto, uint16_t ext_port);
+void nat_port_release_sub(struct nat_ctx *ctx, const struct nat_req *rq);
 
 /* ---- nat_slow.c ---- */
 struct nat_session *nat_slow_in2out(struct nat_worker *w, struct nat_pkt *p,
