@@ -532,8 +532,8 @@ nat_lookup_keys(struct nat_worker *w, unsigned int nk, uint64_t *hits)
 	const void *kp[NAT_BULK];
 	hash_sig_t sig[NAT_BULK];
 	void *data[NAT_BULK];
-	uint8_t pos[NAT_BULK];
-	uint64_t todo, h;
+	uint8_t pos[NAT_BULK + 1];
+	uint64_t present, h;
 	unsigned int j, n, sh;
 
 	if (ctx->nb_shards == 1) {
@@ -543,28 +543,31 @@ nat_lookup_keys(struct nat_worker *w, unsigned int nk, uint64_t *hits)
 		return;
 	}
 	*hits = 0;
-	todo = nk == 64 ? ~UINT64_C(0) : (UINT64_C(1) << nk) - 1;
+	present = 0;
 	for (j = 0; j < nk; j++) {
 		wp->shard[j] = (uint8_t)nat_key_shard(ctx, wp->kp[j]);
-		if (wp->shard[j] >= ctx->nb_shards)
-			todo &= ~(UINT64_C(1) << j);	/* nobody's: a miss */
+		/* nobody's (beyond the pool's blocks): a miss */
+		if (likely(wp->shard[j] < ctx->nb_shards))
+			present |= UINT64_C(1) << wp->shard[j];
 	}
-	while (todo != 0) {
-		sh = wp->shard[__builtin_ctzll(todo)];
+	while (present != 0) {
+		sh = (unsigned int)__builtin_ctzll(present);
+		present &= present - 1;
+		/* branch-free: the shard of each key is a coin toss */
 		for (j = 0, n = 0; j < nk; j++) {
-			if (!(todo & (UINT64_C(1) << j)) || wp->shard[j] != sh)
-				continue;
-			kp[n] = wp->kp[j];
-			sig[n] = wp->sig[j];
-			pos[n++] = (uint8_t)j;
-			todo &= ~(UINT64_C(1) << j);
+			pos[n] = (uint8_t)j;
+			n += wp->shard[j] == sh;
+		}
+		for (j = 0; j < n; j++) {
+			kp[j] = wp->kp[pos[j]];
+			sig[j] = wp->sig[pos[j]];
 		}
 		h = 0;
 		rte_hash_lookup_with_hash_bulk_data(ctx->shards[sh].sess_h, kp,
 						    sig, n, &h, data);
-		for (j = 0; j < n; j++) {
-			if (!(h & (UINT64_C(1) << j)))
-				continue;
+		while (h != 0) {
+			j = (unsigned int)__builtin_ctzll(h);
+			h &= h - 1;
 			*hits |= UINT64_C(1) << pos[j];
 			wp->data[pos[j]] = data[j];
 		}

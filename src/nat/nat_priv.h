@@ -193,12 +193,15 @@ struct nat_pool {
 	uint32_t words_per_addr;
 	uint64_t free_blocks;
 	uint64_t blocks_total;
-	uint16_t *addr_free;		/**< free blocks per address */
+	uint16_t *addr_free;		/**< free blocks per address and shard */
+	uint64_t *shard_free;		/**< free blocks per shard */
+	unsigned int nb_shards;		/**< dynamic: block b is shard b % it */
+	uint8_t blk_shift;		/**< log2(block_size) if a power of 2 */
 	uint64_t *addr_bits;		/**< taken blocks per address */
 	/*
-	 * Which shard owns each run of own_gran ports of each address (a
-	 * dynamic block, a deterministic range): how an out2in packet on any
-	 * worker finds the tables of its session.
+	 * Deterministic: which shard owns each range of each address (its
+	 * subscriber's): how an out2in packet on any worker finds the tables
+	 * of its session. Dynamic blocks need none (nb_shards).
 	 */
 	uint8_t *owner;			/**< [nb_addrs * own_per_addr] */
 	uint32_t own_gran;
@@ -508,8 +511,9 @@ nat_key_shard(const struct nat_ctx *ctx, const struct nat_key *k)
 }
 
 int nat_owner_init(struct nat_ctx *ctx);
-/* Record that shard now owns (or, NAT_SHARD_NONE, gave back) the run of
- * ports starting at first on address addr_idx of pool p. */
+/* Record that shard owns the deterministic range starting at first on
+ * address addr_idx of pool p (dynamic pools: no-op, ownership is by block
+ * number). */
 void nat_owner_set(struct nat_ctx *ctx, unsigned int p, uint32_t addr_idx,
 		   uint16_t first, uint8_t shard);
 int nat_pool_base_build(struct nat_policy *pol);
