@@ -83,9 +83,11 @@ bench: setup $(BUILD_BENCH)/build.ninja
 	ninja -C $(BUILD_BENCH)
 	sh bench/run.sh $(BUILD_BENCH)
 
-# cgnat and Linux's nftables NAT side by side in the namespace lab.
+# cgnat (af_xdp, af_packet) and Linux's nftables NAT on the same veths of
+# the namespace lab, trafgen and a C TCP client as senders (bench/lab/).
 bench-lab: build
-	/usr/bin/python3 bench/lab-compare.py $(BUILD)
+	/usr/bin/python3 bench/lab/labbench.py --build $(BUILD) \
+		--json $(BUILD)/bench-lab.json
 
 # The Debian package, built from a copy of the tree into $(BUILD_DEB)/.
 deb: setup
