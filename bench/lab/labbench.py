@@ -51,6 +51,7 @@ TARGETS = {"udp_pps": 1.5, "tcp_cps": 1.0}
 # sender's, as without RPS), and steered by RPS to the NAT's CPU, where a
 # VM pays an IPI per batch. Ratios are against the better of the two.
 LINUX = ("linux", "linux-rps")
+SENDER_BOUND = 0.98     # forwarded/offered at or above: the NAT kept up
 # trafgen's socket buffer must outlast a full receive backlog on the NAT's
 # CPU, else its send fails with EAGAIN and it stops; it would raise this
 # itself, but the knob is the host's, which a namespace cannot write.
@@ -396,6 +397,14 @@ def report(results, nats, out):
                           r["tcp_stalled"],
                           "; drops %s" % r["cgnat_drops"]
                           if r.get("cgnat_drops") else ""))
+    out.write("\nwhich side saturates (UDP): a NAT that forwards all it is "
+              "offered is not the bottleneck; the sender is\n")
+    for n in nats:
+        share = statistics.median(r["udp_pps"] / max(1, r["udp_offered_pps"])
+                                  for r in results[n])
+        sums[n]["udp_bound"] = "sender" if share >= SENDER_BOUND else "nat"
+        out.write("  %-10s forwarded %.0f%% of what was offered: %s-bound\n"
+                  % (n, 100 * share, sums[n]["udp_bound"]))
     return sums, verdicts
 
 
