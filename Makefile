@@ -74,6 +74,7 @@ soak-smoke: build
 
 bench-smoke: build
 	sh bench/run.sh $(BUILD) --smoke
+	/usr/bin/python3 bench/lab/labbench.py --smoke --build $(BUILD)
 
 # Figures come from an -O3 build of their own, not the -O2 -g test build.
 $(BUILD_BENCH)/build.ninja:

@@ -417,7 +417,12 @@ def main():
     ap.add_argument("--devices", default="af_xdp,af_packet",
                     help="cgnat's devices to measure, in order")
     ap.add_argument("--json", default=None)
+    ap.add_argument("--smoke", action="store_true",
+                    help="one short run through af_xdp and Linux, to check "
+                    "that the harness works (make bench-smoke)")
     a = ap.parse_args()
+    if a.smoke:
+        a.runs, a.seconds, a.warmup, a.devices = 1, 1, 1, "af_xdp"
     devices = [d for d in a.devices.split(",") if d]
     for d in devices:
         if d not in DEVICES:
@@ -449,7 +454,22 @@ def main():
                        "summary": sums, "targets": verdicts,
                        "runs": results}, f, indent=1)
         print("\nwrote %s" % a.json)
-    return 0
+    return smoke_check(results) if a.smoke else 0
+
+
+def smoke_check(results):
+    """What a broken harness shows: a NAT that passed nothing, or cgnat
+    dropping for another reason than ARP it does not answer."""
+    bad = []
+    for n, runs in results.items():
+        for r in runs:
+            if r["udp_pps"] <= 0 or r["tcp_cps"] <= 0 or r["tcp_failed"]:
+                bad.append("%s: nothing through, or TCP failures" % n)
+            bad += ["%s: drops %s" % (n, k) for k in r.get("cgnat_drops", {})
+                    if not k.startswith("arp_")]
+    for b in bad:
+        print("bench-lab smoke: " + b)
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":
