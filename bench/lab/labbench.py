@@ -37,7 +37,8 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
 # The lab's names come from CGN_LAB_PREFIX: a bench lab of its own.
 os.environ.setdefault("CGN_LAB_PREFIX", "bench")
-from labutil import FILE_PREFIX, INET, LAB, RTR, SUB, telemetry  # noqa: E402
+from labutil import (FILE_PREFIX, INET, LAB, RTR, SUB,  # noqa: E402
+                     start_cgnat, telemetry)
 
 SENDER_CPU = 0          # trafgen -P 1 forks its one sender onto CPU 0
 NAT_CPU = 1
@@ -216,23 +217,8 @@ class BenchLab:
                 dev_sub=DEVICES[device].format(n=0, iface="veth-sub"),
                 dev_inet=DEVICES[device].format(n=1, iface="veth-inet")))
         self.log = open(os.path.join(self.tmp, "cgnat-%s.log" % device), "w+")
-        self.cgnat = subprocess.Popen(
-            ["ip", "netns", "exec", RTR, os.path.join(self.build, "cgnat"),
-             "-c", conf], stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            if self.cgnat.poll() is not None:
-                raise RuntimeError("cgnat exited: " + self.cgnat_output())
-            if "cgnat running" in self.cgnat_output():
-                self.prime()
-                return
-            time.sleep(0.2)
-        raise RuntimeError("cgnat did not start: " + self.cgnat_output())
-
-    def cgnat_output(self):
-        self.log.flush()
-        with open(self.log.name) as f:
-            return f.read()
+        self.cgnat = start_cgnat(conf, self.log, build=self.build, timeout=60)
+        self.prime()
 
     def cgnat_drops(self):
         return {k: v for k, v in telemetry("/cgnat/drops").items() if v}

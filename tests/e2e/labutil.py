@@ -87,6 +87,31 @@ def ns(name, *cmd, **kw):
     return subprocess.run(["ip", "netns", "exec", name] + list(cmd), **kw)
 
 
+def log_text(log):
+    """All that was written to the open file log so far."""
+    log.flush()
+    with open(log.name) as f:
+        return f.read()
+
+
+def start_cgnat(conf, log, build=None, timeout=30):
+    """cgnat -c conf in the router namespace, its output to the open
+    file log; returns the process once it says it runs."""
+    proc = subprocess.Popen(
+        ["ip", "netns", "exec", RTR, os.path.join(build or BUILD, "cgnat"),
+         "-c", conf], stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError("cgnat exited: " + log_text(log))
+        if "cgnat running" in log_text(log):
+            return proc
+        time.sleep(0.2)
+    proc.kill()
+    proc.wait()
+    raise AssertionError("cgnat did not start: " + log_text(log))
+
+
 class Lab:
     def __init__(self, workers=1, mode="cgnat", nat_extra=""):
         self.mode = mode
@@ -104,22 +129,10 @@ class Lab:
             subprocess.run([LAB, "up-linux"], check=True)
             return
         subprocess.run([LAB, "up"], check=True)
-        self.proc = subprocess.Popen(
-            ["ip", "netns", "exec", RTR, os.path.join(BUILD, "cgnat"),
-             "-c", self.conf], stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError("cgnat exited: " + self.output())
-            if "cgnat running" in self.output():
-                return
-            time.sleep(0.2)
-        raise AssertionError("cgnat did not start: " + self.output())
+        self.proc = start_cgnat(self.conf, self.log)
 
     def output(self):
-        self.log.flush()
-        with open(self.log.name) as f:
-            return f.read()
+        return log_text(self.log)
 
     def background(self, nsname, *cmd, log=None):
         """Run cmd in nsname until teardown; its output goes to log (a
