@@ -47,17 +47,34 @@ dev_name(const char *spec, char *name, size_t len)
 }
 
 /*
- * af_packet gives one queue pair unless told otherwise; ask for one per
- * worker so that every worker polls its own fanout socket.
+ * af_packet and af_xdp give one queue pair unless told otherwise; ask for
+ * one per worker so that every worker polls its own socket (af_packet's
+ * fanout spreads flows; af_xdp binds one socket per kernel queue, so the
+ * interface needs that many: ethtool -L, or numrxqueues for a veth).
  */
+static const struct {
+	const char *driver;
+	const char *queues_arg;
+} dev_queue_args[] = {
+	{ "net_af_packet", "qpairs=" },
+	{ "net_af_xdp", "queue_count=" },
+};
+
 static void
 dev_spec(const char *conf_spec, unsigned int workers, char *spec, size_t len)
 {
-	if (strncmp(conf_spec, "net_af_packet", 13) == 0 &&
-	    strstr(conf_spec, "qpairs=") == NULL && workers > 1)
-		snprintf(spec, len, "%s,qpairs=%u", conf_spec, workers);
-	else
-		snprintf(spec, len, "%s", conf_spec);
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(dev_queue_args) && workers > 1; i++) {
+		if (strncmp(conf_spec, dev_queue_args[i].driver,
+			    strlen(dev_queue_args[i].driver)) == 0 &&
+		    strstr(conf_spec, dev_queue_args[i].queues_arg) == NULL) {
+			snprintf(spec, len, "%s,%s%u", conf_spec,
+				 dev_queue_args[i].queues_arg, workers);
+			return;
+		}
+	}
+	snprintf(spec, len, "%s", conf_spec);
 }
 
 static int
