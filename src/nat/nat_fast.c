@@ -550,6 +550,19 @@ nat_lookup_keys(struct nat_worker *w, unsigned int nk, uint64_t *hits)
 		if (likely(wp->shard[j] < ctx->nb_shards))
 			present |= UINT64_C(1) << wp->shard[j];
 	}
+	/* with RSS steering subscribers to owners, in2out bursts are one
+	 * shard's: look them up as they are */
+	if (present != 0 && (present & (present - 1)) == 0) {
+		sh = (unsigned int)__builtin_ctzll(present);
+		for (j = 0; j < nk && wp->shard[j] == sh; j++)
+			;
+		if (j == nk) {
+			rte_hash_lookup_with_hash_bulk_data(
+				ctx->shards[sh].sess_h, wp->kp, wp->sig, nk,
+				hits, wp->data);
+			return;
+		}
+	}
 	while (present != 0) {
 		sh = (unsigned int)__builtin_ctzll(present);
 		present &= present - 1;
