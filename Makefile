@@ -80,9 +80,12 @@ bench-smoke: build
 $(BUILD_BENCH)/build.ninja:
 	meson setup $(BUILD_BENCH) -Dbuildtype=release
 
+# Then against the saved baseline (bench/baseline.json): regressions beyond
+# the noise are listed; on a shared machine they warn, they do not fail.
 bench: setup $(BUILD_BENCH)/build.ninja
 	ninja -C $(BUILD_BENCH)
 	sh bench/run.sh $(BUILD_BENCH)
+	-/usr/bin/python3 bench/compare.py bench/baseline.json $(BUILD_BENCH)/bench.json
 
 # cgnat (af_xdp, af_packet) and Linux's nftables NAT on the same veths of
 # the namespace lab, trafgen and a C TCP client as senders (bench/lab/).
