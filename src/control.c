@@ -108,7 +108,7 @@ cgn_ctl_run(struct cgn_app *app)
 	while (!app->quit) {
 		cgn_ctl_tick(app);
 		nat_sweep(app->nat, budget);
-		alg_sweep(app->alg, budget);
+		alg_reclaim(app->alg);
 		pl_neigh_sweep(app->pl, app->pl->neigh_nb_rec /
 			       CTL_SWEEPS_PER_SEC + 1);
 		cgn_reload_poll(app);

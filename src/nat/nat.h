@@ -699,8 +699,8 @@ struct nat_show_expect {
 };
 
 /**
- * The live expectations toward inside address @p in_addr, by protocol and
- * external port; at most @p max written (out may be NULL with max 0).
+ * The live expectations toward inside address @p in_addr, by protocol,
+ * external port, remote address and port; at most @p max written (out may be NULL with max 0).
  * Read as the other views: copied, checked again, nothing written.
  * @return how many there are (may exceed max).
  */

@@ -18,6 +18,7 @@
  */
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_common.h>
@@ -613,13 +614,19 @@ nat_exp_snap(const struct nat_ctx *ctx, uint32_t i, struct nat_exp *out)
 	       memcmp(&out->key, (const void *)&e->key, sizeof(out->key)) == 0;
 }
 
-static bool
-nat_show_exp_before(const struct nat_show_expect *a,
-		    const struct nat_show_expect *b)
+static int
+nat_show_exp_cmp(const void *pa, const void *pb)
 {
-	if (a->x.proto != b->x.proto)
-		return a->x.proto < b->x.proto;
-	return a->x.ext.port < b->x.ext.port;
+	const struct nat_expect *a = &((const struct nat_show_expect *)pa)->x;
+	const struct nat_expect *b = &((const struct nat_show_expect *)pb)->x;
+
+	if (a->proto != b->proto)
+		return (int)a->proto - (int)b->proto;
+	if (a->ext.port != b->ext.port)
+		return (int)a->ext.port - (int)b->ext.port;
+	if (a->rem.addr != b->rem.addr)
+		return a->rem.addr < b->rem.addr ? -1 : 1;
+	return (int)a->rem.port - (int)b->rem.port;
 }
 
 unsigned int
@@ -627,8 +634,8 @@ nat_show_expects(const struct nat_ctx *ctx, uint32_t in_addr,
 		 struct nat_show_expect *out, unsigned int max)
 {
 	uint32_t now = nat_clock_now(ctx), i;
-	struct nat_show_expect one;
-	unsigned int n = 0, j;
+	struct nat_show_expect *o;
+	unsigned int n = 0;
 	struct nat_exp e;
 
 	for (i = 0; i < ctx->max_exps; i++) {
@@ -636,17 +643,15 @@ nat_show_expects(const struct nat_ctx *ctx, uint32_t in_addr,
 			continue;
 		if (n++ >= max)
 			continue;
-		nat_exp_to_public(&e, &one.x);
-		one.id = i;
-		one.tenant = e.tenant;
-		one.expires_in = (int32_t)(e.expire - now) > 0 ?
-				 e.expire - now : 0;
-		/* insertion sort: the list of one subscriber is short */
-		for (j = n - 1; j > 0 && nat_show_exp_before(&one, &out[j - 1]);
-		     j--)
-			out[j] = out[j - 1];
-		out[j] = one;
+		o = &out[n - 1];
+		nat_exp_to_public(&e, &o->x);
+		o->id = i;
+		o->tenant = e.tenant;
+		o->expires_in = (int32_t)(e.expire - now) > 0 ?
+				e.expire - now : 0;
 	}
+	if (out != NULL)
+		qsort(out, RTE_MIN(n, max), sizeof(*out), nat_show_exp_cmp);
 	return n;
 }
 
