@@ -280,7 +280,7 @@ uint16_t nat_process_burst(struct nat_worker *w, enum nat_dir dir,
 uint16_t nat_drain_released(struct nat_worker *w, struct rte_mbuf **pkts,
 			    struct nat_result *res, uint16_t max);
 
-/** Translate one packet through a known session (after an ALG created it). */
+/** Translate one packet through a known session (tests, tools). */
 void nat_translate(struct nat_worker *w, struct nat_session *s,
 		   enum nat_dir dir, struct rte_mbuf *m, struct nat_result *res);
 

@@ -287,6 +287,7 @@ nat_expect_add(struct nat_worker *w, const struct nat_session *parent,
 	e->next = px->exp_head;
 	px->exp_head = idx;
 	ctx->sub_exps[e->sub]++;
+	sh->exp_in2out += x->dir == NAT_DIR_IN2OUT;
 	__atomic_fetch_add(&ctx->n_exps, 1, __ATOMIC_RELAXED);
 	/* a reader that found the key sees a complete record */
 	__atomic_store_n(&e->state, NAT_EXP_LIVE, __ATOMIC_RELEASE);
@@ -308,11 +309,12 @@ nat_exp_port_back(struct nat_ctx *ctx, const struct nat_exp *e)
 static void
 nat_exp_unlink(struct nat_ctx *ctx, uint32_t idx, bool from_parent)
 {
+	struct nat_shard *sh = &ctx->shards[nat_rec_shard(ctx, NAT_RK_EXP, idx)];
 	struct nat_exp *e = &ctx->exps[idx];
 	uint32_t *pp;
 
-	rte_hash_del_key(ctx->shards[nat_rec_shard(ctx, NAT_RK_EXP, idx)].exp_h,
-			 &e->key);
+	rte_hash_del_key(sh->exp_h, &e->key);
+	sh->exp_in2out -= e->key.dir == NAT_DIR_IN2OUT;
 	if (from_parent) {
 		pp = &ctx->sess_ext[e->parent].exp_head;
 		while (*pp != NAT_IDX_NONE && *pp != idx)
@@ -486,7 +488,9 @@ nat_exp_match(struct nat_worker *w, const struct nat_pkt *p,
 
 	/* a TCP flow starts with its first SYN (p->create), nothing else */
 	if ((k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP) ||
-	    !p->create || nat_expect_count(ctx) == 0)
+	    !p->create || nat_expect_count(ctx) == 0 ||
+	    (k->dir == NAT_DIR_IN2OUT &&
+	     ctx->shards[w->shard].exp_in2out == 0))
 		return false;
 	if (k->dir == NAT_DIR_OUT2IN) {
 		ek.addr = rte_be_to_cpu_32(k->b);

@@ -366,6 +366,7 @@ struct nat_shard {
 	struct rte_ring *frag_free;
 	struct rte_hash *exp_h;		/**< struct nat_exp_key -> index */
 	struct rte_ring *exp_free;
+	uint32_t exp_in2out;		/**< live in2out ones: new flows look */
 	struct rte_ring *req;		/**< struct nat_req, many producers */
 	struct rte_ring *handoff;	/**< struct nat_handed, many producers */
 	unsigned int lcore;		/**< of its owner, LCORE_ID_ANY: none */
