@@ -476,12 +476,13 @@ enum nat_expect_event {
 
 /**
  * Called on the owner when an expectation is used or expires, with the
- * parent's tenant and the expectation's mark. Set before workers start.
+ * parent's tenant and the expectation's mark.
  */
-void nat_set_expect_cb(struct nat_ctx *ctx,
-		       void (*cb)(enum nat_expect_event ev, uint8_t tenant,
-				  uint8_t mark, void *arg),
-		       void *arg);
+typedef void (*nat_expect_cb_t)(enum nat_expect_event ev, uint8_t tenant,
+				uint8_t mark, void *arg);
+
+/** Set before the workers start; NULL: none. */
+void nat_set_expect_cb(struct nat_ctx *ctx, nat_expect_cb_t cb, void *arg);
 
 /**
  * Replay driver: the external endpoint of a live out2in expectation toward

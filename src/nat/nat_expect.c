@@ -84,10 +84,7 @@ nat_exp_shard_free(struct nat_shard *sh)
 }
 
 void
-nat_set_expect_cb(struct nat_ctx *ctx,
-		  void (*cb)(enum nat_expect_event ev, uint8_t tenant,
-			     uint8_t mark, void *arg),
-		  void *arg)
+nat_set_expect_cb(struct nat_ctx *ctx, nat_expect_cb_t cb, void *arg)
 {
 	ctx->exp_cb = cb;
 	ctx->exp_arg = arg;

@@ -415,8 +415,7 @@ struct nat_ctx {
 
 	void (*free_cb)(struct nat_session *s, void *arg);
 	void *free_arg;
-	void (*exp_cb)(enum nat_expect_event ev, uint8_t tenant, uint8_t mark,
-		       void *arg);
+	nat_expect_cb_t exp_cb;
 	void *exp_arg;
 	uint64_t n_exps;			/**< live, relaxed atomics */
 

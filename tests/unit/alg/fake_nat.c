@@ -35,8 +35,7 @@ struct nat_ctx {
 	void (*cb)(struct nat_session *s, void *arg);
 	void *cb_arg;
 	struct fake_exp exp[FAKE_EXPECTS];
-	void (*exp_cb)(enum nat_expect_event ev, uint8_t tenant, uint8_t mark,
-		       void *arg);
+	nat_expect_cb_t exp_cb;
 	void *exp_arg;
 };
 
@@ -353,10 +352,7 @@ nat_expect_count(const struct nat_ctx *ctx)
 }
 
 void
-nat_set_expect_cb(struct nat_ctx *ctx,
-		  void (*cb)(enum nat_expect_event ev, uint8_t tenant,
-			     uint8_t mark, void *arg),
-		  void *arg)
+nat_set_expect_cb(struct nat_ctx *ctx, nat_expect_cb_t cb, void *arg)
 {
 	ctx->exp_cb = cb;
 	ctx->exp_arg = arg;

@@ -53,20 +53,11 @@ exp_events(enum nat_expect_event ev, uint8_t tenant, uint8_t mark, void *arg)
 		t->expired++;
 }
 
-/* One packet through worker k; the mbuf is returned in *out (or freed). */
 static int
 run(unsigned int k, enum nat_dir dir, const struct nat_test_spec *s,
     struct nat_result *res, struct rte_mbuf **out)
 {
-	struct rte_mbuf *m = nat_test_pkt(nat_test_mp(), s);
-
-	assert_non_null(m);
-	nat_process_burst(&tw->w[k], dir, &m, 1, res);
-	if (out != NULL)
-		*out = m;
-	else if (res->verdict != NAT_HANDOFF)
-		rte_pktmbuf_free(m);
-	return res->verdict;
+	return nat_test_run_on(&tw->w[k], dir, s, res, out);
 }
 
 /*
@@ -113,12 +104,9 @@ two_up(void)
 	nat_test_conf_default(&tw->e.conf);
 	tw->e.nb_shards = 2;
 	assert_int_equal(nat_test_env_up(&tw->e), 0);
-	for (k = 0; k < 2; k++) {
-		assert_int_equal(nat_worker_init(tw->e.ctx, &tw->w[k], k,
-						 tw->drops[k], 11 + k), 0);
-		assert_int_equal(nat_worker_set_shard(&tw->w[k], k,
-						      rte_lcore_id()), 0);
-	}
+	for (k = 0; k < 2; k++)
+		assert_int_equal(nat_test_worker_up(&tw->e, &tw->w[k], k,
+						    tw->drops[k]), 0);
 	for (a = NAT_TEST_SUB(1); nat_owner_of(tw->e.ctx, a) != 1; a++)
 		;
 	tw->sub = a;
@@ -154,6 +142,13 @@ data_exp(uint8_t proto, uint16_t in_port, uint16_t ext_port, uint8_t flags)
 		.flags = flags,
 		.mark = 5,
 	};
+}
+
+/* An expectation of the control session, added on its owner. */
+static int
+add(const struct nat_expect *x, uint32_t *id)
+{
+	return nat_expect_add(&tw->w[1], tw->ctrl, x, id);
 }
 
 static uint32_t
@@ -198,9 +193,8 @@ test_oneshot_handed(void **state)
 	/* only the owner writes its shard */
 	assert_int_equal(nat_expect_add(&tw->w[0], tw->ctrl, &x, &id),
 			 -EAGAIN);
-	assert_int_equal(nat_expect_add(&tw->w[1], tw->ctrl, &x, &id), 0);
-	assert_int_equal(nat_expect_add(&tw->w[1], tw->ctrl, &x, &id),
-			 -EEXIST);
+	assert_int_equal(add(&x, &id), 0);
+	assert_int_equal(add(&x, &id), -EEXIST);
 	assert_int_equal(nat_expect_count(tw->e.ctx), 1);
 
 	/* not a SYN: nothing opens */
@@ -236,29 +230,28 @@ test_refused(void **state)
 	port = reserve(IPPROTO_TCP);
 	x = data_exp(IPPROTO_TCP, 5000, port, NAT_EXP_F_ONESHOT);
 	x.rem.addr = NAT_TEST_REM(9);
-	assert_int_equal(nat_expect_add(&tw->w[1], tw->ctrl, &x, &id), -EPERM);
+	assert_int_equal(add(&x, &id), -EPERM);
 	x.flags |= NAT_EXP_F_THIRD_PARTY;
-	assert_int_equal(nat_expect_add(&tw->w[1], tw->ctrl, &x, &id), 0);
+	assert_int_equal(add(&x, &id), 0);
 	assert_int_equal(nat_expect_del(&tw->w[1], id), 0);
 
 	x = data_exp(IPPROTO_TCP, 80, port, NAT_EXP_F_ONESHOT);
-	assert_int_equal(nat_expect_add(&tw->w[1], tw->ctrl, &x, &id), -EPERM);
+	assert_int_equal(add(&x, &id), -EPERM);
 	x.flags |= NAT_EXP_F_LOW_PORT;
-	assert_int_equal(nat_expect_add(&tw->w[1], tw->ctrl, &x, &id), 0);
+	assert_int_equal(add(&x, &id), 0);
 	assert_int_equal(nat_expect_del(&tw->w[1], id), 0);
 
 	x = data_exp(IPPROTO_TCP, 5000, port, 0);
 	x.in.addr = tw->sub + 1;	/* another inside host */
-	assert_int_equal(nat_expect_add(&tw->w[1], tw->ctrl, &x, &id), -EPERM);
+	assert_int_equal(add(&x, &id), -EPERM);
 	x = data_exp(IPPROTO_TCP, 5000, port + 1, 0);	/* a port not held */
-	assert_int_equal(nat_expect_add(&tw->w[1], tw->ctrl, &x, &id), -EPERM);
+	assert_int_equal(add(&x, &id), -EPERM);
 	/* caps */
 	x = data_exp(IPPROTO_TCP, 5000, port, 0);
 	x.max_parent = 1;
-	assert_int_equal(nat_expect_add(&tw->w[1], tw->ctrl, &x, &id), 0);
+	assert_int_equal(add(&x, &id), 0);
 	x.rem.port = 20;
-	assert_int_equal(nat_expect_add(&tw->w[1], tw->ctrl, &x, &id),
-			 -EDQUOT);
+	assert_int_equal(add(&x, &id), -EDQUOT);
 	two_down();
 }
 
@@ -276,7 +269,7 @@ test_persistent(void **state)
 	two_up();
 	port = reserve(IPPROTO_TCP);
 	x = data_exp(IPPROTO_TCP, 6000, port, NAT_EXP_F_RESERVED);
-	assert_int_equal(nat_expect_add(&tw->w[1], tw->ctrl, &x, &id), 0);
+	assert_int_equal(add(&x, &id), 0);
 	d = syn_to(IPPROTO_TCP, 7000, port);
 	assert_int_equal(deliver(NAT_DIR_OUT2IN, &d, &f), NAT_FWD_INSIDE);
 	assert_int_equal(f.dport, 6000);
@@ -304,8 +297,7 @@ test_tag_find_modify_delete(void **state)
 		p[i] = reserve(IPPROTO_UDP);
 		x = data_exp(IPPROTO_UDP, 6000 + i, p[i], NAT_EXP_F_RESERVED);
 		x.tag = i < 2 ? 0xa : 0xb;
-		assert_int_equal(nat_expect_add(&tw->w[1], tw->ctrl, &x, &id),
-				 0);
+		assert_int_equal(add(&x, &id), 0);
 	}
 	assert_int_equal(nat_expect_find(&tw->w[1], tw->ctrl, 0xa, ids, 4), 2);
 	assert_int_equal(nat_expect_find(&tw->w[1], tw->ctrl, 0xb, ids, 4), 1);
@@ -418,7 +410,7 @@ test_in2out(void **state)
 	x = data_exp(IPPROTO_UDP, 7070, port, NAT_EXP_F_ONESHOT);
 	x.dir = NAT_DIR_IN2OUT;
 	x.rem.port = 9000;
-	assert_int_equal(nat_expect_add(&tw->w[1], tw->ctrl, &x, &id), 0);
+	assert_int_equal(add(&x, &id), 0);
 	out.src = tw->sub;
 	assert_int_equal(deliver(NAT_DIR_IN2OUT, &out, &f), NAT_FWD_OUTSIDE);
 	assert_int_equal(f.sport, port);
@@ -439,7 +431,7 @@ test_children_end_with_parent(void **state)
 	two_up();
 	port = reserve(IPPROTO_TCP);
 	x = data_exp(IPPROTO_TCP, 6000, port, NAT_EXP_F_RESERVED);
-	assert_int_equal(nat_expect_add(&tw->w[1], tw->ctrl, &x, &id), 0);
+	assert_int_equal(add(&x, &id), 0);
 	d = syn_to(IPPROTO_TCP, 7000, port);
 	assert_int_equal(deliver(NAT_DIR_OUT2IN, &d, NULL), NAT_FWD_INSIDE);
 	d.sport = 7001;
@@ -471,7 +463,7 @@ test_expiry_in_owner_sweep(void **state)
 	x = data_exp(IPPROTO_TCP, 5000, port,
 		     NAT_EXP_F_ONESHOT | NAT_EXP_F_RESERVED);
 	x.timeout = 10;
-	assert_int_equal(nat_expect_add(&tw->w[1], tw->ctrl, &x, &id), 0);
+	assert_int_equal(add(&x, &id), 0);
 	nat_set_owner_sweep(tw->e.ctx, true);
 	tw->e.clock.now_ms += 5000;
 	nat_shard_sweep(&tw->w[0], 1024);	/* not its shard: nothing */
