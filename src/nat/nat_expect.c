@@ -525,6 +525,12 @@ nat_exp_match(struct nat_worker *w, const struct nat_pkt *p,
 		return true;
 	}
 	res->new_session = 1;
+	/*
+	 * A standing one's reserved port is the child's mapping's now, and
+	 * goes back when that mapping does: the expectation must never free
+	 * it after that, when someone else may hold it.
+	 */
+	e->flags &= ~NAT_EXP_F_RESERVED;
 	if (ctx->exp_cb != NULL)
 		ctx->exp_cb(NAT_EXP_EV_USED, (*child)->tenant, e->mark,
 			    ctx->exp_arg);

@@ -281,6 +281,43 @@ test_persistent(void **state)
 	two_down();
 }
 
+/*
+ * A standing expectation's reserved port belongs to its first child's
+ * mapping, and to whoever takes it after that mapping went: the
+ * expectation's end does not give it back a second time.
+ */
+static void
+test_persistent_port_handover(void **state)
+{
+	struct nat_result res;
+	struct nat_test_spec d;
+	struct nat_expect x;
+	uint16_t port, got;
+	uint32_t id;
+
+	(void)state;
+	two_up();
+	port = reserve(IPPROTO_TCP);
+	x = data_exp(IPPROTO_TCP, 6000, port, NAT_EXP_F_RESERVED);
+	x.timeout = 100000;
+	assert_int_equal(add(&x, &id), 0);
+	d = syn_to(IPPROTO_TCP, 7000, port);
+	assert_int_equal(run(1, NAT_DIR_OUT2IN, &d, &res, NULL),
+			 NAT_FWD_INSIDE);
+	assert_int_equal(nat_session_end(&tw->w[1], res.sess, false), 1);
+	/* the child's mapping waits its reuse delay, then frees the port */
+	nat_test_sweep_at(&tw->e, now_sec() + tw->e.conf.port_reuse_delay + 10);
+	assert_int_equal(nat_port_reserve(&tw->w[1], tw->ctrl, IPPROTO_TCP,
+					  port, &got), 0);
+	assert_int_equal(got, port);
+	assert_int_equal(nat_expect_del(&tw->w[1], id), 0);
+	/* still held by the new reservation */
+	assert_int_equal(nat_port_reserve(&tw->w[1], tw->ctrl, IPPROTO_TCP,
+					  port, &got), 0);
+	assert_int_not_equal(got, port);
+	two_down();
+}
+
 static void
 test_tag_find_modify_delete(void **state)
 {
@@ -520,6 +557,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_oneshot_handed),
 	cmocka_unit_test(test_refused),
 	cmocka_unit_test(test_persistent),
+	cmocka_unit_test(test_persistent_port_handover),
 	cmocka_unit_test(test_tag_find_modify_delete),
 	cmocka_unit_test(test_port_pair),
 	cmocka_unit_test(test_mapping_precreated),
