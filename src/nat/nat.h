@@ -327,7 +327,8 @@ void nat_port_release(struct nat_ctx *ctx, const struct nat_session *parent,
 
 /**
  * Create a session for an expected flow, child of @p parent (same subscriber
- * and tenant). @p in is the inside endpoint, @p ext the external endpoint
+ * and tenant), on the owner. The slow path calls it when an expectation
+ * matches; tests call it directly. @p in is the inside endpoint, @p ext the external endpoint
  * (the parent's mapping, or a port from nat_port_reserve), @p rem the remote.
  * The child has alg NAT_SESSION_ALG_NONE, NAT_SESS_F_CHILD and parent set.
  * A session with the same inside key on the same external endpoint is
