@@ -74,6 +74,7 @@ soak-smoke: build
 
 bench-smoke: build
 	sh bench/run.sh $(BUILD) --smoke
+	/usr/bin/python3 bench/lab/labbench.py --smoke --build $(BUILD)
 
 # Figures come from an -O3 build of their own, not the -O2 -g test build.
 $(BUILD_BENCH)/build.ninja:
@@ -83,9 +84,11 @@ bench: setup $(BUILD_BENCH)/build.ninja
 	ninja -C $(BUILD_BENCH)
 	sh bench/run.sh $(BUILD_BENCH)
 
-# cgnat and Linux's nftables NAT side by side in the namespace lab.
+# cgnat (af_xdp, af_packet) and Linux's nftables NAT on the same veths of
+# the namespace lab, trafgen and a C TCP client as senders (bench/lab/).
 bench-lab: build
-	/usr/bin/python3 bench/lab-compare.py $(BUILD)
+	/usr/bin/python3 bench/lab/labbench.py --build $(BUILD) \
+		--json $(BUILD)/bench-lab.json
 
 # The Debian package, built from a copy of the tree into $(BUILD_DEB)/.
 deb: setup

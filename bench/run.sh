@@ -34,7 +34,7 @@ done
 
 # Lane 0 on the main lcore (CPU 0), lane 1 on lcore 1 (CPU 1 if there is one).
 ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
-if [ "$ncpu" -ge 2 ]; then
+if [ "$ncpu" -ge 2 ] && [ "${BENCH_LANES:-2}" -ge 2 ]; then
 	lcores="0@0,1@1"
 else
 	lcores="0@0"

@@ -209,6 +209,7 @@ cgn_app_init(struct cgn_app *app)
 	int ret;
 
 	app->tsc_hz = rte_get_tsc_hz();
+	/* the workers: the control lcore reads no record the owners free */
 	app->qs = qsbr_create(app->nb_workers);
 	if (app->qs == NULL)
 		return -ENOMEM;

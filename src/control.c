@@ -17,6 +17,7 @@
 #include <rte_common.h>
 #include <rte_cycles.h>
 #include <rte_log.h>
+#include <rte_rcu_qsbr.h>
 
 #include "alg/alg.h"
 #include "cgn_app.h"

@@ -277,6 +277,9 @@ render_nat(const struct cgn_app *app, const struct cgn_stats *st,
 	single(b, "sessions_expired_total", "counter",
 	       "Sessions ended by timeout or close since start.",
 	       n->sessions_expired);
+	single(b, "nat_requests_lost_total", "counter",
+	       "Port releases an owner never got: its request ring was full.",
+	       n->requests_lost);
 	single(b, "sessions", "gauge", "Sessions live now.", n->sessions);
 	single(b, "sessions_max", "gauge", "Session table capacity.",
 	       n->max_sessions);

@@ -10,6 +10,7 @@
  */
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -46,17 +47,34 @@ dev_name(const char *spec, char *name, size_t len)
 }
 
 /*
- * af_packet gives one queue pair unless told otherwise; ask for one per
- * worker so that every worker polls its own fanout socket.
+ * af_packet and af_xdp give one queue pair unless told otherwise; ask for
+ * one per worker so that every worker polls its own socket (af_packet's
+ * fanout spreads flows; af_xdp binds one socket per kernel queue, so the
+ * interface needs that many: ethtool -L, or numrxqueues for a veth).
  */
+static const struct {
+	const char *driver;
+	const char *queues_arg;
+} dev_queue_args[] = {
+	{ "net_af_packet", "qpairs=" },
+	{ "net_af_xdp", "queue_count=" },
+};
+
 static void
 dev_spec(const char *conf_spec, unsigned int workers, char *spec, size_t len)
 {
-	if (strncmp(conf_spec, "net_af_packet", 13) == 0 &&
-	    strstr(conf_spec, "qpairs=") == NULL && workers > 1)
-		snprintf(spec, len, "%s,qpairs=%u", conf_spec, workers);
-	else
-		snprintf(spec, len, "%s", conf_spec);
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(dev_queue_args) && workers > 1; i++) {
+		if (strncmp(conf_spec, dev_queue_args[i].driver,
+			    strlen(dev_queue_args[i].driver)) == 0 &&
+		    strstr(conf_spec, dev_queue_args[i].queues_arg) == NULL) {
+			snprintf(spec, len, "%s,%s%u", conf_spec,
+				 dev_queue_args[i].queues_arg, workers);
+			return;
+		}
+	}
+	snprintf(spec, len, "%s", conf_spec);
 }
 
 static int
@@ -160,10 +178,11 @@ static void
 port_rss_conf(const struct cgn_port *p, const struct rte_eth_dev_info *info,
 	      struct rte_eth_rss_conf *rc, uint8_t *key)
 {
-	uint64_t want = RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_FRAG_IPV4 |
-			RTE_ETH_RSS_NONFRAG_IPV4_TCP |
-			RTE_ETH_RSS_NONFRAG_IPV4_UDP |
-			RTE_ETH_RSS_NONFRAG_IPV4_OTHER;
+	/*
+	 * L3 types only: asking for the TCP/UDP types too would make NICs
+	 * (mlx5, ice) hash the ports as well, L3_SRC_ONLY notwithstanding.
+	 */
+	uint64_t want = RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_FRAG_IPV4;
 
 	if (p->conf->role != CGN_IF_INSIDE) {
 		rc->rss_hf = RTE_ETH_RSS_IP & info->flow_type_rss_offloads;
@@ -176,7 +195,10 @@ port_rss_conf(const struct cgn_port *p, const struct rte_eth_dev_info *info,
 		PORT_LOG(NOTICE, "%s: no source-only RSS: subscribers reach "
 			 "their owners by handoff", p->conf->name);
 	/* Toeplitz over 32 input bits reads only the key's first 64 bits */
-	if (info->hash_key_size >= 8 && info->hash_key_size <= PORT_RSS_KEY_MAX) {
+	if (info->hash_key_size < 8 || info->hash_key_size > PORT_RSS_KEY_MAX) {
+		PORT_LOG(NOTICE, "%s: RSS key of %u bytes not set: workers hand "
+			 "off", p->conf->name, info->hash_key_size);
+	} else {
 		memset(key, 0, info->hash_key_size);
 		memcpy(key, nat_rss_key,
 		       RTE_MIN((unsigned int)info->hash_key_size,
@@ -196,11 +218,27 @@ port_rss_reta(const struct cgn_port *p)
 	uint16_t j;
 	int ret;
 
+	struct rte_eth_rss_conf rc = { 0 };
+
 	if (p->conf->role != CGN_IF_INSIDE || p->nb_rxq < 2 ||
-	    rte_eth_dev_info_get(p->port_id, &info) != 0 ||
-	    info.reta_size < NAT_RSS_RETA_SPAN ||
-	    info.reta_size > RTE_ETH_RSS_RETA_SIZE_512)
+	    rte_eth_dev_info_get(p->port_id, &info) != 0)
 		return;
+	if (p->nb_rxq != p->nb_txq)
+		PORT_LOG(NOTICE, "%s: %u RX queues for %u workers: the NIC cannot "
+			 "deliver subscribers to their owners, workers hand "
+			 "off", p->conf->name, p->nb_rxq, p->nb_txq);
+	if (rte_eth_dev_rss_hash_conf_get(p->port_id, &rc) == 0 &&
+	    !(rc.rss_hf & RTE_ETH_RSS_L3_SRC_ONLY))
+		PORT_LOG(NOTICE, "%s: the device kept RSS types %#" PRIx64
+			 " without source-only hashing: workers hand off",
+			 p->conf->name, rc.rss_hf);
+	if (info.reta_size < NAT_RSS_RETA_SPAN ||
+	    info.reta_size > RTE_ETH_RSS_RETA_SIZE_512) {
+		PORT_LOG(NOTICE, "%s: redirection table of %u entries not "
+			 "programmed (64..512 supported): workers hand off",
+			 p->conf->name, info.reta_size);
+		return;
+	}
 	memset(reta, 0, sizeof(reta));
 	for (j = 0; j < info.reta_size; j++) {
 		reta[j / RTE_ETH_RETA_GROUP_SIZE].mask |=

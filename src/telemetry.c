@@ -131,6 +131,8 @@ tel_nat(const char *cmd __rte_unused, const char *params __rte_unused,
 	rte_tel_data_add_dict_u64(d, "port_blocks", st.port_blocks);
 	rte_tel_data_add_dict_u64(d, "port_blocks_total", st.port_blocks_total);
 	rte_tel_data_add_dict_u64(d, "memory_bytes", st.memory_bytes);
+	rte_tel_data_add_dict_u64(d, "shards", st.shards);
+	rte_tel_data_add_dict_u64(d, "requests_lost", st.requests_lost);
 	rte_tel_data_add_dict_u64(d, "pinholes",
 				  alg_pinhole_count(tel_app->alg));
 	return 0;

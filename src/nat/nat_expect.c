@@ -296,9 +296,16 @@ nat_expect_add(struct nat_worker *w, const struct nat_session *parent,
 static void
 nat_exp_port_back(struct nat_ctx *ctx, const struct nat_exp *e)
 {
+	struct nat_req rq = {
+		.sub = e->sub,
+		.addr = nat_sub_at(ctx, e->sub)->addr,
+		.ext_addr = e->ext_addr,
+		.port = e->ext_port,
+		.proto = e->key.proto,
+	};
+
 	if (e->flags & NAT_EXP_F_RESERVED)
-		nat_port_release_sub(ctx, e->sub, nat_sub_at(ctx, e->sub)->addr,
-				     e->key.proto, e->ext_port);
+		nat_port_release_sub(ctx, &rq);
 }
 
 /* Out of the table, the parent's list and the counts; the record stays
@@ -470,6 +477,52 @@ nat_expect_modify(struct nat_worker *w, uint32_t id,
 
 /* ---- the slow path ---- */
 
+/*
+ * The live, unexpired expectation of shard @p shard a packet with key k
+ * (a session table key) starts, exact remote port first; its remote in
+ * *rem. Lock-free: any lcore may ask.
+ */
+static struct nat_exp *
+nat_exp_of_key(const struct nat_ctx *ctx, unsigned int shard,
+	       const struct nat_key *k, struct nat_endpoint *rem,
+	       uint32_t *idx)
+{
+	struct nat_exp_key ek = { .proto = k->proto, .dir = k->dir };
+	bool out = k->dir == NAT_DIR_OUT2IN;
+	struct nat_exp *e;
+
+	if ((k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP) ||
+	    nat_expect_count(ctx) == 0 ||
+	    (!out && ctx->shards[shard].exp_in2out == 0))
+		return NULL;
+	ek.addr = rte_be_to_cpu_32(out ? k->b : k->a);
+	ek.port = rte_be_to_cpu_16(out ? k->pb : k->pa);
+	rem->addr = rte_be_to_cpu_32(out ? k->a : k->b);
+	rem->port = rte_be_to_cpu_16(out ? k->pa : k->pb);
+	ek.rem_addr = rem->addr;
+	ek.rem_port = rem->port;
+	e = nat_exp_find_key(ctx, shard, &ek, idx);
+	if (e == NULL) {
+		ek.rem_port = NAT_EXP_ANY_PORT;
+		e = nat_exp_find_key(ctx, shard, &ek, idx);
+	}
+	/* an expired one is the sweep's to remove */
+	if (e == NULL || (int32_t)(nat_clock_now(ctx) - e->expire) >= 0)
+		return NULL;
+	return e;
+}
+
+bool
+nat_exp_awaits(const struct nat_ctx *ctx, unsigned int shard,
+	       const struct nat_key *k)
+{
+	struct nat_endpoint rem;
+	uint32_t idx;
+
+	return shard < ctx->nb_shards &&
+	       nat_exp_of_key(ctx, shard, k, &rem, &idx) != NULL;
+}
+
 bool
 nat_exp_match(struct nat_worker *w, const struct nat_pkt *p,
 	      const struct nat_key *k, struct nat_result *res,
@@ -478,37 +531,15 @@ nat_exp_match(struct nat_worker *w, const struct nat_pkt *p,
 	struct nat_ctx *ctx = w->ctx;
 	struct nat_endpoint in, ext, rem;
 	const struct nat_session *parent;
-	struct nat_exp_key ek = { .proto = k->proto, .dir = k->dir };
 	enum cgn_drop drop = CGN_DROP_NO_SESSION;
 	struct nat_exp *e;
 	uint32_t idx;
 
 	/* a TCP flow starts with its first SYN (p->create), nothing else */
-	if ((k->proto != IPPROTO_TCP && k->proto != IPPROTO_UDP) ||
-	    !p->create || nat_expect_count(ctx) == 0 ||
-	    (k->dir == NAT_DIR_IN2OUT &&
-	     ctx->shards[w->shard].exp_in2out == 0))
+	if (!p->create)
 		return false;
-	if (k->dir == NAT_DIR_OUT2IN) {
-		ek.addr = rte_be_to_cpu_32(k->b);
-		ek.port = rte_be_to_cpu_16(k->pb);
-		rem.addr = rte_be_to_cpu_32(k->a);
-		rem.port = rte_be_to_cpu_16(k->pa);
-	} else {
-		ek.addr = rte_be_to_cpu_32(k->a);
-		ek.port = rte_be_to_cpu_16(k->pa);
-		rem.addr = rte_be_to_cpu_32(k->b);
-		rem.port = rte_be_to_cpu_16(k->pb);
-	}
-	ek.rem_addr = rem.addr;
-	ek.rem_port = rem.port;
-	e = nat_exp_find_key(ctx, w->shard, &ek, &idx);
-	if (e == NULL) {
-		ek.rem_port = NAT_EXP_ANY_PORT;
-		e = nat_exp_find_key(ctx, w->shard, &ek, &idx);
-	}
-	/* an expired one is the sweep's to remove */
-	if (e == NULL || (int32_t)(nat_clock_now(ctx) - e->expire) >= 0)
+	e = nat_exp_of_key(ctx, w->shard, k, &rem, &idx);
+	if (e == NULL)
 		return false;
 	parent = &ctx->sess[e->parent];
 	in.addr = e->in_addr;

@@ -275,6 +275,32 @@ nat_handoff_to(const struct nat_worker *w, unsigned int shard)
 	return shard != w->shard && shard < w->ctx->nb_shards && !w->handed;
 }
 
+/*
+ * Could this out2in packet create state on its owner? Only then is a miss
+ * handed over: a bare TCP SYN (a new inbound connection, an ALG's data
+ * connection), or UDP to a live mapping (filtering decides there) or that
+ * one of the owner's expectations awaits (media on a reserved port). The
+ * rest cannot create anything and is answered where it arrived, so junk
+ * sprayed at a block does not fill its owner's ring.
+ */
+static bool
+nat_out2in_may_create(const struct nat_ctx *ctx, const struct nat_pkt *p,
+		      const struct nat_key *k)
+{
+	const struct nat_mapping *m;
+
+	if (p->proto == IPPROTO_TCP)
+		return (p->tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG |
+					RTE_TCP_RST_FLAG)) == RTE_TCP_SYN_FLAG;
+	if (p->proto != IPPROTO_UDP)
+		return false;
+	m = nat_map_find(ctx, p->proto, 1, rte_be_to_cpu_32(k->b),
+			 rte_be_to_cpu_16(k->pb));
+	return (m != NULL && (m->flags & (NAT_REC_LIVE | NAT_REC_DEAD)) ==
+		NAT_REC_LIVE && m->refcnt != 0) ||
+	       nat_exp_awaits(ctx, nat_key_shard(ctx, k), k);
+}
+
 static void
 nat_result_handoff(struct nat_result *res, unsigned int owner,
 		   enum nat_dir dir)
@@ -312,7 +338,8 @@ nat_hairpin(struct nat_worker *w, struct nat_pkt *p, struct nat_result *res,
 		p->port = p->dport;
 	nat_key_of_pkt(&k, p, NAT_DIR_OUT2IN);
 	s2 = nat_sess_lookup(w->ctx, &k);
-	if (s2 == NULL && nat_handoff_to(w, nat_key_shard(w->ctx, &k))) {
+	if (s2 == NULL && nat_handoff_to(w, nat_key_shard(w->ctx, &k)) &&
+	    nat_out2in_may_create(w->ctx, p, &k)) {
 		/* translated from inside; the destination's owner takes it
 		 * on as if it had come from outside */
 		nat_result_handoff(res, nat_key_shard(w->ctx, &k),
@@ -462,7 +489,8 @@ nat_miss(struct nat_worker *w, struct rte_mbuf *m, struct nat_pkt *p,
 
 	/* creating state is the owner's job; a first fragment leaves a mark
 	 * that sends the rest of its datagram after it */
-	if (nat_handoff_to(w, owner)) {
+	if (nat_handoff_to(w, owner) &&
+	    (dir == NAT_DIR_IN2OUT || nat_out2in_may_create(w->ctx, p, k))) {
 		nat_result_handoff(res, owner, dir);
 		if (unlikely(p->first_frag))
 			nat_frag_first(w, m, p, dir, res);
@@ -506,8 +534,8 @@ nat_lookup_keys(struct nat_worker *w, unsigned int nk, uint64_t *hits)
 	const void *kp[NAT_BULK];
 	hash_sig_t sig[NAT_BULK];
 	void *data[NAT_BULK];
-	uint8_t pos[NAT_BULK];
-	uint64_t todo, h;
+	uint8_t pos[NAT_BULK + 1];
+	uint64_t present, h;
 	unsigned int j, n, sh;
 
 	if (ctx->nb_shards == 1) {
@@ -517,28 +545,44 @@ nat_lookup_keys(struct nat_worker *w, unsigned int nk, uint64_t *hits)
 		return;
 	}
 	*hits = 0;
-	todo = nk == 64 ? ~UINT64_C(0) : (UINT64_C(1) << nk) - 1;
+	present = 0;
 	for (j = 0; j < nk; j++) {
 		wp->shard[j] = (uint8_t)nat_key_shard(ctx, wp->kp[j]);
-		if (wp->shard[j] >= ctx->nb_shards)
-			todo &= ~(UINT64_C(1) << j);	/* nobody's: a miss */
+		/* nobody's (beyond the pool's blocks): a miss */
+		if (likely(wp->shard[j] < ctx->nb_shards))
+			present |= UINT64_C(1) << wp->shard[j];
 	}
-	while (todo != 0) {
-		sh = wp->shard[__builtin_ctzll(todo)];
+	/* with RSS steering subscribers to owners, in2out bursts are one
+	 * shard's: look them up as they are */
+	if (present != 0 && (present & (present - 1)) == 0) {
+		sh = (unsigned int)__builtin_ctzll(present);
+		for (j = 0; j < nk && wp->shard[j] == sh; j++)
+			;
+		if (j == nk) {
+			rte_hash_lookup_with_hash_bulk_data(
+				ctx->shards[sh].sess_h, wp->kp, wp->sig, nk,
+				hits, wp->data);
+			return;
+		}
+	}
+	while (present != 0) {
+		sh = (unsigned int)__builtin_ctzll(present);
+		present &= present - 1;
+		/* branch-free: the shard of each key is a coin toss */
 		for (j = 0, n = 0; j < nk; j++) {
-			if (!(todo & (UINT64_C(1) << j)) || wp->shard[j] != sh)
-				continue;
-			kp[n] = wp->kp[j];
-			sig[n] = wp->sig[j];
-			pos[n++] = (uint8_t)j;
-			todo &= ~(UINT64_C(1) << j);
+			pos[n] = (uint8_t)j;
+			n += wp->shard[j] == sh;
+		}
+		for (j = 0; j < n; j++) {
+			kp[j] = wp->kp[pos[j]];
+			sig[j] = wp->sig[pos[j]];
 		}
 		h = 0;
 		rte_hash_lookup_with_hash_bulk_data(ctx->shards[sh].sess_h, kp,
 						    sig, n, &h, data);
-		for (j = 0; j < n; j++) {
-			if (!(h & (UINT64_C(1) << j)))
-				continue;
+		while (h != 0) {
+			j = (unsigned int)__builtin_ctzll(h);
+			h &= h - 1;
 			*hits |= UINT64_C(1) << pos[j];
 			wp->data[pos[j]] = data[j];
 		}

@@ -308,7 +308,11 @@ nat_frag_next(struct nat_worker *w, struct rte_mbuf *m, struct nat_pkt *p,
 	/* a hairpin's first half is done here, its second by the owner */
 	nat_frag_rw_apply(f, p->ip);
 	if (f->verdict == NAT_HANDOFF) {
-		res->owner = f->owner;
+		/* never a second hop: a stale mark would bounce it */
+		if (w->handed)
+			nat_result_drop(w, res, CGN_DROP_FRAGMENT_NO_STATE);
+		else
+			res->owner = f->owner;
 		return;
 	}
 	w->translated[dir]++;

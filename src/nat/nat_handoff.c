@@ -42,14 +42,17 @@ nat_handoff_init(struct nat_ctx *ctx, unsigned int k)
 {
 	struct nat_shard *sh = &ctx->shards[k];
 
-	/* one shard hands nothing off; its requests are made directly */
+	/* even a lone owner takes requests from the control lcore */
+	sh->req = nat_xring_create(ctx, "rq", k, sizeof(struct nat_req),
+				   NAT_REQ_RING);
+	if (sh->req == NULL)
+		return -ENOMEM;
+	/* one shard hands nothing off */
 	if (ctx->nb_shards == 1)
 		return 0;
 	sh->handoff = nat_xring_create(ctx, "ho", k, sizeof(struct nat_handed),
 				       NAT_HANDOFF_RING);
-	sh->req = nat_xring_create(ctx, "rq", k, sizeof(struct nat_req),
-				   NAT_REQ_RING);
-	return sh->handoff != NULL && sh->req != NULL ? 0 : -ENOMEM;
+	return sh->handoff != NULL ? 0 : -ENOMEM;
 }
 
 void
@@ -154,9 +157,7 @@ nat_req_drain(struct nat_ctx *ctx, unsigned int shard, unsigned int budget)
 						   RTE_DIM(rq), NULL);
 		for (i = 0; i < n; i++)
 			if (rq[i].op == NAT_REQ_PORT_RELEASE)
-				nat_port_release_sub(ctx, rq[i].sub,
-						     rq[i].addr, rq[i].proto,
-						     rq[i].port);
+				nat_port_release_sub(ctx, &rq[i]);
 		total += n;
 		if (n < RTE_DIM(rq))
 			break;

@@ -5,12 +5,11 @@
 /*
  * Who owns what. A subscriber belongs to the shard its inside address
  * hashes to (the Toeplitz hash a NIC computes for RSS on the source address
- * alone, so the NIC can deliver its packets to the owner), and every run of
- * external ports it holds (a dynamic block, a deterministic range) records
- * that shard, so an out2in packet on any worker finds the owner's tables
- * from its destination address and port. A run's entry is written by the
- * owner that takes it, before any mapping on it exists, and cleared when
- * the owner gives it back.
+ * alone, so the NIC can deliver its packets to the owner). An out2in packet
+ * on any worker finds the owner's tables from its destination port: a
+ * dynamic block number b belongs to shard b % shards (each shard takes only
+ * its own blocks, nat_pool.c), and a deterministic range records its
+ * subscriber's shard, written by the owner when the subscriber is created.
  */
 
 #include <errno.h>
@@ -102,12 +101,20 @@ nat_owner_ext(const struct nat_ctx *ctx, uint32_t addr, uint16_t port)
 	if (i < 0)
 		return NAT_SHARD_NONE;
 	pool = &ctx->pools[pol->pool_pfx.val[i]];
-	if (port < pool->port_min || port > pool->port_max ||
-	    pool->owner == NULL)
+	if (port < pool->port_min || port > pool->port_max)
 		return NAT_SHARD_NONE;
+	if (!pool->det) {
+		/* block sizes are powers of two in practice: no division */
+		g = (uint32_t)(port - pool->port_min);
+		g = pool->blk_shift != 0 ? g >> pool->blk_shift :
+					  g / pool->block_size;
+		return g < pool->blocks_per_addr ? g % pool->nb_shards :
+						   NAT_SHARD_NONE;
+	}
 	a = pol->pool_base[i] + (addr - pol->pool_pfx.lo[i]);
 	g = (uint32_t)(port - pool->port_min) / pool->own_gran;
-	if (a >= pool->nb_addrs || g >= pool->own_per_addr)
+	if (pool->owner == NULL || a >= pool->nb_addrs ||
+	    g >= pool->own_per_addr)
 		return NAT_SHARD_NONE;
 	return __atomic_load_n(&pool->owner[(size_t)a * pool->own_per_addr + g],
 			       __ATOMIC_ACQUIRE);

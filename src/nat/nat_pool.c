@@ -59,24 +59,40 @@ nat_bitmap_find(const uint64_t *bits, uint32_t nbits, uint32_t start,
 	return -1;
 }
 
+/*
+ * Dynamic blocks belong to shards by number: block b of every address to
+ * shard b % shards, so the owner of an external port is arithmetic and an
+ * out2in packet needs no table to find it (nat_owner_ext). Free counts are
+ * kept per address and shard.
+ */
 static int
-nat_pool_dynamic_init(struct nat_pool *pool, uint64_t naddrs)
+nat_pool_dynamic_init(struct nat_pool *pool, uint64_t naddrs,
+		      unsigned int nsh)
 {
 	uint32_t range = (uint32_t)pool->port_max - pool->port_min + 1;
-	uint32_t a;
+	uint32_t a, b;
 
 	pool->blocks_per_addr = (uint16_t)(range / pool->block_size);
 	if (pool->blocks_per_addr == 0)
 		return -EINVAL;
+	pool->nb_shards = nsh;
+	if (rte_is_power_of_2(pool->block_size))
+		pool->blk_shift = (uint8_t)__builtin_ctz(pool->block_size);
 	pool->words_per_addr = (pool->blocks_per_addr + 63u) / 64;
-	pool->addr_free = rte_malloc("nat_pool", naddrs * sizeof(uint16_t), 0);
+	pool->addr_free = rte_zmalloc("nat_pool",
+				      naddrs * nsh * sizeof(uint16_t), 0);
+	pool->shard_free = rte_zmalloc("nat_pool", nsh * sizeof(uint64_t), 0);
 	pool->addr_bits = rte_zmalloc("nat_pool", naddrs *
 				      pool->words_per_addr * sizeof(uint64_t),
 				      0);
-	if (pool->addr_free == NULL || pool->addr_bits == NULL)
+	if (pool->addr_free == NULL || pool->addr_bits == NULL ||
+	    pool->shard_free == NULL)
 		return -ENOMEM;
 	for (a = 0; a < naddrs; a++)
-		pool->addr_free[a] = pool->blocks_per_addr;
+		for (b = 0; b < pool->blocks_per_addr; b++)
+			pool->addr_free[(size_t)a * nsh + b % nsh]++;
+	for (b = 0; b < pool->blocks_per_addr; b++)
+		pool->shard_free[b % nsh] += naddrs;
 	pool->free_blocks = naddrs * pool->blocks_per_addr;
 	pool->blocks_total = pool->free_blocks;
 	return 0;
@@ -86,6 +102,7 @@ static int
 nat_pool_init(struct nat_ctx *ctx, const struct cgn_config *conf,
 	      unsigned int p)
 {
+	unsigned int nsh = ctx->nb_shards;
 	const struct cgn_pool_conf *pc = &conf->pools[p];
 	struct nat_pool *pool = &ctx->pools[p];
 	uint64_t naddrs = nat_pool_nb_addrs(conf, p);
@@ -104,10 +121,9 @@ nat_pool_init(struct nat_ctx *ctx, const struct cgn_config *conf,
 	pool->port_max = pc->port_max;
 	pool->block_size = pc->block_size;
 	pool->det = pc->mode == CGN_MAP_DETERMINISTIC;
-	if (!pool->det) {
-		ret = nat_pool_dynamic_init(pool, naddrs);
-		pool->own_gran = pool->block_size;
-	} else {
+	if (!pool->det)
+		return nat_pool_dynamic_init(pool, naddrs, nsh);
+	{
 		ret = nat_det_ports(conf, p, &pool->det_ports);
 		if (ret != 0) {
 			NAT_LOG(ERR, "pool %s: fewer ports than subscribers",
@@ -121,8 +137,7 @@ nat_pool_init(struct nat_ctx *ctx, const struct cgn_config *conf,
 			 pool->det_ports);
 		pool->own_gran = pool->det_ports;
 	}
-	if (ret != 0)
-		return ret;
+	/* a deterministic range's owner is its subscriber's: recorded */
 	pool->own_per_addr = ((uint32_t)pool->port_max - pool->port_min +
 			      pool->own_gran) / pool->own_gran;
 	pool->owner = rte_malloc("nat_pool_owner",
@@ -165,6 +180,7 @@ static void
 nat_pool_free(struct nat_pool *pool)
 {
 	rte_free(pool->addr_free);
+	rte_free(pool->shard_free);
 	rte_free(pool->addr_bits);
 	rte_free(pool->owner);
 	memset(pool, 0, sizeof(*pool));
@@ -198,7 +214,8 @@ nat_pools_init(struct nat_ctx *ctx, const struct cgn_config *conf)
 	}
 	for (p = first; p < conf->nb_pools; p++)
 		ctx->mem_bytes += (size_t)ctx->pools[p].nb_addrs *
-			(sizeof(uint16_t) + ctx->pools[p].own_per_addr +
+			(ctx->nb_shards * sizeof(uint16_t) +
+			 ctx->pools[p].own_per_addr +
 			 ctx->pools[p].words_per_addr * sizeof(uint64_t));
 	ctx->nb_pool_slots = conf->nb_pools;
 	return 0;
@@ -218,8 +235,16 @@ nat_pools_free(struct nat_ctx *ctx)
  * hash of its inside address (spread), the one with the most free blocks
  * (balance); a full scan only when those few are all full.
  */
+/* Free blocks of shard sh on address a. */
+static inline uint16_t *
+nat_pool_free_of(const struct nat_pool *pool, uint32_t a, unsigned int sh)
+{
+	return &pool->addr_free[(size_t)a * pool->nb_shards + sh];
+}
+
 static uint32_t
-nat_pool_pick_addr(const struct nat_pool *pool, uint32_t sub_addr)
+nat_pool_pick_addr(const struct nat_pool *pool, uint32_t sub_addr,
+		   unsigned int sh)
 {
 	uint32_t nb = pool->nb_addrs, start, best, i, a;
 
@@ -227,12 +252,30 @@ nat_pool_pick_addr(const struct nat_pool *pool, uint32_t sub_addr)
 	best = start;
 	for (i = 1; i < RTE_MIN(nb, (uint32_t)NAT_ADDR_CANDIDATES); i++) {
 		a = (start + i) % nb;
-		if (pool->addr_free[a] > pool->addr_free[best])
+		if (*nat_pool_free_of(pool, a, sh) >
+		    *nat_pool_free_of(pool, best, sh))
 			best = a;
 	}
-	for (i = 0; pool->addr_free[best] == 0 && i < nb; i++)
+	for (i = 0; *nat_pool_free_of(pool, best, sh) == 0 && i < nb; i++)
 		best = (start + i) % nb;
 	return best;
+}
+
+/* A free block of shard sh (block numbers sh, sh + shards, ...) from start. */
+static int
+nat_pool_find_block(const struct nat_pool *pool, const uint64_t *bits,
+		    uint32_t start, unsigned int sh)
+{
+	uint32_t n = pool->blocks_per_addr, nsh = pool->nb_shards, k, b;
+
+	b = start - start % nsh + sh;
+	for (k = 0; k <= n / nsh + 1; k++, b += nsh) {
+		if (b >= n)
+			b = sh;
+		if (!(bits[b / 64] & (UINT64_C(1) << (b % 64))))
+			return (int)b;
+	}
+	return -1;
 }
 
 int
@@ -246,28 +289,29 @@ nat_pool_block_get(struct nat_ctx *ctx, unsigned int p, struct nat_sub *sub,
 
 	rte_spinlock_lock(&pool->lock);
 	if (sub->ext_addr == 0) {
-		if (pool->free_blocks == 0) {
+		if (pool->shard_free[sub->shard] == 0) {
 			rte_spinlock_unlock(&pool->lock);
 			return -EADDRNOTAVAIL;
 		}
-		a = nat_pool_pick_addr(pool, sub->addr);
+		a = nat_pool_pick_addr(pool, sub->addr, sub->shard);
 		sub->ext_idx = a;
 		sub->ext_addr = nat_pool_addr_at(&nat_pol(ctx)->conf, p, a);
 		sub->pool = (uint8_t)p;
 	}
 	a = sub->ext_idx;
-	if (pool->addr_free[a] == 0) {
+	if (*nat_pool_free_of(pool, a, sub->shard) == 0) {
 		/* the pool may have blocks, but not on the paired address */
 		rte_spinlock_unlock(&pool->lock);
 		return -EXFULL;
 	}
 	bits = pool->addr_bits + (size_t)a * pool->words_per_addr;
-	b = nat_bitmap_find(bits, pool->blocks_per_addr,
-			    (uint32_t)(nat_rand(rng) % pool->blocks_per_addr),
-			    ~UINT64_C(0));
+	b = nat_pool_find_block(pool, bits,
+				(uint32_t)(nat_rand(rng) % pool->blocks_per_addr),
+				sub->shard);
 	RTE_ASSERT(b >= 0);
 	bits[b / 64] |= UINT64_C(1) << (b % 64);
-	pool->addr_free[a]--;
+	(*nat_pool_free_of(pool, a, sub->shard))--;
+	pool->shard_free[sub->shard]--;
 	pool->free_blocks--;
 	rte_spinlock_unlock(&pool->lock);
 	*blk_no = (uint16_t)b;
@@ -284,7 +328,8 @@ nat_pool_block_put(struct nat_ctx *ctx, unsigned int p, uint32_t addr_idx,
 
 	rte_spinlock_lock(&pool->lock);
 	bits[blk_no / 64] &= ~(UINT64_C(1) << (blk_no % 64));
-	pool->addr_free[addr_idx]++;
+	(*nat_pool_free_of(pool, addr_idx, blk_no % pool->nb_shards))++;
+	pool->shard_free[blk_no % pool->nb_shards]++;
 	pool->free_blocks++;
 	rte_spinlock_unlock(&pool->lock);
 }

@@ -241,12 +241,15 @@ struct nat_pool {
 	uint32_t words_per_addr;
 	uint64_t free_blocks;
 	uint64_t blocks_total;
-	uint16_t *addr_free;		/**< free blocks per address */
+	uint16_t *addr_free;		/**< free blocks per address and shard */
+	uint64_t *shard_free;		/**< free blocks per shard */
+	unsigned int nb_shards;		/**< dynamic: block b is shard b % it */
+	uint8_t blk_shift;		/**< log2(block_size) if a power of 2 */
 	uint64_t *addr_bits;		/**< taken blocks per address */
 	/*
-	 * Which shard owns each run of own_gran ports of each address (a
-	 * dynamic block, a deterministic range): how an out2in packet on any
-	 * worker finds the tables of its session.
+	 * Deterministic: which shard owns each range of each address (its
+	 * subscriber's): how an out2in packet on any worker finds the tables
+	 * of its session. Dynamic blocks need none (nb_shards).
 	 */
 	uint8_t *owner;			/**< [nb_addrs * own_per_addr] */
 	uint32_t own_gran;
@@ -333,6 +336,7 @@ struct nat_policy {
 struct nat_req {
 	uint32_t sub;
 	uint32_t addr;		/**< the subscriber's: its record may be reused */
+	uint32_t ext_addr;	/**< ... and its pairing may have changed */
 	uint16_t port;
 	uint8_t proto;
 	uint8_t op;
@@ -566,8 +570,9 @@ nat_key_shard(const struct nat_ctx *ctx, const struct nat_key *k)
 }
 
 int nat_owner_init(struct nat_ctx *ctx);
-/* Record that shard now owns (or, NAT_SHARD_NONE, gave back) the run of
- * ports starting at first on address addr_idx of pool p. */
+/* Record that shard owns the deterministic range starting at first on
+ * address addr_idx of pool p (dynamic pools: no-op, ownership is by block
+ * number). */
 void nat_owner_set(struct nat_ctx *ctx, unsigned int p, uint32_t addr_idx,
 		   uint16_t first, uint8_t shard);
 int nat_pool_base_build(struct nat_policy *pol);
@@ -833,8 +838,7 @@ void nat_sess_unlink(struct nat_ctx *ctx, struct nat_session *s,
 		     uint32_t now);
 uint32_t nat_sess_timeout(const struct nat_ctx *ctx,
 			  const struct nat_session *s);
-void nat_port_release_sub(struct nat_ctx *ctx, uint32_t sub_idx,
-			  uint32_t addr, uint8_t proto, uint16_t ext_port);
+void nat_port_release_sub(struct nat_ctx *ctx, const struct nat_req *rq);
 
 /* ---- nat_slow.c ---- */
 struct nat_session *nat_slow_in2out(struct nat_worker *w, struct nat_pkt *p,
@@ -881,6 +885,9 @@ void nat_exp_shard_free(struct nat_shard *sh);
 bool nat_exp_match(struct nat_worker *w, const struct nat_pkt *p,
 		   const struct nat_key *k, struct nat_result *res,
 		   struct nat_session **child);
+/* Any lcore: does an expectation of shard's owner await this flow? */
+bool nat_exp_awaits(const struct nat_ctx *ctx, unsigned int shard,
+		    const struct nat_key *k);
 /* Session s is being unlinked: its expectations go, its family forgets it. */
 void nat_exp_sess_gone(struct nat_ctx *ctx, struct nat_session *s);
 /* A child was created for parent: link it into the parent's list. */

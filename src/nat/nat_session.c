@@ -343,18 +343,18 @@ nat_port_reserve(struct nat_worker *w, const struct nat_session *parent,
 
 /* On the owner (directly or from its request ring). */
 void
-nat_port_release_sub(struct nat_ctx *ctx, uint32_t sub_idx, uint32_t addr,
-		     uint8_t proto, uint16_t ext_port)
+nat_port_release_sub(struct nat_ctx *ctx, const struct nat_req *rq)
 {
-	struct nat_sub *sub = nat_sub_at(ctx, sub_idx);
+	struct nat_sub *sub = nat_sub_at(ctx, rq->sub);
 	uint32_t blk;
 
-	if (nat_sub_live(sub) != 0 || sub->addr != addr || sub->ext_addr == 0)
+	if (nat_sub_live(sub) != 0 || sub->addr != rq->addr ||
+	    sub->ext_addr != rq->ext_addr)
 		return;
 	/* once a child's mapping took the port over, the mapping owns it */
-	if (nat_map_find(ctx, proto, 1, sub->ext_addr, ext_port) == NULL &&
-	    nat_port_is_used(ctx, sub, proto, ext_port, &blk))
-		nat_port_free(ctx, sub, proto, ext_port, blk);
+	if (nat_map_find(ctx, rq->proto, 1, sub->ext_addr, rq->port) == NULL &&
+	    nat_port_is_used(ctx, sub, rq->proto, rq->port, &blk))
+		nat_port_free(ctx, sub, rq->proto, rq->port, blk);
 }
 
 void
@@ -364,15 +364,16 @@ nat_port_release(struct nat_ctx *ctx, const struct nat_session *parent,
 	struct nat_req rq = {
 		.sub = parent->subscriber,
 		.addr = parent->int_addr,
+		.ext_addr = parent->ext_addr,
 		.port = ext_port,
 		.proto = proto,
 		.op = NAT_REQ_PORT_RELEASE,
 	};
 	unsigned int shard = parent->shard;
 
-	/* expectations expire on the control lcore: the owner frees */
+	/* off the owner (a tool, the control lcore): the owner frees */
 	if (nat_may_write(ctx, shard))
-		nat_port_release_sub(ctx, rq.sub, rq.addr, proto, ext_port);
+		nat_port_release_sub(ctx, &rq);
 	else
 		nat_req_post(ctx, shard, &rq);
 }

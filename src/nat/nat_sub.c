@@ -327,8 +327,6 @@ nat_sub_block_add(struct nat_worker *w, struct nat_sub *sub)
 					 sizeof(bi));
 		return ret;
 	}
-	if (!pool->det)
-		nat_owner_set(ctx, p, sub->ext_idx, b->first, sub->shard);
 	memset(b->used, 0, sizeof(b->used));
 	memset(b->bits, 0, NAT_PS_MAX * ctx->blk_words * sizeof(uint64_t));
 	sub->blocks[sub->nb_blocks++] = bi;
@@ -351,8 +349,6 @@ nat_sub_block_remove(struct nat_ctx *ctx, struct nat_sub *sub, uint32_t bi)
 	sub->blocks[i] = sub->blocks[--sub->nb_blocks];
 	if (!ctx->pools[sub->pool].det) {
 		nat_block_event(ctx, sub, b, NAT_EV_BLOCK_RELEASE);
-		nat_owner_set(ctx, sub->pool, sub->ext_idx, b->first,
-			      NAT_SHARD_NONE);
 		nat_pool_block_put(ctx, sub->pool, sub->ext_idx, b->blk_no);
 		/* paired pooling ends with the last block */
 		if (sub->nb_blocks == 0)

@@ -451,6 +451,14 @@ pl_handed_input(struct pl_worker *w)
 				   j - i, res + i);
 		for (k = i; k < j; k++)
 			pl_post_nat(w, ifp, pkts[k], &res[k]);
+		/* fragments the owner held for this first one, released now */
+		if (w->nw->hold_fragments) {
+			uint16_t nr = nat_drain_released(w->nw, pkts + i, res + i,
+							 j - i), r;
+
+			for (r = 0; r < nr; r++)
+				pl_post_nat(w, ifp, pkts[i + r], &res[i + r]);
+		}
 	}
 	return n;
 }

@@ -29,21 +29,21 @@ FILE_PREFIX = PREFIX + "lab"
 CONFIG = """
 dataplane:
   workers: {workers}
-  eal: ["--no-huge", "-m", "1024", "--no-pci", "--file-prefix={file_prefix}",
-        "--log-level=lib.*:error"]
-  mbufs: 8191
+  eal: ["--no-huge", "-m", "{memory}", "--no-pci", "--file-prefix={file_prefix}",
+        {eal_extra}"--log-level=lib.*:error"]
+  mbufs: {mbufs}
 interfaces:
   - name: sub
     role: inside
-    device: "net_af_packet0,iface=veth-sub"
+    device: "{driver}0,iface=veth-sub"
     address: 100.64.0.1/10
   - name: inet
     role: outside
-    device: "net_af_packet1,iface=veth-inet"
+    device: "{driver}1,iface=veth-inet"
     address: 198.51.100.1/24
     gateway: 198.51.100.254
 nat:
-  max_sessions: 131072
+  max_sessions: {max_sessions}
 {nat_extra}
 pools:
   - name: public
@@ -60,6 +60,16 @@ alg_policies:
     ftp: {{enabled: true, ports: [21]}}
     tftp: {{enabled: true}}
 """
+
+
+def lab_config(workers=1, nat_extra="", driver="net_af_packet", eal=(),
+               memory=1024, mbufs=8191, max_sessions=131072):
+    """The lab's cgnat configuration: DRIVER devices on the router's two
+    veths, EAL arguments beyond the lab's own, nat_extra under `nat:`."""
+    return CONFIG.format(workers=workers, nat_extra=nat_extra, driver=driver,
+                         memory=memory, mbufs=mbufs, max_sessions=max_sessions,
+                         file_prefix=FILE_PREFIX,
+                         eal_extra="".join('"%s", ' % a for a in eal))
 
 
 # A UDP echo server for the internet side: it answers each datagram with
@@ -87,6 +97,31 @@ def ns(name, *cmd, **kw):
     return subprocess.run(["ip", "netns", "exec", name] + list(cmd), **kw)
 
 
+def log_text(log):
+    """All that was written to the open file log so far."""
+    log.flush()
+    with open(log.name) as f:
+        return f.read()
+
+
+def start_cgnat(conf, log, build=None, timeout=30):
+    """cgnat -c conf in the router namespace, its output to the open
+    file log; returns the process once it says it runs."""
+    proc = subprocess.Popen(
+        ["ip", "netns", "exec", RTR, os.path.join(build or BUILD, "cgnat"),
+         "-c", conf], stdout=log, stderr=subprocess.STDOUT)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError("cgnat exited: " + log_text(log))
+        if "cgnat running" in log_text(log):
+            return proc
+        time.sleep(0.2)
+    proc.kill()
+    proc.wait()
+    raise AssertionError("cgnat did not start: " + log_text(log))
+
+
 class Lab:
     def __init__(self, workers=1, mode="cgnat", nat_extra=""):
         self.mode = mode
@@ -94,8 +129,7 @@ class Lab:
         self.tmp = tempfile.mkdtemp(prefix="cgn-e2e-")
         self.conf = os.path.join(self.tmp, "lab.yaml")
         with open(self.conf, "w") as f:
-            f.write(CONFIG.format(workers=workers, nat_extra=nat_extra,
-                                  file_prefix=FILE_PREFIX))
+            f.write(lab_config(workers=workers, nat_extra=nat_extra))
         self.log = open(os.path.join(self.tmp, "cgnat.log"), "w+")
         self.proc = None
         self.bg = []
@@ -105,22 +139,10 @@ class Lab:
             subprocess.run([LAB, "up-linux"], check=True)
             return
         subprocess.run([LAB, "up"], check=True)
-        self.proc = subprocess.Popen(
-            ["ip", "netns", "exec", RTR, os.path.join(BUILD, "cgnat"),
-             "-c", self.conf], stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError("cgnat exited: " + self.output())
-            if "cgnat running" in self.output():
-                return
-            time.sleep(0.2)
-        raise AssertionError("cgnat did not start: " + self.output())
+        self.proc = start_cgnat(self.conf, self.log)
 
     def output(self):
-        self.log.flush()
-        with open(self.log.name) as f:
-            return f.read()
+        return log_text(self.log)
 
     def background(self, nsname, *cmd, log=None):
         """Run cmd in nsname until teardown; its output goes to log (a

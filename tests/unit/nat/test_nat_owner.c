@@ -335,7 +335,83 @@ test_release_by_request(void **state)
 	two_down();
 }
 
+/*
+ * Out2in packets that cannot create anything are answered where they
+ * arrive: a TCP ACK or UDP to a port of another shard's block that no
+ * mapping holds is never handed (a spray at one block must not fill its
+ * owner's ring), while a bare SYN is.
+ */
+static void
+test_junk_not_handed(void **state)
+{
+	struct nat_test_spec s = nat_test_flow(IPPROTO_UDP, 0, 4000,
+					       NAT_TEST_REM(1), 53);
+	struct nat_test_spec r;
+	struct nat_test_fields f;
+	struct nat_result res;
+	struct rte_mbuf *m;
+
+	(void)state;
+	two_up(NULL);
+	s.src = tw->sub[1];
+	assert_int_equal(run(1, NAT_DIR_IN2OUT, &s, &res, &m),
+			 NAT_FWD_OUTSIDE);
+	nat_test_fields(m, &f);
+	rte_pktmbuf_free(m);
+	/* a port of the same block that nobody maps */
+	r = nat_test_flow(IPPROTO_UDP, NAT_TEST_REM(9), 53, f.src,
+			  (uint16_t)(f.sport ^ 1));
+	assert_int_equal(run(0, NAT_DIR_OUT2IN, &r, &res, NULL), NAT_NO_MATCH);
+	r.proto = IPPROTO_TCP;
+	r.tcp_flags = RTE_TCP_ACK_FLAG;
+	assert_int_equal(run(0, NAT_DIR_OUT2IN, &r, &res, NULL), NAT_NO_MATCH);
+	r.more_frags = true;
+	r.payload = 64;
+	assert_int_equal(run(0, NAT_DIR_OUT2IN, &r, &res, NULL), NAT_NO_MATCH);
+	r.more_frags = false;
+	r.payload = 0;
+	r.tcp_flags = RTE_TCP_SYN_FLAG;
+	assert_int_equal(run(0, NAT_DIR_OUT2IN, &r, &res, &m), NAT_HANDOFF);
+	rte_pktmbuf_free(m);
+	two_down();
+}
+
+/* One worker, owners sweeping: the control lcore's releases still arrive. */
+static void
+test_release_single_shard(void **state)
+{
+	struct nat_test_env e = { 0 };
+	struct nat_test_spec s = nat_test_flow(IPPROTO_TCP, NAT_TEST_SUB(5),
+					       2000, NAT_TEST_REM(1), 21);
+	struct rte_mbuf *m = nat_test_pkt(nat_test_mp(), &s);
+	struct nat_result res;
+	struct nat_stats st;
+	uint16_t port, again;
+
+	(void)state;
+	nat_test_conf_default(&e.conf);
+	assert_int_equal(nat_test_env_up(&e), 0);
+	assert_int_equal(nat_test_run(&e, NAT_DIR_IN2OUT, m, &res),
+			 NAT_FWD_OUTSIDE);
+	rte_pktmbuf_free(m);
+	assert_int_equal(nat_port_reserve(&e.w, res.sess, IPPROTO_TCP, 0,
+					  &port), 0);
+	nat_worker_set_shard(&e.w, 0, rte_lcore_id() + 1);
+	nat_set_owner_sweep(e.ctx, true);
+	nat_port_release(e.ctx, res.sess, IPPROTO_TCP, port);
+	nat_shard_sweep(&e.w, 16);
+	nat_set_owner_sweep(e.ctx, false);
+	nat_get_stats(e.ctx, &st);
+	assert_int_equal(st.requests_lost, 0);
+	assert_int_equal(nat_port_reserve(&e.w, res.sess, IPPROTO_TCP, port,
+					  &again), 0);
+	assert_int_equal(again, port);
+	nat_test_env_down(&e);
+}
+
 static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(test_junk_not_handed),
+	cmocka_unit_test(test_release_single_shard),
 	cmocka_unit_test(test_owner_matches_nic_rss),
 	cmocka_unit_test(test_miss_handed_hit_anywhere),
 	cmocka_unit_test(test_unowned_port),
