@@ -74,7 +74,7 @@ bench_alg_expire(struct bench_alg *a)
 		a->wd.conf.alg_policies[0].alg[a->id].pinhole_timeout + 1);
 	for (i = 0; i < BENCH_ALG_SWEEPS && alg_pinhole_count(a->wd.alg) != 0;
 	     i++)
-		alg_sweep(a->wd.alg, BENCH_ALG_FLOWS);
+		nat_sweep(a->wd.nat, BENCH_ALG_FLOWS);
 }
 
 static int

@@ -608,7 +608,7 @@ bench_sweep_settle(struct bench_world *wd, uint64_t maps_left)
 	for (pass = 0; pass < BENCH_SETTLE_PASSES; pass++) {
 		for (i = 0; i < calls; i++)
 			nat_sweep(wd->nat, BENCH_SWEEP_BUDGET);
-		alg_sweep(wd->alg, BENCH_SWEEP_BUDGET);
+		alg_reclaim(wd->alg);
 		nat_get_stats(wd->nat, &st);
 		if (st.mappings <= maps_left)
 			break;

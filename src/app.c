@@ -209,14 +209,10 @@ cgn_app_init(struct cgn_app *app)
 	int ret;
 
 	app->tsc_hz = rte_get_tsc_hz();
-	/* the workers, and the control lcore while it reads ALG sessions the
-	 * owners may free (alg_sweep) */
-	app->qs = qsbr_create(app->nb_workers + 1);
+	/* the workers: the control lcore reads no record the owners free */
+	app->qs = qsbr_create(app->nb_workers);
 	if (app->qs == NULL)
 		return -ENOMEM;
-	app->ctl_qsbr_id = app->nb_workers;
-	if (rte_rcu_qsbr_thread_register(app->qs, app->ctl_qsbr_id) != 0)
-		return -EINVAL;
 	app->clock.now_ms = rte_get_tsc_cycles() / (app->tsc_hz / 1000);
 	/* a shard per worker: each is the only writer of its own */
 	app->nat = nat_create_sharded(app->conf, app->qs, &app->clock,

@@ -98,8 +98,6 @@ struct cgn_app {
 	unsigned int nb_ports;
 	struct rte_mempool *pool;
 	struct rte_rcu_qsbr *qs;
-	unsigned int ctl_qsbr_id;	/**< the control lcore, a reader only
-					 * around the pinhole sweep */
 	struct cgn_clock clock;
 	struct nat_ctx *nat;
 	struct alg_ctx *alg;

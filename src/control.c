@@ -109,10 +109,7 @@ cgn_ctl_run(struct cgn_app *app)
 	while (!app->quit) {
 		cgn_ctl_tick(app);
 		nat_sweep(app->nat, budget);
-		/* owners free sessions meanwhile: hold them off while reading */
-		rte_rcu_qsbr_thread_online(app->qs, app->ctl_qsbr_id);
-		alg_sweep(app->alg, budget);
-		rte_rcu_qsbr_thread_offline(app->qs, app->ctl_qsbr_id);
+		alg_reclaim(app->alg);
 		pl_neigh_sweep(app->pl, app->pl->neigh_nb_rec /
 			       CTL_SWEEPS_PER_SEC + 1);
 		cgn_reload_poll(app);

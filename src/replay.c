@@ -155,7 +155,7 @@ lookup_ext(const struct replay *r, uint8_t proto, uint32_t in_addr,
 
 	if (nat_lookup_external(r->app->nat, proto, &in, &rem, ext) == 0)
 		return 0;
-	return alg_lookup_external(r->app->alg, proto, &in, &rem, ext);
+	return nat_expect_lookup_inside(r->app->nat, proto, &in, &rem, ext);
 }
 
 /* Offset of the transport checksum in a header, or -1 if none we fix. */
@@ -442,7 +442,7 @@ advance_clock(struct replay *r, const struct pcap_pkthdr *h)
 		return;
 	r->last_sweep_sec = sec;
 	nat_sweep(app->nat, app->conf->max_sessions);
-	alg_sweep(app->alg, app->conf->max_pinholes);
+	alg_reclaim(app->alg);
 	pl_neigh_sweep(app->pl, app->pl->neigh_nb_rec);
 	/* NAT events so far, in capture time (docs/logging.md) */
 	cgn_log_drain(app->log, app->clock.now_ms, UINT32_MAX);

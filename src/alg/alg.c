@@ -126,6 +126,20 @@ alg_state_dq_free(void *p, void *e, unsigned int n)
 
 static void alg_session_free(struct nat_session *s, void *arg);
 
+/* The NAT used or expired a pinhole, on the owner: few, so atomic. */
+static void
+alg_expect_event(enum nat_expect_event ev, uint8_t tenant, uint8_t mark,
+		 void *arg)
+{
+	struct alg_ctx *ctx = arg;
+
+	if (tenant >= CGN_MAX_TENANTS || mark >= CGN_ALG_COUNT)
+		return;
+	__atomic_fetch_add(&ctx->ctl->c[tenant][mark][ev == NAT_EXP_EV_USED ?
+			   ALG_CNT_PINHOLE_USED : ALG_CNT_PINHOLE_EXPIRED], 1,
+			   __ATOMIC_RELAXED);
+}
+
 struct alg_ctx *
 alg_create(const struct cgn_config *conf, struct nat_ctx *nat,
 	   struct rte_rcu_qsbr *qs, const struct cgn_clock *clock)
@@ -169,12 +183,6 @@ alg_create(const struct cgn_config *conf, struct nat_ctx *nat,
 		goto free_ctx;
 
 	cap = or_default(conf->max_pinholes, ALG_DEFAULT_PINHOLES);
-	snprintf(nm, sizeof(nm), "alg%u_x", ctx->id);
-	ctx->exp = exp_table_create(nm, cap, conf->max_subscribers, qs);
-	if (ctx->exp == NULL) {
-		err = rte_errno;
-		goto free_ctx;
-	}
 	/*
 	 * Sessions that hold ALG state at once: a quarter of the pinhole
 	 * budget (each control session normally opens several pinholes).
@@ -204,8 +212,10 @@ alg_create(const struct cgn_config *conf, struct nat_ctx *nat,
 		err = rte_errno;
 		goto free_ctx;
 	}
-	if (nat != NULL)
+	if (nat != NULL) {
 		nat_set_session_free_cb(nat, alg_session_free, ctx);
+		nat_set_expect_cb(nat, alg_expect_event, ctx);
+	}
 	ALG_LOG(INFO, alg_logtype, "%u pinholes, %u ALG sessions, mtu %u",
 		cap, nb_states, ctx->mtu);
 	return ctx;
@@ -224,13 +234,14 @@ alg_destroy(struct alg_ctx *ctx)
 {
 	if (ctx == NULL)
 		return;
-	if (ctx->nat != NULL && ctx->state_dq != NULL)
+	if (ctx->nat != NULL && ctx->state_dq != NULL) {
 		nat_set_session_free_cb(ctx->nat, NULL, NULL);
+		nat_set_expect_cb(ctx->nat, NULL, NULL);
+	}
 	if (ctx->state_dq != NULL)
 		rte_rcu_qsbr_dq_delete(ctx->state_dq);
 	rte_mempool_free(ctx->state_pool);
 	rte_free(ctx->sub_states);
-	exp_table_free(ctx->exp);
 	rte_free(ctx->retired);
 	rte_free(ctx->ctl);
 	rte_free(ctx->pols);
@@ -344,7 +355,7 @@ alg_counter_get(const struct alg_ctx *ctx, unsigned int tenant,
 unsigned int
 alg_pinhole_count(const struct alg_ctx *ctx)
 {
-	return ctx != NULL ? exp_count(ctx->exp) : 0;
+	return ctx != NULL && ctx->nat != NULL ? nat_expect_count(ctx->nat) : 0;
 }
 
 /* Sessions of one subscriber holding state of one ALG. */
@@ -382,7 +393,7 @@ struct alg_sess *
 alg_sess_get(struct alg_worker *aw, struct nat_session *s)
 {
 	struct alg_ctx *ctx = aw->ctx;
-	void *obj, *cur = NULL;
+	void *obj;
 	struct alg_sess *st;
 
 	st = __atomic_load_n(&s->alg_state, __ATOMIC_ACQUIRE);
@@ -395,21 +406,12 @@ alg_sess_get(struct alg_worker *aw, struct nat_session *s)
 		return NULL;
 	}
 	st = obj;
-	st->cookie = __atomic_add_fetch(&ctx->cookie_gen, 1, __ATOMIC_RELAXED);
 	st->sess = ctx->nat != NULL ? nat_session_index(ctx->nat, s) : 0;
 	st->sub = s->subscriber;
 	st->alg = s->alg;
-	st->dead = 0;
-	rte_spinlock_init(&st->lock);
-	exp_owner_init(&st->owner);
 	memset(&st->u, 0, alg_desc_get(s->alg)->ops->state_size);
-	/* Both directions may race to create it: one wins. */
-	if (!__atomic_compare_exchange_n(&s->alg_state, &cur, st, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-		rte_mempool_put(ctx->state_pool, st);
-		alg_sub_put(ctx, s->subscriber, s->alg);
-		return cur;
-	}
+	/* Only the owner runs the session's packets: nobody races it. */
+	__atomic_store_n(&s->alg_state, st, __ATOMIC_RELEASE);
 	return st;
 }
 
@@ -513,100 +515,15 @@ alg_process(struct alg_worker *aw, struct rte_mbuf *m,
 	return rc;
 }
 
-struct nat_session *
-alg_expect_match(struct alg_worker *aw, struct rte_mbuf *m, enum cgn_drop *why)
-{
-	struct alg_ctx *ctx = aw->ctx;
-	struct nat_endpoint in, ext, rem;
-	struct nat_session *parent, *child;
-	struct alg_sess *st;
-	struct exp_entry *e;
-	enum cgn_drop drop;
-	uint8_t tenant, alg;
-	struct alg_pkt pkt;
-	uint32_t idx;
-	bool oneshot;
-
-	if (ctx->nat == NULL || alg_pkt_parse(m, &pkt) < 0)
-		return NULL;
-	/* A TCP data connection may only start with a SYN. */
-	if (pkt.proto == IPPROTO_TCP &&
-	    (pkt.tcp->tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG |
-				   RTE_TCP_RST_FLAG)) != RTE_TCP_SYN_FLAG)
-		return NULL;
-	rem.addr = rte_be_to_cpu_32(pkt.ip->src_addr);
-	ext.addr = rte_be_to_cpu_32(pkt.ip->dst_addr);
-	rem.port = rte_be_to_cpu_16(pkt.tcp->src_port);
-	ext.port = rte_be_to_cpu_16(pkt.tcp->dst_port);
-	if (exp_lookup(ctx->exp, pkt.proto, ext.addr, ext.port, rem.addr,
-		       rem.port, &idx) < 0)
-		return NULL;
-	e = exp_get(ctx->exp, idx);
-	if ((int32_t)(alg_now(ctx) - e->expire) >= 0)
-		return NULL;	/* the sweep removes it */
-	/* The parent must be the very session that opened it. */
-	parent = nat_session_get(ctx->nat, e->parent);
-	st = parent != NULL ? __atomic_load_n(&parent->alg_state,
-					      __ATOMIC_ACQUIRE) : NULL;
-	if (st == NULL || st->cookie != e->cookie ||
-	    (parent->flags & NAT_SESS_F_DYING))
-		return NULL;
-	oneshot = e->flags & EXP_F_ONESHOT;
-	if (oneshot && !exp_claim(e))
-		return NULL;
-
-	/* Read before the entry may be retired. */
-	tenant = e->tenant;
-	alg = e->alg;
-	in.addr = e->in_addr;
-	in.port = e->in_port;
-	child = nat_session_create_child(aw->nw, parent, pkt.proto, &in, &ext,
-					 &rem, &drop);
-	if (oneshot) {
-		alg_pinhole_unlink(ctx, st, idx);
-		/* On success the child owns the reserved port. */
-		if (child == NULL)
-			alg_pinhole_release(ctx, parent, e);
-		exp_retire(ctx->exp, idx);
-	}
-	if (child != NULL) {
-		alg_count(aw->cnt, tenant, alg, ALG_CNT_PINHOLE_USED);
-	} else {
-		ALG_LOG(DEBUG, alg_logtype, "child session refused (drop %u)",
-			(unsigned int)drop);
-		if (why != NULL)
-			*why = drop;
-	}
-	return child;
-}
-
-/* Parent going away: its pinholes go with it, and what they reserved. */
-struct free_arg {
-	struct alg_ctx *ctx;
-	const struct nat_session *parent;
-};
-
-static void
-alg_flush_cb(struct exp_entry *e, void *arg)
-{
-	struct free_arg *fa = arg;
-
-	alg_pinhole_release(fa->ctx, fa->parent, e);
-}
-
 static void
 alg_session_free(struct nat_session *s, void *arg)
 {
 	struct alg_ctx *ctx = arg;
-	struct free_arg fa = { .ctx = ctx, .parent = s };
 	struct alg_sess *st = s->alg_state;
 
+	/* Its pinholes went with the session, in the NAT. */
 	if (st == NULL)
 		return;
-	rte_spinlock_lock(&st->lock);
-	st->dead = 1;
-	exp_flush_owner(ctx->exp, &st->owner, alg_flush_cb, &fa);
-	rte_spinlock_unlock(&st->lock);
 	__atomic_store_n(&s->alg_state, NULL, __ATOMIC_RELEASE);
 	alg_sub_put(ctx, st->sub, st->alg);
 	/* Sized for every state object, so this cannot fail. */
@@ -615,50 +532,9 @@ alg_session_free(struct nat_session *s, void *arg)
 			rte_strerror(rte_errno));
 }
 
-static void
-alg_sweep_cb(struct exp_table *t, uint32_t idx, void *arg)
+void
+alg_reclaim(struct alg_ctx *ctx)
 {
-	struct alg_ctx *ctx = arg;
-	struct exp_entry *e = exp_get(t, idx);
-	struct nat_session *parent;
-	struct alg_sess *st;
-
-	parent = ctx->nat != NULL ? nat_session_get(ctx->nat, e->parent) : NULL;
-	st = parent != NULL ? parent->alg_state : NULL;
-	if (st != NULL && st->cookie == e->cookie) {
-		alg_pinhole_unlink(ctx, st, idx);
-		alg_pinhole_release(ctx, parent, e);
-	}
-	alg_count(ctx->ctl, e->tenant, e->alg, ALG_CNT_PINHOLE_EXPIRED);
-	exp_retire(t, idx);
-}
-
-unsigned int
-alg_sweep(struct alg_ctx *ctx, unsigned int budget)
-{
-	unsigned int n;
-
-	if (ctx == NULL)
-		return 0;
-	n = exp_sweep(ctx->exp, alg_now(ctx), budget, alg_sweep_cb, ctx);
-	rte_rcu_qsbr_dq_reclaim(ctx->state_dq, 64, NULL, NULL, NULL);
-	return n;
-}
-
-int
-alg_lookup_external(const struct alg_ctx *ctx, uint8_t proto,
-		    const struct nat_endpoint *in,
-		    const struct nat_endpoint *rem, struct nat_endpoint *ext)
-{
-	const struct exp_entry *e;
-	uint32_t idx;
-
-	if (ctx == NULL ||
-	    exp_find_inside(ctx->exp, proto, in->addr, in->port, rem->addr,
-			    &idx) < 0)
-		return -ENOENT;
-	e = exp_get(ctx->exp, idx);
-	ext->addr = e->key.ext_addr;
-	ext->port = e->key.ext_port;
-	return 0;
+	if (ctx != NULL)
+		rte_rcu_qsbr_dq_reclaim(ctx->state_dq, 64, NULL, NULL, NULL);
 }

@@ -8,13 +8,14 @@
 /**
  * @file
  * The ALG stage: per-protocol payload inspection and rewrite after NAT
- * translation, and the shared pinhole (expectation) table. The only header
- * other modules include from src/alg/. It uses the NAT only through nat.h.
+ * translation. The only header other modules include from src/alg/. It
+ * uses the NAT only through nat.h.
  *
  * The NAT marks a session with an ALG id at creation (from the tenant's ALG
  * policy and the destination port); the pipeline hands every translated
- * packet of such a session to alg_process(), and every out2in packet the NAT
- * could not match to alg_expect_match().
+ * packet of such a session to alg_process(), on the session's owner. The
+ * flows an ALG expects are NAT expectations (nat_expect_add), which the
+ * NAT matches itself on a miss.
  */
 
 #include <stdbool.h>
@@ -57,9 +58,9 @@ const char *alg_counter_name(enum alg_counter c);
 struct alg_worker;
 
 /**
- * Build the stage: pinhole table (conf->max_pinholes), per-session state
- * pool, per-tenant policies. Registers the session free callback with the
- * NAT, which must call it after the grace period with no NAT lock held.
+ * Build the stage: per-session state pool (sized from conf->max_pinholes),
+ * per-tenant policies. Registers the session free callback with the NAT,
+ * which must call it after the grace period, and the expectation events.
  * @return the context, or NULL with rte_errno set.
  */
 struct alg_ctx *alg_create(const struct cgn_config *conf, struct nat_ctx *nat,
@@ -95,38 +96,14 @@ void alg_worker_free(struct alg_worker *aw);
 int alg_process(struct alg_worker *aw, struct rte_mbuf *m,
 		const struct nat_result *res);
 
-/**
- * Match an out2in packet the NAT had no session for against the pinholes.
- * On a match the child session is created and returned (the caller then
- * translates the packet with nat_translate); NULL when nothing matches, or
- * when a pinhole matched but the NAT refused the child, then with the
- * reason in *why (left alone otherwise; @p why may be NULL).
- */
-struct nat_session *alg_expect_match(struct alg_worker *aw,
-				     struct rte_mbuf *m, enum cgn_drop *why);
-
-/**
- * Expire pinholes (at most @p budget entries examined, resuming where the
- * last call stopped) and reclaim what the workers retired; control lcore.
- * @return number expired.
- */
-unsigned int alg_sweep(struct alg_ctx *ctx, unsigned int budget);
-
-/**
- * Replay driver: the external endpoint of a live pinhole toward inside
- * endpoint @p in from @p rem (address only). A scan: not for the fast path.
- * @return 0, or -ENOENT.
- */
-int alg_lookup_external(const struct alg_ctx *ctx, uint8_t proto,
-			const struct nat_endpoint *in,
-			const struct nat_endpoint *rem,
-			struct nat_endpoint *ext);
+/** Return ALG state freed by dead sessions after their grace period. */
+void alg_reclaim(struct alg_ctx *ctx);
 
 /** Counter of one ALG for one tenant, summed over workers. */
 uint64_t alg_counter_get(const struct alg_ctx *ctx, unsigned int tenant,
 			 enum cgn_alg_id alg, enum alg_counter c);
 
-/** Pinholes in the table now. */
+/** Pinholes (the NAT's expectations, every ALG's) now. */
 unsigned int alg_pinhole_count(const struct alg_ctx *ctx);
 
 /* ---- read-only view for operators (alg_show.c) ---- */

@@ -36,8 +36,8 @@ static const char *const ftp_kind_names[] = {
 
 /* An inside sender's message: it may only name itself. */
 static void
-ftp_open(struct alg_worker *aw, struct nat_session *s, struct alg_sess *st,
-	 struct alg_seg *sg, const struct alg_line *ln,
+ftp_open(struct alg_worker *aw, struct nat_session *s, struct alg_seg *sg,
+	 const struct alg_line *ln,
 	 const struct alg_ftp_msg *msg)
 {
 	struct alg_pin_req rq = {
@@ -77,14 +77,14 @@ ftp_open(struct alg_worker *aw, struct nat_session *s, struct alg_sess *st,
 	 * From here the message names the subscriber's private endpoint: if
 	 * it cannot be rewritten (a cap, no port, no room) it must not leave.
 	 */
-	if (alg_pinhole_open(aw, s, st, &rq, &ext, &idx) < 0) {
+	if (alg_pinhole_open(aw, s, &rq, &ext, &idx) < 0) {
 		sg->refuse = true;
 		return;
 	}
 	n = alg_ftp_rewrite(ln->p, msg, ext.addr, ext.port, aw->line,
 			    sizeof(aw->line));
 	if (n < 0 || alg_seg_replace(sg, aw->line, (uint32_t)n) < 0) {
-		alg_pinhole_close(aw, s, st, idx);
+		alg_pinhole_close(aw, idx);
 		sg->refuse = true;
 		return;
 	}
@@ -117,6 +117,8 @@ alg_ftp_line(struct alg_worker *aw, struct nat_session *s,
 	struct alg_ftp_msg msg;
 	int r;
 
+	RTE_SET_USED(st);	/* the stream's; its pinholes are the NAT's */
+
 	r = from_client ? alg_ftp_parse_cmd(ln->p, ln->len, &msg)
 			: alg_ftp_parse_reply(ln->p, ln->len, &msg);
 	if (r == ALG_PARSE_NONE) {
@@ -147,7 +149,7 @@ alg_ftp_line(struct alg_worker *aw, struct nat_session *s,
 	case ALG_PARSE_OK:
 		alg_wcount(aw, s, ALG_CNT_PARSED);
 		if (inside)
-			ftp_open(aw, s, st, sg, ln, &msg);
+			ftp_open(aw, s, sg, ln, &msg);
 		else
 			ftp_check(aw, s, &msg);
 		break;

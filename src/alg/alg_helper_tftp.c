@@ -29,9 +29,7 @@ alg_tftp_packet(struct alg_worker *aw, struct nat_session *s,
 	};
 	struct alg_tftp_msg msg;
 	struct nat_endpoint ext;
-	struct alg_sess *st;
 	const uint8_t *pl;
-	struct exp_entry *e;
 	uint32_t idx;
 	int r;
 
@@ -64,23 +62,17 @@ alg_tftp_packet(struct alg_worker *aw, struct nat_session *s,
 		return 0;
 	}
 	/*
-	 * No state, no pinhole: the server's answer will not get in. The
-	 * request carries no address, so it may still pass (counted).
+	 * The per-subscriber cap on sessions holding state applies: over it,
+	 * no pinhole, and the server's answer will not get in. The request
+	 * carries no address, so it may still pass (counted).
 	 */
-	st = alg_sess_get(aw, s);
-	if (st == NULL) {
+	if (alg_sess_get(aw, s) == NULL) {
 		alg_wcount(aw, s, ALG_CNT_NO_STATE);
 		return 0;
 	}
-	rte_spinlock_lock(&st->lock);
-	if (alg_pinhole_open(aw, s, st, &rq, &ext, &idx) == -EEXIST) {
-		/* A retransmitted request: keep the pinhole open longer. */
-		e = exp_get(aw->ctx->exp, idx);
-		if (e->cookie == st->cookie)
-			e->expire = alg_now(aw->ctx) +
-				    alg_policy(aw->ctx, s)->timeout;
-	}
-	rte_spinlock_unlock(&st->lock);
+	/* A retransmitted request: keep the pinhole open longer. */
+	if (alg_pinhole_open(aw, s, &rq, &ext, &idx) == -EEXIST)
+		alg_pinhole_refresh(aw, s, idx);
 	return 0;
 }
 

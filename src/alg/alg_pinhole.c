@@ -2,6 +2,12 @@
  * Copyright(c) 2026 cgnat authors
  */
 
+/*
+ * Pinholes are NAT expectations (nat_expect_*): this file turns what an
+ * ALG found in a trusted message into one, under the ALG's policy (its
+ * timeout, its caps, one-shot or not), on the control session's owner.
+ */
+
 #include <errno.h>
 
 #include "alg_priv.h"
@@ -11,27 +17,22 @@
 
 int
 alg_pinhole_open(struct alg_worker *aw, const struct nat_session *s,
-		 struct alg_sess *st, const struct alg_pin_req *rq,
-		 struct nat_endpoint *ext, uint32_t *idx)
+		 const struct alg_pin_req *rq, struct nat_endpoint *ext,
+		 uint32_t *id)
 {
 	struct alg_ctx *ctx = aw->ctx;
 	const struct alg_pol *pol = alg_policy(ctx, s);
 	const struct alg_desc *d = alg_desc_get(s->alg);
-	struct exp_entry tmpl = {
-		.key = {
-			.rem_addr = rq->rem.addr,
-			.rem_port = rq->rem.port,
-			.proto = rq->proto,
-		},
-		.in_addr = rq->in.addr,
-		.in_port = rq->in.port,
-		.alg = s->alg,
-		.tenant = s->tenant,
-		.flags = d->oneshot ? EXP_F_ONESHOT : 0,
-		.expire = alg_now(ctx) + pol->timeout,
-		.parent = st->sess,
-		.cookie = st->cookie,
-		.subscriber = s->subscriber,
+	struct nat_expect x = {
+		.in = rq->in,
+		.rem = rq->rem,
+		.timeout = pol->timeout,
+		.max_parent = pol->max_per_session,
+		.max_sub = pol->max_per_sub,
+		.proto = rq->proto,
+		.dir = NAT_DIR_OUT2IN,
+		.flags = d->oneshot ? NAT_EXP_F_ONESHOT : 0,
+		.mark = s->alg,
 	};
 	unsigned int tries;
 	uint16_t port = 0;
@@ -45,63 +46,45 @@ alg_pinhole_open(struct alg_worker *aw, const struct nat_session *s,
 					      &port);
 			if (rc < 0)
 				break;
-			tmpl.key.ext_addr = s->ext_addr;
-			tmpl.key.ext_port = port;
-			tmpl.flags |= EXP_F_RESERVED;
+			x.ext.addr = s->ext_addr;
+			x.ext.port = port;
+			x.flags |= NAT_EXP_F_RESERVED;
 		} else {
-			tmpl.key.ext_addr = rq->ext.addr;
-			tmpl.key.ext_port = rq->ext.port;
+			x.ext = rq->ext;
 		}
-		rc = exp_add(ctx->exp, &tmpl, &st->owner, pol->max_per_session,
-			     pol->max_per_sub, idx);
+		rc = nat_expect_add(aw->nw, s, &x, id);
 		if (rc == 0) {
-			ext->addr = tmpl.key.ext_addr;
-			ext->port = tmpl.key.ext_port;
+			*ext = x.ext;
 			alg_wcount(aw, s, ALG_CNT_PINHOLE_OPENED);
 			return 0;
 		}
 		if (rq->reserve)
 			nat_port_release(ctx->nat, s, rq->proto, port);
 		/* Only a reserved port can be changed to get out of a clash. */
-		if (!rq->reserve || (rc != -EEXIST && rc != -EBUSY))
+		if (!rq->reserve || rc != -EEXIST)
 			break;
 	}
 	if (rc == -EEXIST && !rq->reserve)
 		return rc;
 	alg_wcount(aw, s, ALG_CNT_PINHOLE_REFUSED);
-	ALG_LOG(DEBUG, alg_logtype, "%s: pinhole refused: %d",
-		d->name, rc);
+	ALG_LOG(DEBUG, alg_logtype, "%s: pinhole refused: %d", d->name, rc);
 	return rc;
 }
 
 void
-alg_pinhole_release(struct alg_ctx *ctx, const struct nat_session *parent,
-		    const struct exp_entry *e)
+alg_pinhole_close(struct alg_worker *aw, uint32_t id)
 {
-	if ((e->flags & EXP_F_RESERVED) && ctx->nat != NULL)
-		nat_port_release(ctx->nat, parent, e->key.proto,
-				 e->key.ext_port);
+	nat_expect_del(aw->nw, id);
 }
 
 void
-alg_pinhole_unlink(struct alg_ctx *ctx, struct alg_sess *st, uint32_t idx)
+alg_pinhole_refresh(struct alg_worker *aw, const struct nat_session *s,
+		    uint32_t id)
 {
-	rte_spinlock_lock(&st->lock);
-	/* A dead owner's list was detached whole by its flush. */
-	if (!st->dead)
-		exp_unlink(ctx->exp, &st->owner, idx);
-	rte_spinlock_unlock(&st->lock);
-}
+	struct nat_expect x;
 
-void
-alg_pinhole_close(struct alg_worker *aw, const struct nat_session *s,
-		  struct alg_sess *st, uint32_t idx)
-{
-	struct exp_entry *e = exp_get(aw->ctx->exp, idx);
-
-	if (e == NULL || !exp_kill(e))
+	if (nat_expect_get(aw->ctx->nat, id, &x) != 0)
 		return;
-	exp_unlink(aw->ctx->exp, &st->owner, idx);
-	alg_pinhole_release(aw->ctx, s, e);
-	exp_retire(aw->ctx->exp, idx);
+	x.timeout = alg_policy(aw->ctx, s)->timeout;
+	nat_expect_modify(aw->nw, id, &x);
 }

@@ -23,7 +23,6 @@
 #include "alg.h"
 #include "alg_pkt_priv.h"
 #include "alg_stream_priv.h"
-#include "exp_priv.h"
 
 extern int alg_logtype;
 extern int alg_ftp_logtype;
@@ -98,18 +97,15 @@ struct alg_ftp_state {
 
 /**
  * nat_session.alg_state. Allocated from a pool on the first packet that
- * needs it; freed (after a grace period) when the session dies. The lock
- * serialises the two directions of a control connection, which may run on
- * different workers; control connections are rare, so it is cheap.
+ * needs it; freed (after a grace period) when the session dies. No lock:
+ * both directions of a control session run on its owner (the NAT hands
+ * them there), and so does its free callback (the owner's sweep). Its
+ * pinholes are the NAT's, on the session's own list.
  */
 struct alg_sess {
-	rte_spinlock_t lock;
-	uint32_t cookie;		/**< generation, checked by pinholes */
 	uint32_t sess;			/**< session index */
 	uint32_t sub;			/**< subscriber index (per-subscriber cap) */
 	uint8_t alg;
-	uint8_t dead;			/**< parent gone (under lock) */
-	struct exp_owner owner;		/**< this session's pinholes */
 	union {
 		struct alg_tcp_state tcp;	/**< every TCP text ALG */
 		struct alg_ftp_state ftp;
@@ -158,19 +154,17 @@ struct alg_ctx {
 	struct nat_ctx *nat;
 	struct rte_rcu_qsbr *qs;
 	const struct cgn_clock *clock;
-	struct exp_table *exp;
 	struct rte_mempool *state_pool;
 	struct rte_rcu_qsbr_dq *state_dq;
 	uint32_t *sub_states;		/* [subscriber][alg], atomic */
 	uint32_t nb_subs;		/* rows; beyond: the last, shared */
-	uint32_t cookie_gen;		/* atomic */
 	uint16_t mtu;			/* smallest outside/inside MTU */
 	unsigned int id;
 	struct alg_pols *pols;		/* alg_pols() */
 	struct alg_pols *pols_spare;	/* the next reload's */
 	rte_spinlock_t wlock;		/* worker registration */
 	struct alg_worker *workers[RTE_MAX_LCORE];
-	struct alg_counters *ctl;	/* control lcore (sweep) */
+	struct alg_counters *ctl;	/* the NAT's events, atomic adds */
 	struct alg_counters *retired;	/* folded from freed workers */
 };
 
@@ -249,26 +243,21 @@ struct alg_pin_req {
 };
 
 /**
- * Open a pinhole for session @p s (caller holds st->lock). Counts
- * PINHOLE_OPENED or PINHOLE_REFUSED.
- * @return 0 with *ext and *idx, -EEXIST (*idx: the live pinhole with the
+ * Open a pinhole (a NAT expectation) for session @p s, on its owner.
+ * Counts PINHOLE_OPENED or PINHOLE_REFUSED.
+ * @return 0 with *ext and *id, -EEXIST (*id: the live pinhole with the
  *   same key, not counted), or another negative errno.
  */
 int alg_pinhole_open(struct alg_worker *aw, const struct nat_session *s,
-		     struct alg_sess *st, const struct alg_pin_req *rq,
-		     struct nat_endpoint *ext, uint32_t *idx);
-
-/** Take a pinhole its caller won (claim, kill) out of st's list. */
-void alg_pinhole_unlink(struct alg_ctx *ctx, struct alg_sess *st,
-			uint32_t idx);
+		     const struct alg_pin_req *rq, struct nat_endpoint *ext,
+		     uint32_t *id);
 
 /** Undo alg_pinhole_open (the message could not be rewritten). */
-void alg_pinhole_close(struct alg_worker *aw, const struct nat_session *s,
-		       struct alg_sess *st, uint32_t idx);
+void alg_pinhole_close(struct alg_worker *aw, uint32_t id);
 
-/** Release what a pinhole holds (its reserved port); parent given. */
-void alg_pinhole_release(struct alg_ctx *ctx, const struct nat_session *parent,
-			 const struct exp_entry *e);
+/** Give a pinhole the policy's full timeout again, from now. */
+void alg_pinhole_refresh(struct alg_worker *aw, const struct nat_session *s,
+			 uint32_t id);
 
 /**
  * TCP text ALGs: run one segment through the stream and the ALG.
@@ -287,7 +276,7 @@ void alg_tcp_adjust(struct alg_worker *aw, struct nat_session *s,
  * rewritten, MONITOR_PINHOLES for the pinhole toward @p in from @p rem,
  * port 0: any) and logs on @p logtype, at most ALG_MON_LOG_BURST lines a
  * second per worker; the lines it holds back are counted in the next one.
- * The line is written when alg_process() returns, outside the ALG's lock.
+ * The line is written when alg_process() returns.
  */
 void alg_monitor(struct alg_worker *aw, const struct nat_session *s,
 		 int logtype, const char *msg, uint8_t proto,

@@ -96,14 +96,12 @@ alg_tcp_state(struct alg_worker *aw, struct nat_session *s,
 		if (d == NULL)
 			return st;
 		d = &d[dir ^ 1];
-		rte_spinlock_lock(&st->lock);
 		if (!d->synced) {
 			alg_tcp_dir_init(d);
 			d->synced = 1;
 			d->next_seq = isn + 1;
 			d->bol = 1;
 		}
-		rte_spinlock_unlock(&st->lock);
 		return st;
 	}
 	if (dir == NAT_DIR_IN2OUT && pkt->pl_len > 0)
@@ -134,11 +132,9 @@ alg_tcp_adjust(struct alg_worker *aw, struct nat_session *s,
 	dirs = st != NULL ? alg_tcp_dirs(st) : NULL;
 	if (dirs == NULL)
 		return;
-	rte_spinlock_lock(&st->lock);
 	changed = seqadj_tcp_header(&dirs[dir].adj, &dirs[dir ^ 1].adj,
 				    pkt->tcp, pkt->l4_len -
 				    sizeof(struct rte_tcp_hdr));
-	rte_spinlock_unlock(&st->lock);
 	if (changed)
 		alg_pkt_l4_cksum(pkt);
 }
@@ -169,7 +165,6 @@ alg_tcp_packet(struct alg_worker *aw, struct nat_session *s,
 			return 0;
 	}
 
-	rte_spinlock_lock(&st->lock);
 	kind = alg_seg_begin(&sg, &dirs[dir],
 			     rte_be_to_cpu_32(pkt->tcp->sent_seq),
 			     pkt->tcp->tcp_flags, pl, pkt->pl_len, aw->work,
@@ -183,9 +178,7 @@ alg_tcp_packet(struct alg_worker *aw, struct nat_session *s,
 	if (wr < 0) {
 		/* Nothing recorded: its retransmission is new bytes again. */
 		while (aw->nb_seg_pin > 0)
-			alg_pinhole_close(aw, s, st,
-					  aw->seg_pin[--aw->nb_seg_pin]);
-		rte_spinlock_unlock(&st->lock);
+			alg_pinhole_close(aw, aw->seg_pin[--aw->nb_seg_pin]);
 		alg_wcount(aw, s, ALG_CNT_REFUSED);
 		return CGN_DROP_ALG_UNREWRITABLE;
 	}
@@ -194,7 +187,6 @@ alg_tcp_packet(struct alg_worker *aw, struct nat_session *s,
 	if (seqadj_tcp_header(&dirs[dir].adj, &dirs[dir ^ 1].adj, pkt->tcp,
 			      pkt->l4_len - sizeof(struct rte_tcp_hdr)))
 		changed = true;
-	rte_spinlock_unlock(&st->lock);
 	if (changed)
 		alg_pkt_l4_cksum(pkt);
 	return 0;

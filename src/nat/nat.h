@@ -113,7 +113,7 @@ _Static_assert(sizeof(struct nat_session) == 64, "nat_session grew");
 enum nat_verdict {
 	NAT_FWD_OUTSIDE = 0,	/**< send on the outside interface */
 	NAT_FWD_INSIDE,		/**< send on the inside interface (out2in, hairpin) */
-	NAT_NO_MATCH,		/**< out2in: no session, no mapping admits it; ask the ALG pinholes */
+	NAT_NO_MATCH,		/**< out2in: no session, mapping or expectation admits it */
 	NAT_DROP,		/**< drop; reason in nat_result.drop */
 	NAT_HELD,		/**< early fragment kept by the NAT, see nat_drain_released */
 	NAT_HANDOFF,		/**< for another shard's owner: give it to nat_handoff */
@@ -121,10 +121,10 @@ enum nat_verdict {
 
 /**
  * For NAT_DROP, drop is the reason and the NAT has already counted it in
- * w->drops. For NAT_NO_MATCH, drop says what the pipeline should count if
- * no ALG pinhole matches either: CGN_DROP_FILTERED (a mapping exists but
- * the tenant's filtering refuses this remote) or CGN_DROP_NO_SESSION
- * (nothing at all); the NAT has not counted it.
+ * w->drops. For NAT_NO_MATCH, drop says what the pipeline should count:
+ * CGN_DROP_FILTERED (a mapping exists but the tenant's filtering refuses
+ * this remote) or CGN_DROP_NO_SESSION (nothing at all); the NAT has not
+ * counted it.
  */
 struct nat_result {
 	struct nat_session *sess;	/**< session used, NULL when dropped */
@@ -280,7 +280,7 @@ uint16_t nat_process_burst(struct nat_worker *w, enum nat_dir dir,
 uint16_t nat_drain_released(struct nat_worker *w, struct rte_mbuf **pkts,
 			    struct nat_result *res, uint16_t max);
 
-/** Translate one packet through a known session (after an ALG created it). */
+/** Translate one packet through a known session (tests, tools). */
 void nat_translate(struct nat_worker *w, struct nat_session *s,
 		   enum nat_dir dir, struct rte_mbuf *m, struct nat_result *res);
 
@@ -327,7 +327,8 @@ void nat_port_release(struct nat_ctx *ctx, const struct nat_session *parent,
 
 /**
  * Create a session for an expected flow, child of @p parent (same subscriber
- * and tenant). @p in is the inside endpoint, @p ext the external endpoint
+ * and tenant), on the owner. The slow path calls it when an expectation
+ * matches; tests call it directly. @p in is the inside endpoint, @p ext the external endpoint
  * (the parent's mapping, or a port from nat_port_reserve), @p rem the remote.
  * The child has alg NAT_SESSION_ALG_NONE, NAT_SESS_F_CHILD and parent set.
  * A session with the same inside key on the same external endpoint is
@@ -344,6 +345,155 @@ struct nat_session *nat_session_create_child(struct nat_worker *w,
 					     const struct nat_endpoint *ext,
 					     const struct nat_endpoint *rem,
 					     enum cgn_drop *drop);
+
+/**
+ * Reserve two adjacent external ports of one of the parent's subscriber's
+ * blocks, even then odd (RTP and RTCP), for flows an ALG expects;
+ * @p preferred (0: none, else an even port) first. Each is given back with
+ * nat_port_release() or taken over by a child or mapping.
+ * @return 0 and *even, -EAGAIN off the owner, -ENOENT (subscriber gone),
+ *   -ENOSPC (no free pair).
+ */
+int nat_port_reserve_pair(struct nat_worker *w,
+			  const struct nat_session *parent, uint8_t proto,
+			  uint16_t preferred, uint16_t *even);
+
+/**
+ * Create, before any packet, the endpoint-independent mapping of an inside
+ * endpoint of the parent's subscriber (its media port) on external port
+ * @p ext_port (one from nat_port_reserve, which the mapping takes over), so
+ * that the endpoint's own first outbound packet leaves from the port the
+ * ALG advertised. The mapping lives @p hold seconds without a session,
+ * then as any idle mapping (port_reuse_delay).
+ * @return 0 and *ext; -EEXIST with *ext when the endpoint is mapped
+ *   already (the port stays reserved); -ENOTSUP when the tenant's mapping
+ *   is not endpoint-independent; -EAGAIN off the owner; -ENOENT, -EPERM,
+ *   -ENFILE as the tables refuse.
+ */
+int nat_mapping_create(struct nat_worker *w, const struct nat_session *parent,
+		       uint8_t proto, const struct nat_endpoint *in,
+		       uint16_t ext_port, uint32_t hold,
+		       struct nat_endpoint *ext);
+
+/**
+ * End session @p s now and, with @p children, every session created from
+ * an expectation of it (a BYE ends the call's media); their expectations
+ * go with them. @return sessions ended, or -EAGAIN off the owner.
+ */
+int nat_session_end(struct nat_worker *w, struct nat_session *s,
+		    bool children);
+
+/**
+ * Idle timeout of session @p s in seconds instead of its tenant's (a
+ * REGISTER's granted Expires keeps the signalling mapping); 0: the
+ * tenant's again. @return 0, or -EAGAIN off the owner.
+ */
+int nat_session_set_timeout(struct nat_worker *w, struct nat_session *s,
+			    uint32_t seconds);
+
+/* ---- expectations: flows an ALG announces, kept in the owner's shard ---- */
+
+#define NAT_EXP_ANY_PORT 0
+
+#define NAT_EXP_F_ONESHOT	0x01	/**< consumed by the first flow */
+#define NAT_EXP_F_RESERVED	0x02	/**< ext port from nat_port_reserve*: */
+					/**< released with it unless taken over */
+#define NAT_EXP_F_LOW_PORT	0x04	/**< may lead inside to a port < 1024 */
+#define NAT_EXP_F_THIRD_PARTY	0x08	/**< remote other than the parent's peer */
+
+/**
+ * An expected flow: its first packet arrives in direction dir, out2in from
+ * rem to ext or in2out from in to rem; the child session joins in, ext and
+ * rem. tag is the caller's (a call, a stream): what it finds and deletes
+ * by. mark is the caller's too and comes back in events (the ALG id).
+ */
+struct nat_expect {
+	uint64_t tag;
+	struct nat_endpoint in;
+	struct nat_endpoint ext;
+	struct nat_endpoint rem;	/**< port NAT_EXP_ANY_PORT: any */
+	uint32_t timeout;		/**< s from creation or modification */
+	uint32_t max_parent;		/**< caps on what the parent and its */
+	uint32_t max_sub;		/**< subscriber hold; 0: none */
+	uint8_t proto;			/**< IPPROTO_TCP or IPPROTO_UDP */
+	uint8_t dir;			/**< enum nat_dir */
+	uint8_t flags;			/**< NAT_EXP_F_* */
+	uint8_t mark;
+};
+
+/**
+ * Add an expectation of session @p parent, on its owner (the ALG runs
+ * there). in must be the parent's subscriber, ext on its external address,
+ * rem the parent's peer (unless NAT_EXP_F_THIRD_PARTY), an out2in flow's
+ * inside port at least 1024 (unless NAT_EXP_F_LOW_PORT).
+ * @return 0 and *id; -EEXIST (*id: the live one with the same flow key,
+ *   unchanged); -EAGAIN off the owner; -EPERM (a rule above); -EDQUOT (a
+ *   cap); -ENOSPC (table full); -EINVAL.
+ */
+int nat_expect_add(struct nat_worker *w, const struct nat_session *parent,
+		   const struct nat_expect *x, uint32_t *id);
+
+/**
+ * The live expectations of @p parent with @p tag, oldest last; at most
+ * @p max ids written. @return how many there are, or -EAGAIN off the owner.
+ */
+int nat_expect_find(struct nat_worker *w, const struct nat_session *parent,
+		    uint64_t tag, uint32_t *ids, unsigned int max);
+
+/** Read expectation @p id back. @return 0, or -ENOENT when not live. */
+int nat_expect_get(const struct nat_ctx *ctx, uint32_t id,
+		   struct nat_expect *out);
+
+/**
+ * Change expectation @p id (same parent, tag, proto, dir): new endpoints
+ * (a re-INVITE moves the media), flags and timeout, counted from now. Its
+ * reserved port is released when ext moves off it, unless x keeps
+ * NAT_EXP_F_RESERVED for a new reserved one. Checked as nat_expect_add.
+ * @return 0, -ENOENT, -EAGAIN, -EPERM, -EEXIST (the new key is taken).
+ */
+int nat_expect_modify(struct nat_worker *w, uint32_t id,
+		      const struct nat_expect *x);
+
+/** Delete one expectation (and release its reserved port). 0, -ENOENT,
+ * -EAGAIN. */
+int nat_expect_del(struct nat_worker *w, uint32_t id);
+
+/** Delete the parent's expectations with @p tag. @return how many, or
+ * -EAGAIN. */
+int nat_expect_del_tag(struct nat_worker *w, const struct nat_session *parent,
+		       uint64_t tag);
+
+/** Delete every expectation of the parent. @return how many, or -EAGAIN. */
+int nat_expect_del_parent(struct nat_worker *w,
+			  const struct nat_session *parent);
+
+/** Live expectations, all shards. */
+unsigned int nat_expect_count(const struct nat_ctx *ctx);
+
+enum nat_expect_event {
+	NAT_EXP_EV_USED = 0,	/**< a flow matched, its child was created */
+	NAT_EXP_EV_EXPIRED,	/**< its timeout passed (owner's sweep) */
+};
+
+/**
+ * Called on the owner when an expectation is used or expires, with the
+ * parent's tenant and the expectation's mark.
+ */
+typedef void (*nat_expect_cb_t)(enum nat_expect_event ev, uint8_t tenant,
+				uint8_t mark, void *arg);
+
+/** Set before the workers start; NULL: none. */
+void nat_set_expect_cb(struct nat_ctx *ctx, nat_expect_cb_t cb, void *arg);
+
+/**
+ * Replay driver: the external endpoint of a live out2in expectation toward
+ * inside endpoint @p in from @p rem (address only). A scan.
+ * @return 0, or -ENOENT.
+ */
+int nat_expect_lookup_inside(const struct nat_ctx *ctx, uint8_t proto,
+			     const struct nat_endpoint *in,
+			     const struct nat_endpoint *rem,
+			     struct nat_endpoint *ext);
 
 /**
  * Find the external endpoint the NAT would present for an inside endpoint
@@ -541,6 +691,23 @@ int nat_show_mappings(const struct nat_ctx *ctx, uint32_t addr,
 int nat_show_sessions(const struct nat_ctx *ctx, uint32_t addr,
 		      struct nat_show_sess *out, unsigned int max,
 		      bool *partial);
+
+/** One live expectation, as cgnatctl shows it. */
+struct nat_show_expect {
+	uint32_t id;
+	struct nat_expect x;		/**< caps not kept: 0 */
+	uint8_t tenant;
+	uint32_t expires_in;		/**< s */
+};
+
+/**
+ * The live expectations toward inside address @p in_addr, by protocol,
+ * external port, remote address and port; at most @p max written (out may be NULL with max 0).
+ * Read as the other views: copied, checked again, nothing written.
+ * @return how many there are (may exceed max).
+ */
+unsigned int nat_show_expects(const struct nat_ctx *ctx, uint32_t in_addr,
+			      struct nat_show_expect *out, unsigned int max);
 
 /** Live figures of one tenant, summed over its subscriber records. */
 struct nat_show_tenant {

@@ -447,6 +447,7 @@ static void
 nat_shard_free(struct nat_shard *sh)
 {
 	nat_frag_shard_free(sh);
+	nat_exp_shard_free(sh);
 	nat_handoff_free(sh);
 	rte_hash_free(sh->sess_h);
 	rte_hash_free(sh->map_h);
@@ -567,6 +568,7 @@ static int (*const nat_init_steps[])(struct nat_ctx *ctx) = {
 	nat_policy_init,
 	nat_records_init,
 	nat_frag_init,
+	nat_exp_init,
 };
 
 struct nat_ctx *
@@ -635,6 +637,9 @@ nat_destroy(struct nat_ctx *ctx)
 		nat_shard_free(&ctx->shards[k]);
 	rte_free(ctx->shards);
 	nat_frag_free_all(ctx);
+	rte_free(ctx->exps);
+	rte_free(ctx->sess_ext);
+	rte_free(ctx->sub_exps);
 	rte_free(ctx->sess);
 	rte_free(ctx->maps);
 	rte_free(ctx->subs);

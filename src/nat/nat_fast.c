@@ -278,7 +278,8 @@ nat_handoff_to(const struct nat_worker *w, unsigned int shard)
 /*
  * Could this out2in packet create state on its owner? Only then is a miss
  * handed over: a bare TCP SYN (a new inbound connection, an ALG's data
- * connection), or UDP to a live mapping (filtering decides there). The
+ * connection), or UDP to a live mapping (filtering decides there) or that
+ * one of the owner's expectations awaits (media on a reserved port). The
  * rest cannot create anything and is answered where it arrived, so junk
  * sprayed at a block does not fill its owner's ring.
  */
@@ -295,8 +296,9 @@ nat_out2in_may_create(const struct nat_ctx *ctx, const struct nat_pkt *p,
 		return false;
 	m = nat_map_find(ctx, p->proto, 1, rte_be_to_cpu_32(k->b),
 			 rte_be_to_cpu_16(k->pb));
-	return m != NULL && (m->flags & (NAT_REC_LIVE | NAT_REC_DEAD)) ==
-		NAT_REC_LIVE && m->refcnt != 0;
+	return (m != NULL && (m->flags & (NAT_REC_LIVE | NAT_REC_DEAD)) ==
+		NAT_REC_LIVE && m->refcnt != 0) ||
+	       nat_exp_awaits(ctx, nat_key_shard(ctx, k), k);
 }
 
 static void

@@ -172,6 +172,54 @@ struct nat_frag {
 	uint32_t next;			/**< limbo list */
 };
 
+/** Expectation table key; host byte order, padding zeroed. */
+struct nat_exp_key {
+	uint32_t addr;		/**< out2in: external address; in2out: inside */
+	uint32_t rem_addr;
+	uint16_t port;
+	uint16_t rem_port;	/**< NAT_EXP_ANY_PORT: any */
+	uint8_t proto;
+	uint8_t dir;
+	uint16_t pad;
+};
+
+enum nat_exp_state {
+	NAT_EXP_FREE = 0,
+	NAT_EXP_LIVE,
+	NAT_EXP_RETIRED,	/**< unlinked off the sweep: the sweep parks it */
+	NAT_EXP_PARKED,		/**< waiting for a grace period */
+};
+
+/** An expectation record, in its owner's range of ctx->exps. */
+struct nat_exp {
+	struct nat_exp_key key;
+	uint64_t tag;
+	uint32_t in_addr;
+	uint32_t ext_addr;
+	uint16_t in_port;
+	uint16_t ext_port;
+	uint32_t parent;	/**< session index */
+	uint32_t sub;		/**< parent's subscriber index */
+	uint32_t expire;	/**< clock second it dies at */
+	uint32_t next;		/**< parent's list */
+	uint32_t lnext;		/**< limbo list */
+	uint8_t flags;		/**< NAT_EXP_F_* */
+	uint8_t mark;
+	uint8_t tenant;
+	volatile uint8_t state;	/**< enum nat_exp_state */
+};
+
+/*
+ * Per session record, beside the 64-byte hot record: its expectations,
+ * its children and its timeout override. Written by the owner only.
+ */
+struct nat_sess_ext {
+	uint32_t exp_head;	/**< first expectation */
+	uint32_t child_head;	/**< first child session */
+	uint32_t sib_next;	/**< next child of the same parent */
+	uint32_t timeout;	/**< s, 0: the tenant's */
+};
+
 /** Sorted disjoint intervals, each with the value of its longest prefix. */
 struct nat_pfx_tab {
 	uint32_t n;
@@ -229,6 +277,7 @@ enum nat_rec_kind {
 	NAT_RK_MAP,
 	NAT_RK_SUB,
 	NAT_RK_FRAG,
+	NAT_RK_EXP,
 	NAT_RK_MAX
 };
 
@@ -319,6 +368,9 @@ struct nat_shard {
 	struct rte_ring *sub_free;
 	struct rte_ring *blk_free;
 	struct rte_ring *frag_free;
+	struct rte_hash *exp_h;		/**< struct nat_exp_key -> index */
+	struct rte_ring *exp_free;
+	uint32_t exp_in2out;		/**< live in2out ones: new flows look */
 	struct rte_ring *req;		/**< struct nat_req, many producers */
 	struct rte_ring *handoff;	/**< struct nat_handed, many producers */
 	unsigned int lcore;		/**< of its owner, LCORE_ID_ANY: none */
@@ -357,12 +409,19 @@ struct nat_ctx {
 	uint32_t max_blocks;
 	struct nat_frag *frags;
 	uint32_t max_frags;
+	struct nat_exp *exps;
+	uint32_t max_exps;
+	struct nat_sess_ext *sess_ext;		/**< [max_sessions] */
+	uint32_t *sub_exps;			/**< expectations per subscriber */
 
 	struct nat_pool pools[CGN_MAX_POOLS];	/**< by slot, never moved */
 	struct nat_shard *shards;		/**< [nb_shards] */
 
 	void (*free_cb)(struct nat_session *s, void *arg);
 	void *free_arg;
+	nat_expect_cb_t exp_cb;
+	void *exp_arg;
+	uint64_t n_exps;			/**< live, relaxed atomics */
 
 	/* logging events (nat_set_event_ring), set before workers run */
 	struct rte_ring *ev_ring;
@@ -814,6 +873,28 @@ bool nat_frag_due(const struct nat_ctx *ctx, uint32_t idx, uint32_t now);
 void nat_frag_unlink(struct nat_ctx *ctx, uint32_t idx);
 void nat_frag_shard_free(struct nat_shard *sh);
 void nat_frag_release(struct nat_ctx *ctx, uint32_t idx);
+
+/* ---- nat_expect.c (owner only, except nat_exp_init and the show) ---- */
+int nat_exp_init(struct nat_ctx *ctx);
+void nat_exp_shard_free(struct nat_shard *sh);
+/*
+ * A miss the slow path could not admit: an expectation for it makes the
+ * child. @return false when none matched (res untouched); true when one
+ * did, with the child (res->new_session set) or NULL (res: a drop).
+ */
+bool nat_exp_match(struct nat_worker *w, const struct nat_pkt *p,
+		   const struct nat_key *k, struct nat_result *res,
+		   struct nat_session **child);
+/* Any lcore: does an expectation of shard's owner await this flow? */
+bool nat_exp_awaits(const struct nat_ctx *ctx, unsigned int shard,
+		    const struct nat_key *k);
+/* Session s is being unlinked: its expectations go, its family forgets it. */
+void nat_exp_sess_gone(struct nat_ctx *ctx, struct nat_session *s);
+/* A child was created for parent: link it into the parent's list. */
+void nat_exp_child_link(struct nat_ctx *ctx, uint32_t parent, uint32_t child);
+bool nat_exp_due(const struct nat_ctx *ctx, uint32_t idx, uint32_t now);
+void nat_exp_reap(struct nat_ctx *ctx, uint32_t idx, uint32_t now);
+void nat_exp_release(struct nat_ctx *ctx, uint32_t idx);
 
 /* ---- nat_handoff.c ---- */
 int nat_handoff_init(struct nat_ctx *ctx, unsigned int k);

@@ -204,6 +204,8 @@ nat_sess_unlink(struct nat_ctx *ctx, struct nat_session *s, uint32_t now)
 	rte_hash_del_key(h, &k);
 	nat_key_of_sess(&k, s, NAT_DIR_IN2OUT);
 	rte_hash_del_key(h, &k);
+	/* its expectations first: they may release ports of its subscriber */
+	nat_exp_sess_gone(ctx, s);
 	nat_map_unlink_sess(ctx, &ctx->maps[s->mapping], s, now);
 	sub->sessions--;
 	nat_count(ctx, NAT_C_SESSIONS, -1);
@@ -237,7 +239,11 @@ uint32_t
 nat_sess_timeout(const struct nat_ctx *ctx, const struct nat_session *s)
 {
 	const struct cgn_nat_behaviour *b = &nat_pol(ctx)->tenants[s->tenant].nat;
+	uint32_t own = ctx->sess_ext[s - ctx->sess].timeout;
 
+	/* an override (nat_session_set_timeout) holds until the TCP close */
+	if (own != 0 && !nat_sess_closing(s))
+		return own;
 	switch (s->proto) {
 	case IPPROTO_TCP:
 		if (nat_sess_closing(s))
@@ -365,7 +371,7 @@ nat_port_release(struct nat_ctx *ctx, const struct nat_session *parent,
 	};
 	unsigned int shard = parent->shard;
 
-	/* expectations expire on the control lcore: the owner frees */
+	/* off the owner (a tool, the control lcore): the owner frees */
 	if (nat_may_write(ctx, shard))
 		nat_port_release_sub(ctx, &rq);
 	else
@@ -417,6 +423,8 @@ nat_session_create_child(struct nat_worker *w,
 	err = nat_map_adopt(ctx, sub, a.sub_idx, proto, in, ext, &a.map_idx);
 	if (err == 0)
 		s = nat_sess_create(w, sub, &a, &err);
+	if (s != NULL)
+		nat_exp_child_link(ctx, a.parent, nat_session_index(ctx, s));
 	if (s == NULL) {
 		*drop = (enum cgn_drop)nat_errno_to_drop(err);
 		/* a data connection refused for lack of room is reported too */
@@ -425,4 +433,136 @@ nat_session_create_child(struct nat_worker *w,
 	}
 out:
 	return s;
+}
+
+/* The owner of a session's shard, and the session still live? */
+static int
+nat_sess_owned(const struct nat_worker *w, const struct nat_session *s)
+{
+	if (s->shard != w->shard)
+		return -EAGAIN;
+	if ((s->flags & (NAT_SESS_F_LIVE | NAT_SESS_F_DYING)) !=
+	    NAT_SESS_F_LIVE)
+		return -ENOENT;
+	return 0;
+}
+
+int
+nat_session_end(struct nat_worker *w, struct nat_session *s, bool children)
+{
+	struct nat_ctx *ctx = w->ctx;
+	struct nat_sess_ext *sx;
+	int n = 0, err;
+
+	err = nat_sess_owned(w, s);
+	if (err != 0)
+		return err == -ENOENT ? 0 : err;
+	sx = &ctx->sess_ext[nat_session_index(ctx, s)];
+	/* each retired child takes itself off the list */
+	while (children && sx->child_head != NAT_IDX_NONE) {
+		nat_sess_retire(ctx, &ctx->sess[sx->child_head]);
+		n++;
+	}
+	nat_sess_retire(ctx, s);
+	return n + 1;
+}
+
+int
+nat_session_set_timeout(struct nat_worker *w, struct nat_session *s,
+			uint32_t seconds)
+{
+	int err = nat_sess_owned(w, s);
+
+	if (err != 0)
+		return err;
+	w->ctx->sess_ext[nat_session_index(w->ctx, s)].timeout = seconds;
+	return 0;
+}
+
+/* Ports for an ALG: the parent's subscriber, on its owner. */
+static struct nat_sub *
+nat_parent_sub(struct nat_worker *w, const struct nat_session *parent,
+	       int *err)
+{
+	struct nat_sub *sub = nat_sub_at(w->ctx, parent->subscriber);
+
+	*err = nat_sub_live(sub) != 0 ? -ENOENT :
+	       sub->shard != w->shard ? -EAGAIN : 0;
+	return *err == 0 ? sub : NULL;
+}
+
+/* Tries at an even port whose odd neighbour is free too. */
+#define NAT_PAIR_TRIES 16
+
+int
+nat_port_reserve_pair(struct nat_worker *w, const struct nat_session *parent,
+		      uint8_t proto, uint16_t preferred, uint16_t *even)
+{
+	struct nat_ctx *ctx = w->ctx;
+	uint32_t blk, blk2;
+	struct nat_sub *sub;
+	unsigned int t;
+	uint16_t port;
+	int err;
+
+	sub = nat_parent_sub(w, parent, &err);
+	if (sub == NULL)
+		return err;
+	for (t = 0; t < NAT_PAIR_TRIES; t++) {
+		err = nat_port_alloc(w, sub, proto, 0,
+				     t == 0 ? (uint16_t)(preferred & ~1u) : 0,
+				     &port, &blk);
+		if (err != 0)
+			return -ENOSPC;
+		/* the pair lies in one block: both belong to this owner */
+		if ((port & 1) == 0 && port != UINT16_MAX &&
+		    nat_port_take(ctx, sub, proto, port + 1, false,
+				  &blk2) == 0) {
+			if (blk2 == blk) {
+				*even = port;
+				return 0;
+			}
+			nat_port_free(ctx, sub, proto, port + 1, blk2);
+		}
+		nat_port_free(ctx, sub, proto, port, blk);
+	}
+	return -ENOSPC;
+}
+
+int
+nat_mapping_create(struct nat_worker *w, const struct nat_session *parent,
+		   uint8_t proto, const struct nat_endpoint *in,
+		   uint16_t ext_port, uint32_t hold, struct nat_endpoint *ext)
+{
+	struct nat_ctx *ctx = w->ctx;
+	const struct nat_mapping *old;
+	struct nat_mapping *m;
+	struct nat_sub *sub;
+	uint32_t map_idx;
+	int err;
+
+	sub = nat_parent_sub(w, parent, &err);
+	if (sub == NULL)
+		return err;
+	if (nat_tenant_of(ctx, sub)->nat.mapping != CGN_MAPPING_EIM)
+		return -ENOTSUP;
+	if (in->addr != sub->addr)
+		return -EPERM;
+	old = nat_map_find(ctx, proto, 0, in->addr, in->port);
+	if (old != NULL && (old->flags & NAT_REC_DEAD) == 0) {
+		ext->addr = old->ext_addr;
+		ext->port = old->ext_port;
+		return -EEXIST;
+	}
+	ext->addr = sub->ext_addr;
+	ext->port = ext_port;
+	err = nat_map_adopt(ctx, sub, parent->subscriber, proto, in, ext,
+			    &map_idx);
+	if (err != 0)
+		return err;
+	m = &ctx->maps[map_idx];
+	/* idle from a time still to come: kept hold s before its reuse delay */
+	if (m->refcnt == 0)
+		m->idle_since = nat_clock_now(ctx) + hold;
+	return 0;
 }

@@ -6,8 +6,9 @@
  * Session table misses. Inside-to-outside: find or create the subscriber,
  * reuse or create its mapping, create the session. Outside-to-inside: find
  * the mapping of the destination, let the tenant's filtering decide
- * (RFC 4787 §5, RFC 5382 §4.3), create the session if admitted. Inbound
- * packets never create mappings. Only the owner of the subscriber's shard
+ * (RFC 4787 §5, RFC 5382 §4.3), create the session if admitted, else
+ * try the expectations (nat_expect.c). Inbound packets never create
+ * mappings. Only the owner of the subscriber's shard
  * gets here (nat_fast.c hands the others off), so no two lcores ever
  * create the same session or write the same record.
  */
@@ -75,6 +76,22 @@ nat_no_match(struct nat_result *res, enum cgn_drop why)
 	res->sess = NULL;
 }
 
+/*
+ * Nothing admits an inbound flow but perhaps an expectation (as
+ * conntrack consults them when a connection is created): its child.
+ */
+static struct nat_session *
+nat_out2in_refused(struct nat_worker *w, struct nat_pkt *p,
+		   const struct nat_key *k, struct nat_result *res,
+		   enum cgn_drop why)
+{
+	struct nat_session *child = NULL;
+
+	if (!nat_exp_match(w, p, k, res, &child))
+		nat_no_match(res, why);
+	return child;
+}
+
 struct nat_session *
 nat_slow_in2out(struct nat_worker *w, struct nat_pkt *p,
 		const struct nat_key *k, struct nat_result *res)
@@ -106,6 +123,9 @@ nat_slow_in2out(struct nat_worker *w, struct nat_pkt *p,
 	}
 	s = nat_sess_lookup(ctx, k);
 	if (s != NULL)
+		return s;
+	/* a flow an ALG announced leaves from the endpoint it promised */
+	if (nat_exp_match(w, p, k, res, &s))
 		return s;
 	err = nat_map_get(w, sub, a.sub_idx, k->proto, &in, &a.map_idx);
 	if (err == 0)
@@ -159,10 +179,8 @@ nat_slow_out2in(struct nat_worker *w, struct nat_pkt *p,
 		return NULL;
 	}
 	m = nat_map_find(ctx, k->proto, 1, ext, rte_be_to_cpu_16(k->pb));
-	if (m == NULL || k->proto == IPPROTO_ICMP) {
-		nat_no_match(res, CGN_DROP_NO_SESSION);
-		return NULL;
-	}
+	if (m == NULL || k->proto == IPPROTO_ICMP)
+		return nat_out2in_refused(w, p, k, res, CGN_DROP_NO_SESSION);
 	a.sub_idx = m->sub;
 	a.map_idx = (uint32_t)(m - ctx->maps);
 	a.alg_port = m->int_port;
@@ -175,18 +193,14 @@ nat_slow_out2in(struct nat_worker *w, struct nat_pkt *p,
 	 */
 	if (nat_sub_live(sub) != 0 || sub->shard != w->shard ||
 	    (m->flags & (NAT_REC_LIVE | NAT_REC_DEAD)) != NAT_REC_LIVE ||
-	    m->sub != a.sub_idx || m->refcnt == 0) {
-		nat_no_match(res, CGN_DROP_NO_SESSION);
-		return NULL;
-	}
+	    m->sub != a.sub_idx || m->refcnt == 0)
+		return nat_out2in_refused(w, p, k, res, CGN_DROP_NO_SESSION);
 	s = nat_sess_lookup(ctx, k);
 	if (s != NULL)
 		return s;
 	/* only a bare SYN may open TCP from outside (RFC 5382 REQ-2) */
-	if (!p->create || !nat_filter_admits(ctx, m, sub, a.rem_addr)) {
-		nat_no_match(res, CGN_DROP_FILTERED);
-		return NULL;
-	}
+	if (!p->create || !nat_filter_admits(ctx, m, sub, a.rem_addr))
+		return nat_out2in_refused(w, p, k, res, CGN_DROP_FILTERED);
 	s = nat_sess_create(w, sub, &a, &err);
 	if (s != NULL)
 		res->new_session = 1;

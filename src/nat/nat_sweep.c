@@ -11,7 +11,8 @@
  * A batch is closed with an RCU token at the end of the call; its records
  * go back to their free rings (and sessions to the ALG's free callback)
  * once every worker has reported a quiescent state since. The owner is the
- * only writer of what it expires: no lock.
+ * only writer of what it expires: no lock. Expectations expire here too
+ * (nat_expect.c), and those deleted off the sweep are parked here.
  */
 
 #include <stddef.h>
@@ -34,6 +35,8 @@ nat_rec_next(struct nat_ctx *ctx, enum nat_rec_kind kind, uint32_t idx)
 		return &ctx->maps[idx].next;
 	case NAT_RK_SUB:
 		return &nat_sub_at(ctx, idx)->next;
+	case NAT_RK_EXP:
+		return &ctx->exps[idx].lnext;
 	default:
 		return &ctx->frags[idx].next;
 	}
@@ -76,6 +79,9 @@ nat_rec_free(struct nat_ctx *ctx, enum nat_rec_kind kind, uint32_t idx)
 	case NAT_RK_SUB:
 		nat_sub_at(ctx, idx)->flags = 0;
 		rte_ring_mp_enqueue_elem(sh->sub_free, &idx, sizeof(idx));
+		break;
+	case NAT_RK_EXP:
+		nat_exp_release(ctx, idx);
 		break;
 	default:
 		nat_frag_release(ctx, idx);
@@ -243,6 +249,7 @@ static const struct nat_reaper nat_reapers[NAT_RK_MAX] = {
 	[NAT_RK_MAP] = { nat_map_due, nat_map_reap },
 	[NAT_RK_SUB] = { nat_sub_due, nat_sub_reap },
 	[NAT_RK_FRAG] = { nat_frag_due, nat_frag_reap },
+	[NAT_RK_EXP] = { nat_exp_due, nat_exp_reap },
 };
 
 /* Walk up to budget records of one kind of shard k from its cursor. */

@@ -342,24 +342,13 @@ pl_classify(struct pl_worker *w, const struct pl_iface *ifp,
 	return true;
 }
 
-/* After the NAT: pinholes for unmatched out2in packets, ALG, forwarding. */
+/* After the NAT (which matched the ALGs' expectations itself): ALG, forwarding. */
 static void
 pl_post_nat(struct pl_worker *w, const struct pl_iface *ifp,
 	    struct rte_mbuf *m, struct nat_result *res)
 {
-	struct nat_session *s;
 	enum cgn_drop why;
 
-	if (res->verdict == NAT_NO_MATCH) {
-		why = res->drop == CGN_DROP_FILTERED ? CGN_DROP_FILTERED :
-						       CGN_DROP_NO_SESSION;
-		s = alg_expect_match(w->aw, m, &why);
-		if (s == NULL) {
-			pl_drop(w, m, why);
-			return;
-		}
-		nat_translate(w->nw, s, NAT_DIR_OUT2IN, m, res);
-	}
 	switch (res->verdict) {
 	case NAT_FWD_OUTSIDE:
 	case NAT_FWD_INSIDE:
@@ -391,6 +380,11 @@ pl_post_nat(struct pl_worker *w, const struct pl_iface *ifp,
 				      ifp->addr);
 		else
 			rte_pktmbuf_free(m);
+		break;
+	case NAT_NO_MATCH:
+		/* Nothing admits it; the NAT says why, the pipeline counts. */
+		pl_drop(w, m, res->drop == CGN_DROP_FILTERED ?
+			CGN_DROP_FILTERED : CGN_DROP_NO_SESSION);
 		break;
 	default:
 		pl_drop(w, m, CGN_DROP_NO_SESSION);

@@ -24,8 +24,10 @@ def pytest_terminal_summary(terminalreporter):
         return
     tr = terminalreporter
     tr.write_sep("=", "ALG through cgnat and through Linux nftables")
-    tr.write_line("%-36s %-8s %-8s" % ("case", "cgnat", "linux"))
+    tr.write_line("%-36s %-8s %-8s %-8s" % ("case", "cgnat", "cgnat2w",
+                                             "linux"))
     for case in sorted(_results):
         r = _results[case]
-        tr.write_line("%-36s %-8s %-8s" % (case, r.get("cgnat", "-"),
-                                           r.get("linux", "-")))
+        tr.write_line("%-36s %-8s %-8s %-8s" % (case, r.get("cgnat", "-"),
+                                                r.get("cgnat2w", "-"),
+                                                r.get("linux", "-")))

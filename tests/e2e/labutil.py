@@ -125,6 +125,7 @@ def start_cgnat(conf, log, build=None, timeout=30):
 class Lab:
     def __init__(self, workers=1, mode="cgnat", nat_extra=""):
         self.mode = mode
+        self.workers = workers
         self.tmp = tempfile.mkdtemp(prefix="cgn-e2e-")
         self.conf = os.path.join(self.tmp, "lab.yaml")
         with open(self.conf, "w") as f:

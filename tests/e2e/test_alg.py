@@ -20,9 +20,15 @@ NAT_EXTRA = """  filtering: {udp: address-and-port-dependent, tcp: address-and-p
 """
 
 
-@pytest.fixture(scope="module", params=["cgnat", "linux"])
+# cgnat2w: two workers, so that the subscriber's shard may belong to the
+# worker that does not receive its packets: the control session's packets,
+# the pinholes (NAT expectations) and the data connections' first packets
+# are then all handed to the owner.
+@pytest.fixture(scope="module", params=["cgnat", "cgnat2w", "linux"])
 def alab(request):
-    lab = Lab(mode=request.param, nat_extra=NAT_EXTRA)
+    lab = Lab(mode="linux" if request.param == "linux" else "cgnat",
+              workers=2 if request.param == "cgnat2w" else 1,
+              nat_extra=NAT_EXTRA)
     try:
         lab.start()
         lab.files = tempfile.mkdtemp(prefix="cgn-srv-")
@@ -108,3 +114,9 @@ def test_alg_counters_show_the_work(alab):
     assert alg["residential/ftp"]["pinholes_used"] >= 4, alg
     # Two TFTP transfers, each let in by a pinhole.
     assert alg["residential/tftp"]["pinholes_used"] >= 2, alg
+    if alab.workers == 2:
+        # 100.64.0.10 belongs to shard 1, and the one-queue veth gives
+        # worker 0 everything: the ALG and the pinholes ran on the owner.
+        w = telemetry("/cgnat/workers")
+        assert w["worker0"]["handoffs"] > 0, w
+        assert w["worker1"]["sessions_created"] > 0, w

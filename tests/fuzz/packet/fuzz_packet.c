@@ -131,7 +131,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pl_flush(w);
 	rte_rcu_qsbr_quiescent(app.qs, 0);
 	nat_sweep(app.nat, 64);
-	alg_sweep(app.alg, 64);
+	alg_reclaim(app.alg);
 	check_tx();
 	/*
 	 * Early fragments may be held (bounded, freed on timeout); anything

@@ -3,13 +3,26 @@
  */
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <rte_ip.h>
+#include <rte_tcp.h>
 
 #include "fake_nat.h"
 
 #define FAKE_PORTS 256
 #define FAKE_FIRST_PORT 40000
+#define FAKE_EXPECTS 64
+
+/* An expectation as the NAT keeps it, with its parent. */
+struct fake_exp {
+	bool live;
+	struct nat_expect x;
+	uint32_t parent;
+	uint32_t expire;
+};
 
 struct nat_ctx {
 	const struct cgn_clock *clock;
@@ -21,6 +34,9 @@ struct nat_ctx {
 	bool fail_reserve;
 	void (*cb)(struct nat_session *s, void *arg);
 	void *cb_arg;
+	struct fake_exp exp[FAKE_EXPECTS];
+	nat_expect_cb_t exp_cb;
+	void *exp_arg;
 };
 
 struct nat_ctx *
@@ -85,6 +101,25 @@ fake_nat_session(struct nat_ctx *ctx, uint8_t proto, uint8_t alg,
 	return s;
 }
 
+static void
+fake_exp_drop(struct nat_ctx *ctx, struct fake_exp *e)
+{
+	if (e->x.flags & NAT_EXP_F_RESERVED)
+		nat_port_release(ctx, NULL, e->x.proto, e->x.ext.port);
+	e->live = false;
+}
+
+/* The NAT deletes a session's expectations when it goes. */
+static void
+fake_exp_drop_parent(struct nat_ctx *ctx, uint32_t parent)
+{
+	unsigned int i;
+
+	for (i = 0; i < FAKE_EXPECTS; i++)
+		if (ctx->exp[i].live && ctx->exp[i].parent == parent)
+			fake_exp_drop(ctx, &ctx->exp[i]);
+}
+
 void
 fake_nat_kill(struct nat_ctx *ctx, struct nat_session *s)
 {
@@ -94,6 +129,7 @@ fake_nat_kill(struct nat_ctx *ctx, struct nat_session *s)
 		return;
 	s->flags |= NAT_SESS_F_DYING;
 	ctx->live[i] = false;	/* keys gone, grace period over */
+	fake_exp_drop_parent(ctx, i);
 	if (ctx->cb != NULL)
 		ctx->cb(s, ctx->cb_arg);
 }
@@ -223,4 +259,222 @@ nat_set_session_free_cb(struct nat_ctx *ctx,
 {
 	ctx->cb = cb;
 	ctx->cb_arg = arg;
+}
+
+/* ---- expectations (nat.h), kept in a small array ---- */
+
+static bool
+fake_exp_same_key(const struct nat_expect *a, const struct nat_expect *b)
+{
+	return a->proto == b->proto && a->dir == b->dir &&
+	       a->ext.addr == b->ext.addr && a->ext.port == b->ext.port &&
+	       a->rem.addr == b->rem.addr && a->rem.port == b->rem.port;
+}
+
+int
+nat_expect_add(struct nat_worker *w, const struct nat_session *parent,
+	       const struct nat_expect *x, uint32_t *id)
+{
+	struct nat_ctx *ctx = w->ctx;
+	uint32_t pidx = nat_session_index(ctx, parent);
+	unsigned int i, n_parent = 0, n_sub = 0;
+	int slot = -1;
+
+	for (i = 0; i < FAKE_EXPECTS; i++) {
+		if (!ctx->exp[i].live) {
+			if (slot < 0)
+				slot = (int)i;
+			continue;
+		}
+		if (fake_exp_same_key(&ctx->exp[i].x, x)) {
+			*id = i;
+			return -EEXIST;
+		}
+		n_parent += ctx->exp[i].parent == pidx;
+		n_sub += ctx->sess[ctx->exp[i].parent].subscriber ==
+			 parent->subscriber;
+	}
+	if ((x->max_parent != 0 && n_parent >= x->max_parent) ||
+	    (x->max_sub != 0 && n_sub >= x->max_sub))
+		return -EDQUOT;
+	if (slot < 0)
+		return -ENOSPC;
+	ctx->exp[slot] = (struct fake_exp){
+		.live = true,
+		.x = *x,
+		.parent = pidx,
+		.expire = nat_now(ctx) + x->timeout,
+	};
+	*id = (uint32_t)slot;
+	return 0;
+}
+
+int
+nat_expect_del(struct nat_worker *w, uint32_t id)
+{
+	if (id >= FAKE_EXPECTS || !w->ctx->exp[id].live)
+		return -ENOENT;
+	fake_exp_drop(w->ctx, &w->ctx->exp[id]);
+	return 0;
+}
+
+int
+nat_expect_get(const struct nat_ctx *ctx, uint32_t id, struct nat_expect *out)
+{
+	if (id >= FAKE_EXPECTS || !ctx->exp[id].live)
+		return -ENOENT;
+	*out = ctx->exp[id].x;
+	out->timeout = ctx->exp[id].expire - nat_now(ctx);
+	return 0;
+}
+
+int
+nat_expect_modify(struct nat_worker *w, uint32_t id,
+		  const struct nat_expect *x)
+{
+	struct nat_ctx *ctx = w->ctx;
+
+	if (id >= FAKE_EXPECTS || !ctx->exp[id].live)
+		return -ENOENT;
+	ctx->exp[id].x = *x;
+	ctx->exp[id].expire = nat_now(ctx) + x->timeout;
+	return 0;
+}
+
+unsigned int
+nat_expect_count(const struct nat_ctx *ctx)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < FAKE_EXPECTS; i++)
+		n += ctx->exp[i].live;
+	return n;
+}
+
+void
+nat_set_expect_cb(struct nat_ctx *ctx, nat_expect_cb_t cb, void *arg)
+{
+	ctx->exp_cb = cb;
+	ctx->exp_arg = arg;
+}
+
+unsigned int
+nat_show_expects(const struct nat_ctx *ctx, uint32_t in_addr,
+		 struct nat_show_expect *out, unsigned int max)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < FAKE_EXPECTS; i++) {
+		if (!ctx->exp[i].live || ctx->exp[i].x.in.addr != in_addr)
+			continue;
+		if (n < max)
+			out[n] = (struct nat_show_expect){
+				.id = i,
+				.x = ctx->exp[i].x,
+				.tenant = ctx->sess[ctx->exp[i].parent].tenant,
+				.expires_in = ctx->exp[i].expire - nat_now(ctx),
+			};
+		n++;
+	}
+	return n;
+}
+
+int
+nat_expect_lookup_inside(const struct nat_ctx *ctx, uint8_t proto,
+			 const struct nat_endpoint *in,
+			 const struct nat_endpoint *rem,
+			 struct nat_endpoint *ext)
+{
+	const struct nat_expect *x;
+	unsigned int i;
+
+	for (i = 0; i < FAKE_EXPECTS; i++) {
+		x = &ctx->exp[i].x;
+		if (ctx->exp[i].live && x->proto == proto &&
+		    x->in.addr == in->addr && x->in.port == in->port &&
+		    x->rem.addr == rem->addr) {
+			*ext = x->ext;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static struct fake_exp *
+fake_exp_lookup(struct nat_ctx *ctx, uint8_t proto,
+		const struct nat_endpoint *ext, const struct nat_endpoint *rem)
+{
+	struct fake_exp *e;
+	unsigned int i;
+
+	for (i = 0; i < FAKE_EXPECTS; i++) {
+		e = &ctx->exp[i];
+		if (e->live && e->x.proto == proto &&
+		    e->x.dir == NAT_DIR_OUT2IN &&
+		    e->x.ext.addr == ext->addr && e->x.ext.port == ext->port &&
+		    e->x.rem.addr == rem->addr &&
+		    (e->x.rem.port == NAT_EXP_ANY_PORT ||
+		     e->x.rem.port == rem->port) &&
+		    (int32_t)(nat_now(ctx) - e->expire) < 0)
+			return e;
+	}
+	return NULL;
+}
+
+struct nat_session *
+fake_nat_match(struct nat_ctx *ctx, struct nat_worker *w, struct rte_mbuf *m)
+{
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m,
+						const struct rte_ipv4_hdr *);
+	const uint8_t *l4 = (const uint8_t *)ip + rte_ipv4_hdr_len(ip);
+	struct nat_endpoint ext, rem;
+	struct nat_session *child;
+	struct fake_exp *e;
+	enum cgn_drop drop;
+
+	if (ip->next_proto_id != IPPROTO_TCP &&
+	    ip->next_proto_id != IPPROTO_UDP)
+		return NULL;
+	/* a TCP flow starts with a bare SYN */
+	if (ip->next_proto_id == IPPROTO_TCP &&
+	    (((const struct rte_tcp_hdr *)l4)->tcp_flags &
+	     (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG | RTE_TCP_RST_FLAG)) !=
+	    RTE_TCP_SYN_FLAG)
+		return NULL;
+	rem.addr = rte_be_to_cpu_32(ip->src_addr);
+	ext.addr = rte_be_to_cpu_32(ip->dst_addr);
+	rem.port = (uint16_t)(l4[0] << 8 | l4[1]);
+	ext.port = (uint16_t)(l4[2] << 8 | l4[3]);
+	e = fake_exp_lookup(ctx, ip->next_proto_id, &ext, &rem);
+	if (e == NULL)
+		return NULL;
+	child = nat_session_create_child(w, &ctx->sess[e->parent],
+					 ip->next_proto_id, &e->x.in, &ext,
+					 &rem, &drop);
+	if (e->x.flags & NAT_EXP_F_ONESHOT)
+		fake_exp_drop(ctx, e);
+	if (child != NULL && ctx->exp_cb != NULL)
+		ctx->exp_cb(NAT_EXP_EV_USED, child->tenant, e->x.mark,
+			    ctx->exp_arg);
+	return child;
+}
+
+unsigned int
+fake_nat_sweep(struct nat_ctx *ctx)
+{
+	struct fake_exp *e;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < FAKE_EXPECTS; i++) {
+		e = &ctx->exp[i];
+		if (!e->live || (int32_t)(nat_now(ctx) - e->expire) < 0)
+			continue;
+		fake_exp_drop(ctx, e);
+		if (ctx->exp_cb != NULL)
+			ctx->exp_cb(NAT_EXP_EV_EXPIRED,
+				    ctx->sess[e->parent].tenant, e->x.mark,
+				    ctx->exp_arg);
+		n++;
+	}
+	return n;
 }

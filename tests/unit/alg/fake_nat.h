@@ -7,8 +7,8 @@
 
 /*
  * A stand-in for the NAT's narrow ALG API (nat.h), so the ALG stage can be
- * tested and fuzzed on its own: sessions are made by hand, reserved ports
- * and children are recorded for the assertions.
+ * tested and fuzzed on its own: sessions are made by hand, reserved ports,
+ * expectations and children are recorded for the assertions.
  */
 
 #include <stdbool.h>
@@ -39,5 +39,16 @@ unsigned int fake_nat_children(const struct nat_ctx *ctx);
 
 /** Make nat_port_reserve fail (-ENOSPC) or succeed again. */
 void fake_nat_fail_reserve(struct nat_ctx *ctx, bool fail);
+
+/**
+ * What the NAT's slow path does with an out2in packet no session takes:
+ * the child of the expectation it matches (one-shot ones are used up), or
+ * NULL.
+ */
+struct nat_session *fake_nat_match(struct nat_ctx *ctx, struct nat_worker *w,
+				   struct rte_mbuf *m);
+
+/** The owner's sweep: expire what is due. @return how many. */
+unsigned int fake_nat_sweep(struct nat_ctx *ctx);
 
 #endif /* FAKE_NAT_H */

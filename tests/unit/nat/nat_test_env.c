@@ -155,6 +155,32 @@ nat_test_run(struct nat_test_env *e, enum nat_dir dir, struct rte_mbuf *m,
 }
 
 int
+nat_test_worker_up(struct nat_test_env *e, struct nat_worker *w,
+		   unsigned int k, uint64_t *drops)
+{
+	int rc = nat_worker_init(e->ctx, w, k, drops, 7 + k);
+
+	return rc != 0 ? rc : nat_worker_set_shard(w, k, rte_lcore_id());
+}
+
+int
+nat_test_run_on(struct nat_worker *w, enum nat_dir dir,
+		const struct nat_test_spec *spec, struct nat_result *res,
+		struct rte_mbuf **out)
+{
+	struct rte_mbuf *m = nat_test_pkt(nat_test_mp(), spec);
+
+	if (m == NULL)
+		return -ENOMEM;
+	nat_process_burst(w, dir, &m, 1, res);
+	if (out != NULL)
+		*out = m;
+	else if (res->verdict != NAT_HELD && res->verdict != NAT_HANDOFF)
+		rte_pktmbuf_free(m);
+	return res->verdict;
+}
+
+int
 nat_test_xlate(struct nat_test_env *e, enum nat_dir dir,
 	       const struct nat_test_spec *spec, struct nat_test_fields *out)
 {

@@ -70,6 +70,22 @@ unsigned int nat_test_open(struct nat_test_env *e,
 int nat_test_env_up(struct nat_test_env *e);
 void nat_test_env_down(struct nat_test_env *e);
 
+/**
+ * Worker w of a sharded env: initialised (QSBR id and seed from k) and
+ * made the owner of shard k on the calling lcore. 0 or -errno.
+ */
+int nat_test_worker_up(struct nat_test_env *e, struct nat_worker *w,
+		       unsigned int k, uint64_t *drops);
+
+/**
+ * Build a packet from @p spec and run it through worker w; the mbuf is
+ * left in *out (may be NULL: freed unless the NAT kept it, HELD or
+ * HANDOFF). @return res->verdict, or -ENOMEM.
+ */
+int nat_test_run_on(struct nat_worker *w, enum nat_dir dir,
+		    const struct nat_test_spec *spec, struct nat_result *res,
+		    struct rte_mbuf **out);
+
 /** Run one packet through nat_process_burst; returns res.verdict. */
 int nat_test_run(struct nat_test_env *e, enum nat_dir dir, struct rte_mbuf *m,
 		 struct nat_result *res);

@@ -48,12 +48,9 @@ two_up(void (*tweak)(struct cgn_config *conf))
 		tweak(&tw->e.conf);
 	tw->e.nb_shards = 2;
 	assert_int_equal(nat_test_env_up(&tw->e), 0);
-	for (k = 0; k < 2; k++) {
-		assert_int_equal(nat_worker_init(tw->e.ctx, &tw->w[k], k,
-						 tw->drops[k], 7 + k), 0);
-		assert_int_equal(nat_worker_set_shard(&tw->w[k], k,
-						      rte_lcore_id()), 0);
-	}
+	for (k = 0; k < 2; k++)
+		assert_int_equal(nat_test_worker_up(&tw->e, &tw->w[k], k,
+						    tw->drops[k]), 0);
 	for (k = 0; k < 2; k++) {
 		for (a = NAT_TEST_SUB(1);
 		     nat_owner_of(tw->e.ctx, a) != k; a++)
@@ -77,15 +74,7 @@ static int
 run(unsigned int k, enum nat_dir dir, const struct nat_test_spec *s,
     struct nat_result *res, struct rte_mbuf **out)
 {
-	struct rte_mbuf *m = nat_test_pkt(nat_test_mp(), s);
-
-	assert_non_null(m);
-	nat_process_burst(&tw->w[k], dir, &m, 1, res);
-	if (out != NULL)
-		*out = m;
-	else if (res->verdict != NAT_HELD && res->verdict != NAT_HANDOFF)
-		rte_pktmbuf_free(m);
-	return res->verdict;
+	return nat_test_run_on(&tw->w[k], dir, s, res, out);
 }
 
 /* Hand m to its owner and let the owner run everything queued for it. */
