@@ -346,8 +346,15 @@ nat_hairpin(struct nat_worker *w, struct nat_pkt *p, struct nat_result *res,
 				   NAT_DIR_OUT2IN);
 		return;
 	}
-	if (s2 == NULL)
+	if (s2 == NULL) {
+		/* from here on it is an inbound packet: only a bare SYN may
+		 * open TCP (filtering, expectations), whatever it was inside */
+		if (p->proto == IPPROTO_TCP)
+			p->create = (p->tcp_flags & (NAT_TCP_SYN_ACK |
+						     RTE_TCP_RST_FLAG)) ==
+				    RTE_TCP_SYN_FLAG;
 		s2 = nat_slow_out2in(w, p, &k, &r2);
+	}
 	if (s2 == NULL) {
 		if (r2.verdict == NAT_NO_MATCH)
 			nat_result_drop(w, res, (enum cgn_drop)r2.drop);
