@@ -25,7 +25,8 @@ def load(path):
         doc = json.load(f)
     rows = {}
     for r in doc.get("rows", []):
-        if r.get("median") is None:
+        # rows marked "(excluded)" are the bench's bookkeeping, not figures
+        if r.get("median") is None or "(excluded)" in r["figure"]:
             continue
         rows[(r["section"], r["figure"])] = r
     return doc, rows
