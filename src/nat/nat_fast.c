@@ -57,6 +57,16 @@ nat_pkt_drop(struct nat_pkt *p, enum cgn_drop reason)
  * us, and no receiver, reads a header that is not there. A first fragment
  * must hold the whole header too (RFC 1858: tiny fragments hide flags).
  */
+/* Inside may start anything but a reset; outside only a bare SYN. */
+static inline uint8_t
+nat_tcp_may_create(uint8_t flags, enum nat_dir dir)
+{
+	if (dir == NAT_DIR_IN2OUT)
+		return !(flags & RTE_TCP_RST_FLAG);
+	return (flags & (NAT_TCP_SYN_ACK | RTE_TCP_RST_FLAG)) ==
+	       RTE_TCP_SYN_FLAG;
+}
+
 static inline void
 nat_parse_tcp(struct nat_pkt *p, uint8_t *l4, uint32_t l4_len,
 	      enum nat_dir dir)
@@ -72,13 +82,7 @@ nat_parse_tcp(struct nat_pkt *p, uint8_t *l4, uint32_t l4_len,
 	p->dport = NAT_FIELD16(l4, struct rte_tcp_hdr, dst_port);
 	p->ck = NAT_FIELD16(l4, struct rte_tcp_hdr, cksum);
 	p->tcp_flags = tcp->tcp_flags;
-	/* inside may start anything but a reset; outside only a bare SYN */
-	if (dir == NAT_DIR_IN2OUT)
-		p->create = !(tcp->tcp_flags & RTE_TCP_RST_FLAG);
-	else
-		p->create = (tcp->tcp_flags & (NAT_TCP_SYN_ACK |
-					       RTE_TCP_RST_FLAG)) ==
-			    RTE_TCP_SYN_FLAG;
+	p->create = nat_tcp_may_create(tcp->tcp_flags, dir);
 }
 
 /*
@@ -290,8 +294,7 @@ nat_out2in_may_create(const struct nat_ctx *ctx, const struct nat_pkt *p,
 	const struct nat_mapping *m;
 
 	if (p->proto == IPPROTO_TCP)
-		return (p->tcp_flags & (RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG |
-					RTE_TCP_RST_FLAG)) == RTE_TCP_SYN_FLAG;
+		return p->create;
 	if (p->proto != IPPROTO_UDP)
 		return false;
 	m = nat_map_find(ctx, p->proto, 1, rte_be_to_cpu_32(k->b),
@@ -330,6 +333,7 @@ nat_hairpin(struct nat_worker *w, struct nat_pkt *p, struct nat_result *res,
 {
 	struct nat_result r2 = { .verdict = NAT_DROP };
 	struct nat_session *s2;
+	unsigned int owner;
 	struct nat_key k;
 
 	if (!nat_is_pool_addr(w->ctx, rte_be_to_cpu_32(p->ip->dst_addr)))
@@ -338,21 +342,20 @@ nat_hairpin(struct nat_worker *w, struct nat_pkt *p, struct nat_result *res,
 		p->port = p->dport;
 	nat_key_of_pkt(&k, p, NAT_DIR_OUT2IN);
 	s2 = nat_sess_lookup(w->ctx, &k);
-	if (s2 == NULL && nat_handoff_to(w, nat_key_shard(w->ctx, &k)) &&
-	    nat_out2in_may_create(w->ctx, p, &k)) {
-		/* translated from inside; the destination's owner takes it
-		 * on as if it had come from outside */
-		nat_result_handoff(res, nat_key_shard(w->ctx, &k),
-				   NAT_DIR_OUT2IN);
-		return;
-	}
 	if (s2 == NULL) {
 		/* from here on it is an inbound packet: only a bare SYN may
 		 * open TCP (filtering, expectations), whatever it was inside */
 		if (p->proto == IPPROTO_TCP)
-			p->create = (p->tcp_flags & (NAT_TCP_SYN_ACK |
-						     RTE_TCP_RST_FLAG)) ==
-				    RTE_TCP_SYN_FLAG;
+			p->create = nat_tcp_may_create(p->tcp_flags,
+						       NAT_DIR_OUT2IN);
+		owner = nat_key_shard(w->ctx, &k);
+		if (nat_handoff_to(w, owner) &&
+		    nat_out2in_may_create(w->ctx, p, &k)) {
+			/* translated from inside; the destination's owner
+			 * takes it on as if it had come from outside */
+			nat_result_handoff(res, owner, NAT_DIR_OUT2IN);
+			return;
+		}
 		s2 = nat_slow_out2in(w, p, &k, &r2);
 	}
 	if (s2 == NULL) {
