@@ -137,6 +137,30 @@ tcp(uint32_t s, uint16_t sp, uint32_t d, uint16_t dp, uint32_t seq,
 	return m;
 }
 
+/*
+ * The FTP control connection from CLI:40000: SYN out, SYN-ACK back; on
+ * return *cs and *ss are the next sequence numbers, *ext its outside side.
+ */
+static void
+ftp_control_up(struct env *e, uint32_t *cs, uint32_t *ss, struct hdr *ext)
+{
+	struct nat_result res;
+	struct rte_mbuf *m;
+
+	m = tcp(CLI, 40000, SRV, 21, *cs, 0, RTE_TCP_SYN_FLAG, "");
+	assert_int_equal(pipeline(e, NAT_DIR_IN2OUT, m, &res),
+			 NAT_FWD_OUTSIDE);
+	assert_int_equal(res.sess->alg, CGN_ALG_FTP);
+	read_hdr(m, ext);
+	rte_pktmbuf_free(m);
+	m = tcp(SRV, 21, ext->src, ext->sport, *ss, *cs + 1,
+		RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, "");
+	assert_int_equal(pipeline(e, NAT_DIR_OUT2IN, m, &res), NAT_FWD_INSIDE);
+	rte_pktmbuf_free(m);
+	(*cs)++;
+	(*ss)++;
+}
+
 static void
 test_ftp_active_end_to_end(void **state)
 {
@@ -152,18 +176,7 @@ test_ftp_active_end_to_end(void **state)
 	int32_t delta;
 
 	/* Control connection: SYN, SYN-ACK, ACK. */
-	m = tcp(CLI, 40000, SRV, 21, cs, 0, RTE_TCP_SYN_FLAG, "");
-	assert_int_equal(pipeline(e, NAT_DIR_IN2OUT, m, &res),
-			 NAT_FWD_OUTSIDE);
-	assert_int_equal(res.sess->alg, CGN_ALG_FTP);
-	read_hdr(m, &ext);
-	rte_pktmbuf_free(m);
-	m = tcp(SRV, 21, ext.src, ext.sport, ss, cs + 1,
-		RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, "");
-	assert_int_equal(pipeline(e, NAT_DIR_OUT2IN, m, &res), NAT_FWD_INSIDE);
-	rte_pktmbuf_free(m);
-	cs++;
-	ss++;
+	ftp_control_up(e, &cs, &ss, &ext);
 
 	/* PORT: the NAT's external endpoint replaces the private one. */
 	m = tcp(CLI, 40000, SRV, 21, cs, ss, RTE_TCP_ACK_FLAG, port_in);
@@ -330,17 +343,7 @@ test_ftp_reload_off(void **state)
 	int32_t delta;
 	uint16_t len;
 
-	m = tcp(CLI, 40000, SRV, 21, cs, 0, RTE_TCP_SYN_FLAG, "");
-	assert_int_equal(pipeline(e, NAT_DIR_IN2OUT, m, &res),
-			 NAT_FWD_OUTSIDE);
-	read_hdr(m, &ext);
-	rte_pktmbuf_free(m);
-	m = tcp(SRV, 21, ext.src, ext.sport, ss, cs + 1,
-		RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG, "");
-	assert_int_equal(pipeline(e, NAT_DIR_OUT2IN, m, &res), NAT_FWD_INSIDE);
-	rte_pktmbuf_free(m);
-	cs++;
-	ss++;
+	ftp_control_up(e, &cs, &ss, &ext);
 	m = tcp(CLI, 40000, SRV, 21, cs, ss, RTE_TCP_ACK_FLAG, port_in);
 	assert_int_equal(pipeline(e, NAT_DIR_IN2OUT, m, &res),
 			 NAT_FWD_OUTSIDE);
