@@ -332,9 +332,13 @@ nat_exp_unlink(struct nat_ctx *ctx, uint32_t idx, bool from_parent)
 	__atomic_fetch_sub(&ctx->n_exps, 1, __ATOMIC_RELAXED);
 }
 
+/* Only a live record is unlinked: the counts and the reserved port are
+ * given back once, whoever retires it first (a parent's flush, the match). */
 static void
 nat_exp_retire(struct nat_ctx *ctx, uint32_t idx, bool from_parent)
 {
+	if (ctx->exps[idx].state != NAT_EXP_LIVE)
+		return;
 	nat_exp_unlink(ctx, idx, from_parent);
 	__atomic_store_n(&ctx->exps[idx].state, NAT_EXP_RETIRED,
 			 __ATOMIC_RELEASE);

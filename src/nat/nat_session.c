@@ -413,7 +413,9 @@ nat_session_create_child(struct nat_worker *w,
 		 * the old session would send the flow out of the wrong port with
 		 * a wrong checksum; a live one keeps its flow.
 		 */
-		if (!nat_sess_closing(s)) {
+		/* nor may it end its own parent (a PORT naming the control
+		 * connection's own port, the control connection closing) */
+		if (!nat_sess_closing(s) || s == parent) {
 			*drop = CGN_DROP_EXPECT_CONFLICT;
 			s = NULL;
 			goto out;

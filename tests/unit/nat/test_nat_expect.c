@@ -218,6 +218,50 @@ test_oneshot_handed(void **state)
 }
 
 /* The trust rules: only the peer, only the subscriber, no low port. */
+/*
+ * A PORT naming the control connection's own inside port, the control
+ * connection reset, then the peer's SYN from port 21: the data flow would
+ * be the control connection's own 4-tuple. It is refused, the parent is
+ * not ended under its own expectation, and every count is given back
+ * exactly once.
+ */
+static void
+test_expectation_on_parent_tuple(void **state)
+{
+	struct nat_test_spec rst = nat_test_flow(IPPROTO_TCP, 0, CTRL_PORT,
+						 NAT_TEST_REM(1), 21);
+	struct nat_test_spec syn;
+	struct nat_expect x;
+	struct nat_result res;
+	uint16_t port, other;
+	uint32_t id;
+
+	(void)state;
+	two_up();
+	port = reserve(IPPROTO_TCP);
+	x = data_exp(IPPROTO_TCP, CTRL_PORT, port,
+		     NAT_EXP_F_ONESHOT | NAT_EXP_F_RESERVED);
+	assert_int_equal(add(&x, &id), 0);
+	other = reserve(IPPROTO_TCP);
+	x = data_exp(IPPROTO_TCP, CTRL_PORT + 1, other,
+		     NAT_EXP_F_ONESHOT | NAT_EXP_F_RESERVED);
+	assert_int_equal(add(&x, &id), 0);
+	assert_int_equal(nat_expect_count(tw->e.ctx), 2);
+	rst.src = tw->sub;
+	rst.tcp_flags = RTE_TCP_RST_FLAG | RTE_TCP_ACK_FLAG;
+	assert_int_equal(run(1, NAT_DIR_IN2OUT, &rst, &res, NULL),
+			 NAT_FWD_OUTSIDE);
+	syn = syn_to(IPPROTO_TCP, 21, port);
+	assert_int_not_equal(deliver(NAT_DIR_OUT2IN, &syn, NULL),
+			     NAT_FWD_INSIDE);
+	/* the one-shot is spent, the other still waits: counted once each */
+	assert_int_equal(nat_expect_count(tw->e.ctx), 1);
+	syn = syn_to(IPPROTO_TCP, 20, other);
+	assert_int_equal(deliver(NAT_DIR_OUT2IN, &syn, NULL), NAT_FWD_INSIDE);
+	assert_int_equal(nat_expect_count(tw->e.ctx), 0);
+	two_down();
+}
+
 static void
 test_refused(void **state)
 {
@@ -556,6 +600,7 @@ test_session_timeout(void **state)
 static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(test_oneshot_handed),
 	cmocka_unit_test(test_refused),
+	cmocka_unit_test(test_expectation_on_parent_tuple),
 	cmocka_unit_test(test_persistent),
 	cmocka_unit_test(test_persistent_port_handover),
 	cmocka_unit_test(test_tag_find_modify_delete),
