@@ -465,13 +465,14 @@ nat_expect_modify(struct nat_worker *w, uint32_t id,
 	if (memcmp(&k, &e->key, sizeof(k)) != 0) {
 		if (nat_exp_find_key(ctx, w->shard, &k, &other) != NULL)
 			return -EEXIST;
-		/* room is certain: the old key's slot is given up first */
-		rte_hash_del_key(h, &e->key);
-		if (rte_hash_add_key_data(h, &k, (void *)(uintptr_t)id) < 0) {
-			rte_hash_add_key_data(h, &e->key,
-					      (void *)(uintptr_t)id);
+		/*
+		 * The new key first: a deleted slot comes back only after a
+		 * grace period, so deleting first could leave the record in no
+		 * table at all when the add then fails.
+		 */
+		if (rte_hash_add_key_data(h, &k, (void *)(uintptr_t)id) < 0)
 			return -ENOSPC;
-		}
+		rte_hash_del_key(h, &e->key);
 	}
 	if (x->ext.port != e->ext_port)
 		nat_exp_port_back(ctx, e);

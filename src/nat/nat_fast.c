@@ -281,11 +281,10 @@ nat_handoff_to(const struct nat_worker *w, unsigned int shard)
 
 /*
  * Could this out2in packet create state on its owner? Only then is a miss
- * handed over: a bare TCP SYN (a new inbound connection, an ALG's data
- * connection), or UDP to a live mapping (filtering decides there) or that
- * one of the owner's expectations awaits (media on a reserved port). The
- * rest cannot create anything and is answered where it arrived, so junk
- * sprayed at a block does not fill its owner's ring.
+ * handed over: a bare TCP SYN or any UDP, toward a live mapping (filtering
+ * decides there) or a port an expectation of the owner awaits. The rest
+ * cannot create anything and is answered where it arrived, so junk or a
+ * SYN flood sprayed at a block does not fill its owner's ring.
  */
 static bool
 nat_out2in_may_create(const struct nat_ctx *ctx, const struct nat_pkt *p,
@@ -293,9 +292,7 @@ nat_out2in_may_create(const struct nat_ctx *ctx, const struct nat_pkt *p,
 {
 	const struct nat_mapping *m;
 
-	if (p->proto == IPPROTO_TCP)
-		return p->create;
-	if (p->proto != IPPROTO_UDP)
+	if (p->proto == IPPROTO_TCP ? !p->create : p->proto != IPPROTO_UDP)
 		return false;
 	m = nat_map_find(ctx, p->proto, 1, rte_be_to_cpu_32(k->b),
 			 rte_be_to_cpu_16(k->pb));

@@ -337,9 +337,9 @@ test_release_by_request(void **state)
 
 /*
  * Out2in packets that cannot create anything are answered where they
- * arrive: a TCP ACK or UDP to a port of another shard's block that no
- * mapping holds is never handed (a spray at one block must not fill its
- * owner's ring), while a bare SYN is.
+ * arrive: a TCP ACK, a bare SYN or UDP to a port of another shard's block
+ * that no mapping holds is never handed (a spray at one block must not
+ * fill its owner's ring), while a bare SYN toward a live mapping is.
  */
 static void
 test_junk_not_handed(void **state)
@@ -370,6 +370,16 @@ test_junk_not_handed(void **state)
 	assert_int_equal(run(0, NAT_DIR_OUT2IN, &r, &res, NULL), NAT_NO_MATCH);
 	r.more_frags = false;
 	r.payload = 0;
+	r.tcp_flags = RTE_TCP_SYN_FLAG;
+	assert_int_equal(run(0, NAT_DIR_OUT2IN, &r, &res, NULL), NAT_NO_MATCH);
+	/* a bare SYN toward the subscriber's TCP mapping may open (EIF) */
+	s.proto = IPPROTO_TCP;
+	s.tcp_flags = RTE_TCP_SYN_FLAG;
+	assert_int_equal(run(1, NAT_DIR_IN2OUT, &s, &res, &m),
+			 NAT_FWD_OUTSIDE);
+	nat_test_fields(m, &f);
+	rte_pktmbuf_free(m);
+	r = nat_test_flow(IPPROTO_TCP, NAT_TEST_REM(9), 80, f.src, f.sport);
 	r.tcp_flags = RTE_TCP_SYN_FLAG;
 	assert_int_equal(run(0, NAT_DIR_OUT2IN, &r, &res, &m), NAT_HANDOFF);
 	rte_pktmbuf_free(m);
