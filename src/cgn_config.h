@@ -125,6 +125,7 @@ struct cgn_alg_conf {
 	uint32_t max_pinholes_per_session;
 	uint32_t max_pinholes_per_subscriber;
 	uint32_t max_sessions_per_subscriber;	/**< with ALG state */
+	bool direct_media;	/**< SIP: admit media from the SDP's address */
 };
 
 struct cgn_alg_policy_conf {

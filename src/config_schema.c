@@ -234,6 +234,7 @@ static const struct conf_field alg_keys[] = {
 	       max_pinholes_per_subscriber, 1, 65536),
 	F_UINT("max_sessions_per_subscriber", struct cgn_alg_conf,
 	       max_sessions_per_subscriber, 1, 65535),
+	F_BOOL("direct_media", struct cgn_alg_conf, direct_media),
 	F_END
 };
 
@@ -325,7 +326,8 @@ static const struct cgn_pool_conf pool_defaults = {
 		.pinhole_timeout = tmo, \
 		.max_pinholes_per_session = pps, \
 		.max_pinholes_per_subscriber = ppsub, \
-		.max_sessions_per_subscriber = spsub },
+		.max_sessions_per_subscriber = spsub, \
+		.direct_media = true },
 
 static const struct cgn_alg_policy_conf policy_defaults = {
 	.alg = { ALG_DESC_LIST(ALG_DEFAULT_ROW) },

@@ -16,6 +16,7 @@
 RTE_LOG_REGISTER(alg_logtype, cgnat.alg, NOTICE);
 RTE_LOG_REGISTER(alg_ftp_logtype, cgnat.alg.ftp, NOTICE);
 RTE_LOG_REGISTER(alg_tftp_logtype, cgnat.alg.tftp, NOTICE);
+RTE_LOG_REGISTER(alg_sip_logtype, cgnat.alg.sip, NOTICE);
 
 #define ALG_DEFAULT_MTU 1500
 #define ALG_DEFAULT_PINHOLES 65536
@@ -72,6 +73,7 @@ alg_resolve_policies(struct alg_pols *pols, const struct cgn_config *conf)
 			p = &pols->p[t][a];
 			p->enabled = ac->enabled && d->ops != NULL;
 			p->monitor = ac->mode == CGN_ALG_MONITOR;
+			p->direct_media = ac->direct_media;
 			if (ac->nb_ports > 0) {
 				p->nb_ports = (uint8_t)RTE_MIN(ac->nb_ports,
 					(unsigned int)CGN_MAX_ALG_PORTS);

@@ -44,7 +44,8 @@ struct alg_ctx;
 	X(NO_STATE, "no_state") \
 	X(REFUSED, "refused") \
 	X(MONITOR_REWRITES, "monitor_rewrites") \
-	X(MONITOR_PINHOLES, "monitor_pinholes")
+	X(MONITOR_PINHOLES, "monitor_pinholes") \
+	X(ENCRYPTED, "encrypted")
 
 enum alg_counter {
 #define ALG_CNT_ENUM(e, s) ALG_CNT_##e,

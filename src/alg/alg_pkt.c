@@ -97,6 +97,8 @@ alg_pkt_set_payload(struct alg_pkt *p, const uint8_t *data, uint16_t len,
 	p->pl_len = len;
 	p->tot_len = (uint16_t)new_tot;
 	p->ip->total_length = rte_cpu_to_be_16(p->tot_len);
+	if (p->proto == IPPROTO_UDP)
+		p->udp->dgram_len = rte_cpu_to_be_16(p->tot_len - p->l3_len);
 	p->ip->hdr_checksum = 0;
 	p->ip->hdr_checksum = rte_ipv4_cksum(p->ip);
 	return 0;

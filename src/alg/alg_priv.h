@@ -22,11 +22,13 @@
 
 #include "alg.h"
 #include "alg_pkt_priv.h"
+#include "alg_sip_call_priv.h"
 #include "alg_stream_priv.h"
 
 extern int alg_logtype;
 extern int alg_ftp_logtype;
 extern int alg_tftp_logtype;
+extern int alg_sip_logtype;
 
 /* Packet-triggered messages are DEBUG only (no rate limit needed). */
 #define ALG_LOG(lvl, type, fmt, ...) \
@@ -57,6 +59,7 @@ struct alg_ops {
 
 extern const struct alg_ops alg_ftp_ops;
 extern const struct alg_ops alg_tftp_ops;
+extern const struct alg_ops alg_sip_ops;
 
 /**
  * One ALG, as data: its row of ALG_DESC_LIST (alg_desc.h) and, when this
@@ -109,6 +112,7 @@ struct alg_sess {
 	union {
 		struct alg_tcp_state tcp;	/**< every TCP text ALG */
 		struct alg_ftp_state ftp;
+		struct alg_sip_state sip;
 	} u;
 };
 
@@ -116,6 +120,7 @@ struct alg_sess {
 struct alg_pol {
 	bool enabled;
 	bool monitor;			/**< count and log, change nothing */
+	bool direct_media;		/**< SIP: media from the SDP's address */
 	uint8_t nb_ports;
 	uint16_t ports[CGN_MAX_ALG_PORTS];	/**< the service's ports */
 	uint32_t timeout;
@@ -180,6 +185,7 @@ struct alg_worker {
 	uint8_t work[ALG_SEG_WORK_SIZE];
 	uint8_t out[ALG_SEG_OUT_SIZE];
 	uint8_t line[ALG_RW_TEXT_MAX];		/* rewriter output */
+	struct alg_sip_scratch sip;		/* one parsed SIP message */
 	/* pinholes opened for the segment at hand, closed if it is refused */
 	uint32_t seg_pin[ALG_SEG_MAX_RW];
 	unsigned int nb_seg_pin;

@@ -376,6 +376,17 @@ int nat_mapping_create(struct nat_worker *w, const struct nat_session *parent,
 		       struct nat_endpoint *ext);
 
 /**
+ * End every session of the endpoint-independent mapping of inside endpoint
+ * @p in (the parent's subscriber's media port: a BYE ends the call's
+ * media both ways, the flows its expectations created and the ones the
+ * phone opened itself); the mapping then idles out as any other. The
+ * parent itself is never ended. @return sessions ended, -EAGAIN off the
+ * owner, -ENOENT (subscriber gone), -EPERM (another subscriber's).
+ */
+int nat_mapping_end(struct nat_worker *w, const struct nat_session *parent,
+		    uint8_t proto, const struct nat_endpoint *in);
+
+/**
  * End session @p s now and, with @p children, every session created from
  * an expectation of it (a BYE ends the call's media); their expectations
  * go with them. @return sessions ended, or -EAGAIN off the owner.

@@ -568,3 +568,36 @@ nat_mapping_create(struct nat_worker *w, const struct nat_session *parent,
 		m->idle_since = nat_clock_now(ctx) + hold;
 	return 0;
 }
+
+int
+nat_mapping_end(struct nat_worker *w, const struct nat_session *parent,
+		uint8_t proto, const struct nat_endpoint *in)
+{
+	struct nat_ctx *ctx = w->ctx;
+	struct nat_mapping *m;
+	struct nat_session *s;
+	struct nat_sub *sub;
+	uint32_t i, next;
+	int n = 0, err;
+
+	sub = nat_parent_sub(w, parent, &err);
+	if (sub == NULL)
+		return err;
+	if (in->addr != sub->addr)
+		return -EPERM;
+	m = nat_map_find(ctx, proto, 0, in->addr, in->port);
+	if (m == NULL || (m->flags & NAT_REC_DEAD) ||
+	    m->sub != parent->subscriber)
+		return 0;
+	/* a retired session leaves the list; its successor stays valid */
+	for (i = m->sess_head; i != NAT_IDX_NONE; i = next) {
+		s = &ctx->sess[i];
+		next = s->link_next;
+		/* never the signalling session itself (media on its port) */
+		if (s == parent)
+			continue;
+		nat_sess_retire(ctx, s);
+		n++;
+	}
+	return n;
+}

@@ -198,6 +198,13 @@ nat_slow_out2in(struct nat_worker *w, struct nat_pkt *p,
 	s = nat_sess_lookup(ctx, k);
 	if (s != NULL)
 		return s;
+	/*
+	 * A flow an ALG expects on a mapping it created (SIP media) becomes
+	 * the expectation's child whatever the filtering would say, so that
+	 * its control session can end it (a BYE).
+	 */
+	if (nat_exp_match(w, p, k, res, &s))
+		return s;
 	/* only a bare SYN may open TCP from outside (RFC 5382 REQ-2) */
 	if (!p->create || !nat_filter_admits(ctx, m, sub, a.rem_addr))
 		return nat_out2in_refused(w, p, k, res, CGN_DROP_FILTERED);

@@ -351,6 +351,110 @@ nat_expect_count(const struct nat_ctx *ctx)
 	return n;
 }
 
+int
+nat_expect_find(struct nat_worker *w, const struct nat_session *parent,
+		uint64_t tag, uint32_t *ids, unsigned int max)
+{
+	struct nat_ctx *ctx = w->ctx;
+	uint32_t pidx = nat_session_index(ctx, parent);
+	unsigned int i, n = 0;
+
+	for (i = 0; i < FAKE_EXPECTS; i++) {
+		if (!ctx->exp[i].live || ctx->exp[i].parent != pidx ||
+		    ctx->exp[i].x.tag != tag)
+			continue;
+		if (n < max)
+			ids[n] = i;
+		n++;
+	}
+	return (int)n;
+}
+
+int
+nat_expect_del_tag(struct nat_worker *w, const struct nat_session *parent,
+		   uint64_t tag)
+{
+	struct nat_ctx *ctx = w->ctx;
+	uint32_t pidx = nat_session_index(ctx, parent);
+	unsigned int i;
+	int n = 0;
+
+	for (i = 0; i < FAKE_EXPECTS; i++)
+		if (ctx->exp[i].live && ctx->exp[i].parent == pidx &&
+		    ctx->exp[i].x.tag == tag) {
+			fake_exp_drop(ctx, &ctx->exp[i]);
+			n++;
+		}
+	return n;
+}
+
+/* ---- what the SIP ALG asks for its media: taken as given ---- */
+
+int
+nat_port_reserve_pair(struct nat_worker *w, const struct nat_session *parent,
+		      uint8_t proto, uint16_t preferred, uint16_t *even)
+{
+	struct nat_ctx *ctx = w->ctx;
+	uint16_t port = (uint16_t)((ctx->next_port + 1) & ~1u);
+	int a, b;
+
+	(void)parent;
+	(void)proto;
+	(void)preferred;
+	a = fake_port_slot(ctx, 0);
+	if (ctx->fail_reserve || a < 0)
+		return -ENOSPC;
+	ctx->reserved[a] = port;
+	b = fake_port_slot(ctx, 0);
+	if (b < 0) {
+		ctx->reserved[a] = 0;
+		return -ENOSPC;
+	}
+	ctx->reserved[b] = (uint16_t)(port + 1);
+	ctx->next_port = (uint16_t)(port + 2);
+	*even = port;
+	return 0;
+}
+
+int
+nat_mapping_create(struct nat_worker *w, const struct nat_session *parent,
+		   uint8_t proto, const struct nat_endpoint *in,
+		   uint16_t ext_port, uint32_t hold, struct nat_endpoint *ext)
+{
+	int slot = fake_port_slot(w->ctx, ext_port);
+
+	(void)proto;
+	(void)in;
+	(void)hold;
+	/* the mapping takes the reserved port over */
+	if (slot >= 0)
+		w->ctx->reserved[slot] = 0;
+	ext->addr = parent->ext_addr;
+	ext->port = ext_port;
+	return 0;
+}
+
+int
+nat_mapping_end(struct nat_worker *w, const struct nat_session *parent,
+		uint8_t proto, const struct nat_endpoint *in)
+{
+	(void)w;
+	(void)parent;
+	(void)proto;
+	(void)in;
+	return 0;
+}
+
+int
+nat_session_set_timeout(struct nat_worker *w, struct nat_session *s,
+			uint32_t seconds)
+{
+	(void)w;
+	(void)s;
+	(void)seconds;
+	return 0;
+}
+
 void
 nat_set_expect_cb(struct nat_ctx *ctx, nat_expect_cb_t cb, void *arg)
 {

@@ -29,102 +29,13 @@
 
 #include "alg/alg.h"
 #include "alg/alg_ftp_priv.h"
+#include "alg_nat_env.h"
 #include "alg_test_util.h"
 #include "nat_test_env.h"
 
 #define CLI IP4(10, 0, 0, 5)
 #define SRV IP4(203, 0, 113, 9)
 #define POOL NAT_TEST_POOL
-
-struct env {
-	struct cgn_config conf;
-	struct cgn_clock clock;
-	struct rte_rcu_qsbr *qs;
-	struct nat_ctx *nat;
-	struct alg_ctx *alg;
-	struct nat_worker nw;
-	struct alg_worker *aw;
-	uint64_t drops[CGN_DROP_MAX];
-};
-
-static int
-env_up(void **state)
-{
-	struct env *e = calloc(1, sizeof(*e));
-	struct cgn_config *c;
-
-	if (e == NULL || alg_test_eal_init() < 0 || alg_test_pool() == NULL)
-		return -1;
-	c = &e->conf;
-	nat_test_conf_default(c);
-	/* APDF both ways: only a pinhole admits the expected flows. */
-	c->nat.tcp_filtering = CGN_FILTER_APDF;
-	c->nat.udp_filtering = CGN_FILTER_APDF;
-	c->tenants[0].nat = c->nat;
-	c->tenants[0].alg_policy = 0;
-	c->nb_alg_policies = 1;
-	alg_test_policy(&c->alg_policies[0].alg[CGN_ALG_FTP], 21, 8, 64);
-	alg_test_policy(&c->alg_policies[0].alg[CGN_ALG_TFTP], 69, 8, 64);
-
-	e->clock.now_ms = 1000000;
-	e->qs = alg_test_qsbr();
-	e->nat = nat_create(c, e->qs, &e->clock);
-	if (e->qs == NULL || e->nat == NULL ||
-	    nat_worker_init(e->nat, &e->nw, 0, e->drops, 42) != 0)
-		return -1;
-	e->alg = alg_create(c, e->nat, e->qs, &e->clock);
-	e->aw = e->alg != NULL ? alg_worker_create(e->alg, &e->nw, 0) : NULL;
-	if (e->aw == NULL)
-		return -1;
-	*state = e;
-	return 0;
-}
-
-static int
-env_down(void **state)
-{
-	struct env *e = *state;
-
-	alg_worker_free(e->aw);
-	alg_destroy(e->alg);
-	nat_worker_fini(&e->nw);
-	nat_destroy(e->nat);
-	rte_free(e->qs);
-	free(e);
-	return 0;
-}
-
-/* What the pipeline does with one packet; returns the verdict. */
-static int
-pipeline(struct env *e, enum nat_dir dir, struct rte_mbuf *m,
-	 struct nat_result *res)
-{
-	nat_process_burst(&e->nw, dir, &m, 1, res);
-	if ((res->verdict == NAT_FWD_OUTSIDE ||
-	     res->verdict == NAT_FWD_INSIDE) && res->sess != NULL &&
-	    res->sess->alg != NAT_SESSION_ALG_NONE)
-		alg_process(e->aw, m, res);
-	if (res->verdict == NAT_FWD_OUTSIDE || res->verdict == NAT_FWD_INSIDE)
-		assert_true(alg_test_pkt_valid(m));
-	return res->verdict;
-}
-
-struct hdr {
-	uint32_t src, dst;
-	uint16_t sport, dport;
-};
-
-static void
-read_hdr(struct rte_mbuf *m, struct hdr *h)
-{
-	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
-	struct rte_udp_hdr *l4 = (struct rte_udp_hdr *)(ip + 1);
-
-	h->src = rte_be_to_cpu_32(ip->src_addr);
-	h->dst = rte_be_to_cpu_32(ip->dst_addr);
-	h->sport = rte_be_to_cpu_16(l4->src_port);
-	h->dport = rte_be_to_cpu_16(l4->dst_port);
-}
 
 static struct rte_mbuf *
 tcp(uint32_t s, uint16_t sp, uint32_t d, uint16_t dp, uint32_t seq,

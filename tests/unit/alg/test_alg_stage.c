@@ -834,7 +834,9 @@ test_descriptors(void **state)
 			 CGN_ALG_TCP | CGN_ALG_UDP);
 	assert_int_equal(cgn_alg_defaults(CGN_ALG_FTP)->mode, CGN_ALG_REWRITE);
 	assert_true(alg_implemented(CGN_ALG_TFTP));
-	assert_false(alg_implemented(CGN_ALG_SIP));
+	assert_true(alg_implemented(CGN_ALG_SIP));
+	assert_false(alg_implemented(CGN_ALG_RTSP));
+	assert_true(cgn_alg_defaults(CGN_ALG_SIP)->direct_media);
 	/* what the config refuses is what the stage has no hooks for */
 	for (a = 0; a < CGN_ALG_COUNT; a++)
 		assert_int_equal(alg_implemented(a), cgn_alg_implemented(a));

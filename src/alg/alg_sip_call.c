@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 cgnat authors
+ */
+
+/*
+ * SIP calls and their media, on the signalling session's owner. What the
+ * subscriber's SDP names on its own address is given external ports of
+ * its blocks (an even RTP port and the odd one above for RTCP, RFC 3550
+ * 11), mapped before any packet so that its RTP leaves from there, and
+ * opened to the remote party's media; everything else in an SDP is left
+ * as it is.
+ */
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+
+#include <rte_hash_crc.h>
+
+#include "alg_priv.h"
+#include "alg_sip_edit_priv.h"
+
+/* Lowest inside media port a pinhole may lead to. */
+#define ALG_SIP_MIN_MEDIA_PORT 1024
+/* Expectations one call's media may hold: RTP and RTCP of each. */
+#define ALG_SIP_CALL_EXP_MAX (2 * ALG_SIP_CALL_MEDIA_MAX)
+
+uint64_t
+alg_sip_call_tag(const uint8_t *buf, size_t len)
+{
+	uint64_t t = ((uint64_t)rte_hash_crc(buf, (uint32_t)len, 0x5a17) << 32) |
+		     rte_hash_crc(buf, (uint32_t)len, 0xc0de);
+
+	return t != 0 ? t : 1;
+}
+
+struct alg_sip_call *
+alg_sip_call_get(struct alg_worker *aw, struct nat_session *s,
+		 struct alg_sip_state *st, uint64_t tag, bool create)
+{
+	const struct alg_pol *pol = alg_policy(aw->ctx, s);
+	uint32_t now = alg_now(aw->ctx);
+	struct alg_sip_call *c, *free_c = NULL, *old = NULL;
+	unsigned int i;
+
+	for (i = 0; i < ALG_SIP_CALLS_MAX; i++) {
+		c = &st->calls[i];
+		if (c->tag == tag) {
+			c->last = now;
+			return c;
+		}
+		if (c->tag == 0) {
+			if (free_c == NULL)
+				free_c = c;
+		} else if (now - c->last > pol->timeout &&
+			   (old == NULL || c->last < old->last)) {
+			old = c;
+		}
+	}
+	if (!create)
+		return NULL;
+	/*
+	 * A call silent for longer than its pinholes live is over as far as
+	 * the NAT knows (its BYE went another way): its slot is reused.
+	 */
+	if (free_c == NULL && old != NULL) {
+		alg_sip_call_end(aw, s, old);
+		free_c = old;
+	}
+	if (free_c == NULL)
+		return NULL;
+	memset(free_c, 0, sizeof(*free_c));
+	free_c->tag = tag;
+	free_c->last = now;
+	return free_c;
+}
+
+/* Drop one media of a call: its expectations and its flows. */
+static void
+media_end(struct alg_worker *aw, struct nat_session *s,
+	  struct alg_sip_call *c, struct alg_sip_media *md)
+{
+	uint32_t ids[ALG_SIP_CALL_EXP_MAX];
+	struct nat_endpoint in = { .addr = s->int_addr };
+	struct nat_expect x;
+	int i, n;
+
+	n = nat_expect_find(aw->nw, s, c->tag, ids, RTE_DIM(ids));
+	for (i = 0; i < RTE_MIN(n, (int)RTE_DIM(ids)); i++)
+		if (nat_expect_get(aw->ctx->nat, ids[i], &x) == 0 &&
+		    (x.in.port == md->in_rtp ||
+		     (md->in_rtcp != 0 && x.in.port == md->in_rtcp)))
+			nat_expect_del(aw->nw, ids[i]);
+	in.port = md->in_rtp;
+	nat_mapping_end(aw->nw, s, IPPROTO_UDP, &in);
+	if (md->in_rtcp != 0) {
+		in.port = md->in_rtcp;
+		nat_mapping_end(aw->nw, s, IPPROTO_UDP, &in);
+	}
+	memset(md, 0, sizeof(*md));
+}
+
+void
+alg_sip_call_end(struct alg_worker *aw, struct nat_session *s,
+		 struct alg_sip_call *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < ALG_SIP_CALL_MEDIA_MAX; i++)
+		if (c->m[i].in_rtp != 0)
+			media_end(aw, s, c, &c->m[i]);
+	nat_expect_del_tag(aw->nw, s, c->tag);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Where the call's media may come from, per the policy. */
+static uint32_t
+media_remote(const struct alg_worker *aw, const struct nat_session *s,
+	     const struct alg_sip_call *c)
+{
+	if (c->rem_media != 0 && alg_policy(aw->ctx, s)->direct_media)
+		return c->rem_media;
+	return s->rem_addr;
+}
+
+/*
+ * Map inside media port @p in_port on the reserved @p ext_port; the
+ * endpoint may be mapped already (the phone reuses its port): then that
+ * mapping's port, and the reserved one goes back. @return the external
+ * port, or 0.
+ */
+static uint16_t
+media_map(struct alg_worker *aw, struct nat_session *s, uint16_t in_port,
+	  uint16_t ext_port)
+{
+	const struct nat_endpoint in = { .addr = s->int_addr, .port = in_port };
+	struct nat_endpoint ext;
+	int rc;
+
+	rc = nat_mapping_create(aw->nw, s, IPPROTO_UDP, &in, ext_port,
+				alg_policy(aw->ctx, s)->timeout, &ext);
+	if (rc == -EEXIST) {
+		nat_port_release(aw->ctx->nat, s, IPPROTO_UDP, ext_port);
+		return ext.port;
+	}
+	if (rc < 0) {
+		nat_port_release(aw->ctx->nat, s, IPPROTO_UDP, ext_port);
+		return 0;
+	}
+	return ext.port;
+}
+
+static int
+media_expect(struct alg_worker *aw, struct nat_session *s,
+	     const struct alg_sip_call *c, uint16_t in_port, uint16_t ext_port)
+{
+	const struct alg_pol *pol = alg_policy(aw->ctx, s);
+	struct nat_expect x = {
+		.tag = c->tag,
+		.in = { .addr = s->int_addr, .port = in_port },
+		.ext = { .addr = s->ext_addr, .port = ext_port },
+		.rem = { .addr = media_remote(aw, s, c),
+			 .port = NAT_EXP_ANY_PORT },
+		.timeout = pol->timeout,
+		.max_parent = pol->max_per_session,
+		.max_sub = pol->max_per_sub,
+		.proto = IPPROTO_UDP,
+		.dir = NAT_DIR_OUT2IN,
+		.mark = s->alg,
+	};
+	uint32_t id;
+	int rc;
+
+	if (x.rem.addr != s->rem_addr)
+		x.flags |= NAT_EXP_F_THIRD_PARTY;
+	rc = nat_expect_add(aw->nw, s, &x, &id);
+	if (rc == -EEXIST) {
+		/* the same media offered again: live longer */
+		rc = nat_expect_modify(aw->nw, id, &x);
+	} else if (rc == 0) {
+		alg_wcount(aw, s, ALG_CNT_PINHOLE_OPENED);
+	}
+	if (rc < 0) {
+		alg_wcount(aw, s, ALG_CNT_PINHOLE_REFUSED);
+		ALG_LOG(DEBUG, alg_sip_logtype, "media pinhole refused: %d",
+			rc);
+	}
+	return rc;
+}
+
+/* New ports and mappings for media md (in_rtp, in_rtcp set). */
+static int
+media_open(struct alg_worker *aw, struct nat_session *s,
+	   struct alg_sip_media *md)
+{
+	uint16_t even;
+	int rc;
+
+	rc = nat_port_reserve_pair(aw->nw, s, IPPROTO_UDP, md->in_rtp & ~1u,
+				   &even);
+	if (rc < 0)
+		return rc;
+	md->ext_rtp = media_map(aw, s, md->in_rtp, even);
+	if (md->in_rtcp != 0) {
+		md->ext_rtcp = media_map(aw, s, md->in_rtcp, even + 1);
+	} else {
+		nat_port_release(aw->ctx->nat, s, IPPROTO_UDP, even + 1);
+		md->ext_rtcp = 0;
+	}
+	if (md->ext_rtp == 0 || (md->in_rtcp != 0 && md->ext_rtcp == 0))
+		return -ENOSPC;
+	return 0;
+}
+
+/* What the subscriber's media i asks for; false: none of ours. */
+static bool
+media_wanted(struct alg_worker *aw, struct nat_session *s,
+	     const struct alg_sdp *sdp, unsigned int i,
+	     struct alg_sip_media *want)
+{
+	const struct alg_sdp_media *m = &sdp->m[i];
+	const struct alg_sdp_addr *a = alg_sdp_media_addr(sdp, i);
+
+	if (m->flags & ALG_SDP_M_DISABLED)
+		return false;
+	if (a->family == ALG_SDP_AF_IP6) {
+		alg_wcount(aw, s, ALG_CNT_SKIPPED);
+		return false;
+	}
+	/* on hold (0.0.0.0), a relay, a name: not the subscriber's port */
+	if (a->family != ALG_SDP_AF_IP4 || (a->flags & ALG_SDP_ADDR_NAME) ||
+	    a->ip4 != s->int_addr)
+		return false;
+	if (m->port_val < ALG_SIP_MIN_MEDIA_PORT || m->nports != 1) {
+		alg_wcount(aw, s, ALG_CNT_UNTRUSTED);
+		return false;
+	}
+	want->in_rtp = m->port_val;
+	if (m->flags & ALG_SDP_M_RTCP_MUX)
+		want->in_rtcp = 0;
+	else if (m->flags & ALG_SDP_M_RTCP)
+		want->in_rtcp = m->rtcp_port_val;
+	else
+		want->in_rtcp = m->port_val + 1;
+	if (want->in_rtcp != 0 && want->in_rtcp < ALG_SIP_MIN_MEDIA_PORT) {
+		alg_wcount(aw, s, ALG_CNT_UNTRUSTED);
+		return false;
+	}
+	return true;
+}
+
+static int
+media_edits(const struct alg_sdp_media *m, const struct alg_sip_media *md,
+	    struct alg_msg_edits *el)
+{
+	int rc = alg_sip_edit_port(el, &m->port, md->ext_rtp);
+
+	if (rc == 0 && (m->flags & ALG_SDP_M_RTCP))
+		rc = alg_sip_edit_port(el, &m->rtcp_port,
+				       md->ext_rtcp != 0 ? md->ext_rtcp :
+							   md->ext_rtp);
+	return rc;
+}
+
+int
+alg_sip_media_out(struct alg_worker *aw, struct nat_session *s,
+		  struct alg_sip_call *c, const struct alg_sdp *sdp,
+		  struct alg_msg_edits *el)
+{
+	const struct nat_endpoint rem = { .addr = media_remote(aw, s, c) };
+	bool monitor = alg_policy(aw->ctx, s)->monitor;
+	struct alg_sip_media want, *md;
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < sdp->n_media; i++) {
+		md = i < ALG_SIP_CALL_MEDIA_MAX ? &c->m[i] : NULL;
+		memset(&want, 0, sizeof(want));
+		if (!media_wanted(aw, s, sdp, i, &want)) {
+			/* removed (port 0) or moved away: its flows end */
+			if (!monitor && md != NULL && md->in_rtp != 0 &&
+			    (sdp->m[i].flags & ALG_SDP_M_DISABLED))
+				media_end(aw, s, c, md);
+			continue;
+		}
+		if (monitor) {
+			const struct nat_endpoint in = { .addr = s->int_addr,
+							 .port = want.in_rtp };
+
+			alg_monitor(aw, s, alg_sip_logtype, "SDP", IPPROTO_UDP,
+				    &in, &rem);
+			continue;
+		}
+		if (md == NULL) {
+			alg_wcount(aw, s, ALG_CNT_REFUSED);
+			continue;
+		}
+		if (md->in_rtp != want.in_rtp || md->in_rtcp != want.in_rtcp) {
+			if (md->in_rtp != 0)
+				media_end(aw, s, c, md);
+			*md = want;
+			if (media_open(aw, s, md) < 0) {
+				alg_wcount(aw, s, ALG_CNT_PINHOLE_REFUSED);
+				media_end(aw, s, c, md);
+				continue;
+			}
+		}
+		media_expect(aw, s, c, md->in_rtp, md->ext_rtp);
+		if (md->in_rtcp != 0)
+			media_expect(aw, s, c, md->in_rtcp, md->ext_rtcp);
+		rc = media_edits(&sdp->m[i], md, el);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+void
+alg_sip_media_in(struct alg_worker *aw, struct nat_session *s,
+		 struct alg_sip_call *c, const struct alg_sdp *sdp)
+{
+	uint32_t ids[ALG_SIP_CALL_EXP_MAX], rem;
+	const struct alg_sdp_addr *a;
+	struct nat_expect x;
+	unsigned int i;
+	int n, k;
+
+	/* the first media on a usable IPv4 address says where it is */
+	for (i = 0, a = NULL; i < sdp->n_media; i++) {
+		a = alg_sdp_media_addr(sdp, i);
+		if (!(sdp->m[i].flags & ALG_SDP_M_DISABLED) &&
+		    a->family == ALG_SDP_AF_IP4 &&
+		    !(a->flags & (ALG_SDP_ADDR_NAME | ALG_SDP_ADDR_HOLD)) &&
+		    a->ip4 != 0)
+			break;
+	}
+	if (i == sdp->n_media || a->ip4 == c->rem_media)
+		return;
+	c->rem_media = a->ip4;
+	rem = media_remote(aw, s, c);
+	n = nat_expect_find(aw->nw, s, c->tag, ids, RTE_DIM(ids));
+	for (k = 0; k < RTE_MIN(n, (int)RTE_DIM(ids)); k++) {
+		if (nat_expect_get(aw->ctx->nat, ids[k], &x) != 0 ||
+		    x.rem.addr == rem)
+			continue;
+		x.rem.addr = rem;
+		x.flags &= ~NAT_EXP_F_THIRD_PARTY;
+		if (rem != s->rem_addr)
+			x.flags |= NAT_EXP_F_THIRD_PARTY;
+		x.timeout = alg_policy(aw->ctx, s)->timeout;
+		nat_expect_modify(aw->nw, ids[k], &x);
+	}
+}

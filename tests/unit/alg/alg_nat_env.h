@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright(c) 2026 cgnat authors
+ */
+
+#ifndef ALG_NAT_ENV_H
+#define ALG_NAT_ENV_H
+
+/*
+ * The ALG stage against the real NAT (nat_create with a hand-built
+ * config, APDF both ways so that only a pinhole admits an expected flow;
+ * FTP on 21, TFTP on 69, SIP on 5060), driven the way the pipeline drives
+ * it. Shared by the tests that run an ALG end to end through the NAT.
+ */
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+#include <rte_rcu_qsbr.h>
+
+#include "alg/alg.h"
+#include "cgn_config.h"
+#include "nat/nat.h"
+
+struct env {
+	struct cgn_config conf;
+	struct cgn_clock clock;
+	struct rte_rcu_qsbr *qs;
+	struct nat_ctx *nat;
+	struct alg_ctx *alg;
+	struct nat_worker nw;
+	struct alg_worker *aw;
+	uint64_t drops[CGN_DROP_MAX];
+};
+
+/* cmocka setup and teardown: *state is the struct env. */
+int env_up(void **state);
+int env_down(void **state);
+
+/*
+ * What the pipeline does with one packet: the NAT, then the ALG for a
+ * session that has one (an ALG drop becomes NAT_DROP with res->drop).
+ * Checks that a forwarded packet is valid. @return the verdict.
+ */
+int pipeline(struct env *e, enum nat_dir dir, struct rte_mbuf *m,
+	     struct nat_result *res);
+
+struct hdr {
+	uint32_t src, dst;
+	uint16_t sport, dport;
+};
+
+/* The addresses and ports of a TCP or UDP packet, host order. */
+void read_hdr(struct rte_mbuf *m, struct hdr *h);
+
+#endif /* ALG_NAT_ENV_H */
