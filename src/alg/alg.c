@@ -20,6 +20,8 @@ RTE_LOG_REGISTER(alg_sip_logtype, cgnat.alg.sip, NOTICE);
 
 #define ALG_DEFAULT_MTU 1500
 #define ALG_DEFAULT_PINHOLES 65536
+/* TCP messages held whole at once (ALG_MSTREAM_HOLD_MAX bytes each). */
+#define ALG_HOLDS 256
 /* Monitor mode's log lines per second per worker. */
 #define ALG_MON_LOG_BURST 10
 
@@ -199,6 +201,14 @@ alg_create(const struct cgn_config *conf, struct nat_ctx *nat,
 		err = rte_errno;
 		goto free_ctx;
 	}
+	snprintf(nm, sizeof(nm), "alg%u_h", ctx->id);
+	ctx->hold_pool = rte_mempool_create(nm, ALG_HOLDS,
+					    ALG_MSTREAM_HOLD_MAX, 0, 0, NULL,
+					    NULL, NULL, NULL, SOCKET_ID_ANY, 0);
+	if (ctx->hold_pool == NULL) {
+		err = rte_errno;
+		goto free_ctx;
+	}
 	ctx->nb_subs = conf->max_subscribers;
 	ctx->sub_states = rte_zmalloc("alg_sub_states", sizeof(uint32_t) *
 				      CGN_ALG_COUNT * (ctx->nb_subs + 1), 0);
@@ -243,6 +253,7 @@ alg_destroy(struct alg_ctx *ctx)
 	if (ctx->state_dq != NULL)
 		rte_rcu_qsbr_dq_delete(ctx->state_dq);
 	rte_mempool_free(ctx->state_pool);
+	rte_mempool_free(ctx->hold_pool);
 	rte_free(ctx->sub_states);
 	rte_free(ctx->retired);
 	rte_free(ctx->ctl);
@@ -522,10 +533,14 @@ alg_session_free(struct nat_session *s, void *arg)
 {
 	struct alg_ctx *ctx = arg;
 	struct alg_sess *st = s->alg_state;
+	const struct alg_ops *ops;
 
 	/* Its pinholes went with the session, in the NAT. */
 	if (st == NULL)
 		return;
+	ops = alg_desc_get(st->alg)->ops;
+	if (ops != NULL && ops->fini != NULL)
+		ops->fini(ctx, st);
 	__atomic_store_n(&s->alg_state, NULL, __ATOMIC_RELEASE);
 	alg_sub_put(ctx, st->sub, st->alg);
 	/* Sized for every state object, so this cannot fail. */

@@ -162,4 +162,6 @@ const struct alg_ops alg_ftp_ops = {
 	.state_size = sizeof(struct alg_ftp_state),
 	.packet = alg_tcp_packet,
 	.line = alg_ftp_line,
+	.tcp_sync = alg_tcp_line_sync,
+	.tcp_adj = alg_tcp_line_adj,
 };

@@ -55,6 +55,13 @@ struct alg_ops {
 	void (*line)(struct alg_worker *aw, struct nat_session *s,
 		     struct alg_sess *st, struct alg_seg *sg,
 		     const struct alg_line *ln, enum nat_dir dir);
+	/** TCP ALGs: direction @p dir's stream starts at @p next_seq. */
+	void (*tcp_sync)(struct alg_sess *st, enum nat_dir dir,
+			 uint32_t next_seq);
+	/** TCP ALGs: the seqadj of direction @p dir (switched off: moves). */
+	struct seqadj *(*tcp_adj)(struct alg_sess *st, enum nat_dir dir);
+	/** The session ends: give back what the state holds (owner). */
+	void (*fini)(struct alg_ctx *ctx, struct alg_sess *st);
 };
 
 extern const struct alg_ops alg_ftp_ops;
@@ -160,6 +167,7 @@ struct alg_ctx {
 	struct rte_rcu_qsbr *qs;
 	const struct cgn_clock *clock;
 	struct rte_mempool *state_pool;
+	struct rte_mempool *hold_pool;	/* messages held whole (TCP) */
 	struct rte_rcu_qsbr_dq *state_dq;
 	uint32_t *sub_states;		/* [subscriber][alg], atomic */
 	uint32_t nb_subs;		/* rows; beyond: the last, shared */
@@ -186,6 +194,8 @@ struct alg_worker {
 	uint8_t out[ALG_SEG_OUT_SIZE];
 	uint8_t line[ALG_RW_TEXT_MAX];		/* rewriter output */
 	struct alg_sip_scratch sip;		/* one parsed SIP message */
+	uint8_t mwork[ALG_MSTREAM_WORK_SIZE];	/* held + new bytes */
+	uint8_t mout[ALG_MSTREAM_OUT_SIZE];	/* their new text */
 	/* pinholes opened for the segment at hand, closed if it is refused */
 	uint32_t seg_pin[ALG_SEG_MAX_RW];
 	unsigned int nb_seg_pin;
@@ -272,7 +282,21 @@ void alg_pinhole_refresh(struct alg_worker *aw, const struct nat_session *s,
 int alg_tcp_packet(struct alg_worker *aw, struct nat_session *s,
 		   struct alg_pkt *pkt, enum nat_dir dir);
 
-/** TCP text ALGs switched off: only move the segment by the offsets. */
+/**
+ * A TCP ALG's state, taken when the far end answers the SYN (ops->tcp_sync
+ * then synchronises the SYN's direction). NULL with *why 0 (pass) or the
+ * drop reason.
+ */
+struct alg_sess *alg_tcp_open(struct alg_worker *aw, struct nat_session *s,
+			      const struct alg_pkt *pkt, enum nat_dir dir,
+			      int *why);
+
+/** The line ALGs' tcp_sync and tcp_adj. */
+void alg_tcp_line_sync(struct alg_sess *st, enum nat_dir dir,
+		       uint32_t next_seq);
+struct seqadj *alg_tcp_line_adj(struct alg_sess *st, enum nat_dir dir);
+
+/** TCP ALGs switched off: only move the segment by the offsets. */
 void alg_tcp_adjust(struct alg_worker *aw, struct nat_session *s,
 		    struct alg_pkt *pkt, enum nat_dir dir);
 

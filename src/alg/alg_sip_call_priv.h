@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "alg_msg_priv.h"
+#include "alg_mstream_priv.h"
 #include "alg_sdp_priv.h"
 #include "alg_sip_priv.h"
 
@@ -49,6 +50,7 @@ struct alg_sip_state {
 	uint8_t reg_pending;
 	uint8_t encrypted;	/**< TLS seen: counted once, never read */
 	struct alg_sip_call calls[ALG_SIP_CALLS_MAX];
+	struct alg_mdir tcp[2];	/**< over TCP: by enum nat_dir */
 };
 
 /** Per-worker scratch: a parsed message is too large for the stack. */

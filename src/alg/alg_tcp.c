@@ -6,7 +6,7 @@
 
 #include "alg_priv.h"
 
-/* The two directions of a TCP text ALG's state; NULL for other ALGs. */
+/* The two directions of a TCP line ALG's state; NULL for other ALGs. */
 static struct alg_tcp_dir *
 alg_tcp_dirs(struct alg_sess *st)
 {
@@ -14,6 +14,25 @@ alg_tcp_dirs(struct alg_sess *st)
 
 	return d != NULL && d->ops != NULL && d->ops->line != NULL ?
 		st->u.tcp.dir : NULL;
+}
+
+void
+alg_tcp_line_sync(struct alg_sess *st, enum nat_dir dir, uint32_t next_seq)
+{
+	struct alg_tcp_dir *d = &st->u.tcp.dir[dir];
+
+	if (d->synced)
+		return;
+	alg_tcp_dir_init(d);
+	d->synced = 1;
+	d->next_seq = next_seq;
+	d->bol = 1;
+}
+
+struct seqadj *
+alg_tcp_line_adj(struct alg_sess *st, enum nat_dir dir)
+{
+	return &st->u.tcp.dir[dir].adj;
 }
 
 /*
@@ -63,13 +82,13 @@ alg_tcp_write(struct alg_worker *aw, struct nat_session *s,
  * could not be found, let alone rewritten. Returns the state, or NULL with
  * *why 0 (pass) or a drop reason.
  */
-static struct alg_sess *
-alg_tcp_state(struct alg_worker *aw, struct nat_session *s,
-	      const struct alg_pkt *pkt, enum nat_dir dir, int *why)
+struct alg_sess *
+alg_tcp_open(struct alg_worker *aw, struct nat_session *s,
+	     const struct alg_pkt *pkt, enum nat_dir dir, int *why)
 {
 	struct alg_sess *st = __atomic_load_n(&s->alg_state, __ATOMIC_ACQUIRE);
 	uint8_t fl = pkt->tcp->tcp_flags & ALG_TCP_OPEN;
-	struct alg_tcp_dir *d;
+	const struct alg_ops *ops;
 	uint32_t isn;
 
 	*why = 0;
@@ -92,16 +111,9 @@ alg_tcp_state(struct alg_worker *aw, struct nat_session *s,
 		st = alg_sess_get(aw, s);
 		if (st == NULL)
 			goto no_state;
-		d = alg_tcp_dirs(st);
-		if (d == NULL)
-			return st;
-		d = &d[dir ^ 1];
-		if (!d->synced) {
-			alg_tcp_dir_init(d);
-			d->synced = 1;
-			d->next_seq = isn + 1;
-			d->bol = 1;
-		}
+		ops = alg_desc_get(st->alg)->ops;
+		if (ops->tcp_sync != NULL)
+			ops->tcp_sync(st, (enum nat_dir)(dir ^ 1), isn + 1);
 		return st;
 	}
 	if (dir == NAT_DIR_IN2OUT && pkt->pl_len > 0)
@@ -125,17 +137,18 @@ alg_tcp_adjust(struct alg_worker *aw, struct nat_session *s,
 	       struct alg_pkt *pkt, enum nat_dir dir)
 {
 	struct alg_sess *st = __atomic_load_n(&s->alg_state, __ATOMIC_ACQUIRE);
-	struct alg_tcp_dir *dirs;
-	bool changed;
+	const struct alg_ops *ops;
 
 	RTE_SET_USED(aw);
-	dirs = st != NULL ? alg_tcp_dirs(st) : NULL;
-	if (dirs == NULL)
+	if (st == NULL)
 		return;
-	changed = seqadj_tcp_header(&dirs[dir].adj, &dirs[dir ^ 1].adj,
-				    pkt->tcp, pkt->l4_len -
-				    sizeof(struct rte_tcp_hdr));
-	if (changed)
+	ops = alg_desc_get(st->alg)->ops;
+	if (ops->tcp_adj == NULL)
+		return;
+	if (seqadj_tcp_header(ops->tcp_adj(st, dir),
+			      ops->tcp_adj(st, (enum nat_dir)(dir ^ 1)),
+			      pkt->tcp, pkt->l4_len -
+			      sizeof(struct rte_tcp_hdr)))
 		alg_pkt_l4_cksum(pkt);
 }
 
@@ -152,7 +165,7 @@ alg_tcp_packet(struct alg_worker *aw, struct nat_session *s,
 	bool changed;
 	int kind, why, wr;
 
-	st = alg_tcp_state(aw, s, pkt, dir, &why);
+	st = alg_tcp_open(aw, s, pkt, dir, &why);
 	if (st == NULL)
 		return why;
 	dirs = alg_tcp_dirs(st);
