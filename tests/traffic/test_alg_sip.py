@@ -812,3 +812,35 @@ def test_bye_of_media_on_the_sip_port_spares_other_sessions():
         f.add(pkt)
     r = two_pass(build, sip_config())[1]
     assert len(delivered(r, "still-registered@x", PHONE, SIP_PORT)) == 1
+
+
+@pytest.mark.xfail(strict=True, reason="finding: a REGISTER 2xx with Expires "
+                   ">= 2147483616 (the parser saturates at 2^32-1) sets a "
+                   "session timeout >= 2^31, which nat_sweep.c nat_expired "
+                   "compares as int32: negative, so the signalling session "
+                   "expires at once and calls to the phone fail "
+                   "(alg_helper_sip.c sip_dialog: no cap on what the "
+                   "registrar grants)")
+def test_huge_expires_neither_kills_nor_pins_the_binding():
+    conf = sip_config(extra=REG_TIMEOUTS)
+
+    def build(f, ext):
+        f.add(sig_out(PHONE, register(PHONE, "huge@x", 1)))
+        if ext is None:
+            return
+        f.add(sig_in(PHONE, sip_msg("SIP/2.0 200 OK", [
+            "Via: SIP/2.0/UDP %s:%d;branch=z9hG4bK-r1;received=%s;rport=%d"
+            % (ext[0], ext[1], ext[0], ext[1]),
+            "From: <sip:alice@%s>;tag=r" % PROXY,
+            "To: <sip:alice@%s>;tag=reg" % PROXY, "Call-ID: huge@x",
+            "CSeq: 1 REGISTER",
+            "Contact: <sip:alice@%s:%d>;expires=4294967295" % ext])))
+        f.wait(2)
+        f.add(options_from(PROXY, PHONE, "soon-after@x")[0])
+    f = Frames()
+    build(f, None)
+    p = replay(f, conf).one("huge@x")
+    f = Frames()
+    build(f, (p[IP].src, p[UDP].sport))
+    r = replay(f, conf)
+    assert len(delivered(r, "soon-after@x", PHONE, SIP_PORT)) == 1
