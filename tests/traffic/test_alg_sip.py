@@ -844,3 +844,23 @@ def test_huge_expires_neither_kills_nor_pins_the_binding():
     build(f, (p[IP].src, p[UDP].sport))
     r = replay(f, conf)
     assert len(delivered(r, "soon-after@x", PHONE, SIP_PORT)) == 1
+
+
+@pytest.mark.xfail(strict=True, reason="finding: an INVITE that the rewrite "
+                   "grows past the MTU is dropped (alg_unrewritable) even with "
+                   "DF clear; issue 9 asks for it to be fragmented "
+                   "(alg_helper_sip.c sip_write, alg_pkt_set_payload "
+                   "-EMSGSIZE)")
+def test_invite_grown_past_the_mtu_is_fragmented_when_df_is_clear():
+    body = sdp_body(PHONE, RTP)
+    pad = "X-Pad: " + "p" * 900
+    data = invite(PHONE, "big@x", body, extra=[pad])
+    data = invite(PHONE, "big@x", body,
+                  extra=[pad + "p" * (1500 - 28 - len(data))])
+    f = Frames()
+    f.add(IP(src=PHONE, dst=PROXY, flags=0) / UDP(sport=SIP_PORT,
+                                                  dport=SIP_PORT) / Raw(data))
+    r = replay(f, sip_config())
+    assert len(bytes(f.pkts[0][IP])) == 1500
+    assert r.drops("alg_unrewritable") == 0
+    assert r.carrying(b"INVITE sip:")
