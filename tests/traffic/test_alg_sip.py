@@ -263,7 +263,6 @@ def test_invite_leaves_with_the_external_endpoint(call):
     assert "o=alice 2890844526 2890844526 IN IP4 %s\r\n" % ext_addr in body
     assert body.count("c=IN IP4 %s\r\n" % ext_addr) == 2
     got = learned(r, CALL)
-    assert got["rtp"] != RTP or ext_addr != PHONE
     assert got["rtp"] % 2 == 0 and got["rtcp"] == got["rtp"] + 1
     assert "a=rtcp:%d IN IP4 %s\r\n" % (got["rtcp"], ext_addr) in body
     assert cl_right(text)
@@ -425,13 +424,14 @@ def register(phone, callid, cseq):
 
 def build_register(f, learn):
     """A granted registration (phone 40) and one never answered (41);
-    60 s later, three times the UDP timeout, the registrar calls both."""
+    60 s later, three times the UDP timeout, the registrar calls both.
+    learn: the external endpoint of phone 40's REGISTER."""
     for phone, callid in (("100.64.0.40", "reg-ok@x"), ("100.64.0.41",
                                                         "reg-none@x")):
         f.add(sig_out(phone, register(phone, callid, 1)))
     if learn is None:
         return
-    got = learn_register(f, learn)
+    got = learn
     f.add(sig_in("100.64.0.40", sip_msg("SIP/2.0 200 OK", [
         "Via: SIP/2.0/UDP %s:%d;branch=z9hG4bK-r1;received=%s;rport=%d" % (
             got[0], got[1], got[0], got[1]),
@@ -448,10 +448,6 @@ def build_register(f, learn):
             "Call-ID: %s" % callid, "CSeq: 1 OPTIONS"])))
 
 
-def learn_register(f, learn):
-    return learn.reg
-
-
 def test_register_200_keeps_the_binding_past_the_udp_timeout():
     conf = sip_config(extra=REG_TIMEOUTS)
     f = Frames()
@@ -461,11 +457,8 @@ def test_register_200_keeps_the_binding_past_the_udp_timeout():
     text = sip_text(p)
     assert "Contact: <sip:alice@%s:%d>;expires=3600" % (
         p[IP].src, p[UDP].sport) in text
-
-    class Learn:
-        reg = (p[IP].src, p[UDP].sport)
     f = Frames()
-    build_register(f, Learn)
+    build_register(f, (p[IP].src, p[UDP].sport))
     r = replay(f, conf)
     assert len(r.carrying("reg-ok@x")) == 2      # REGISTER out, 200 in
     ok = [p for p in r.carrying("reg-ok@x") if p[IP].dst == "100.64.0.40"]
@@ -615,7 +608,6 @@ def test_ipv6_sdp_in_ipv4_signalling_is_left_alone():
     p = r.one("v6@x")
     text = sip_text(p)
     assert body_of(text) == body
-    assert PHONE not in text.replace("Call-ID", "")[:0] or True
     assert header(text, "Contact")[0].startswith("<sip:alice@" + POOL)
     c = sip_counters(r)
     assert c["pinholes_opened"] == 0 and c["skipped"] >= 1
@@ -625,8 +617,7 @@ def test_alg_off_for_the_tenant_rewrites_nothing():
     data = invite(PHONE, "off@x", sdp_body(PHONE, RTP))
     r = one_invite(PHONE, data, conf=sip_config("{enabled: false}"))
     assert bytes(r.one("off@x")[UDP].payload) == data
-    assert sip_counters(r)["parsed"] == 0 if "residential/sip" in \
-        r.summary["dataplane"]["alg"] else True
+    assert sip_counters(r)["parsed"] == 0
 
 
 def test_monitor_mode_rewrites_nothing_and_counts():
@@ -718,11 +709,15 @@ def test_shared_capture_replays_cleanly(name):
     assert c["refused"] == 0
     assert c["rewritten"] <= c["parsed"]
     assert r.drops("alg_unrewritable") == 0 and r.drops("alg_no_state") == 0
-    # no inside address leaves in the SIP text
+    # the inside address leaves only in opaque words (Call-ID, tags, and
+    # a digest's uri, which its hash covers)
     for p in r.out:
-        if p[IP].src != inside and UDP in p and p[UDP].dport == port:
-            assert inside.encode() not in bytes(p[UDP].payload) or \
-                b"Call-ID" in bytes(p[UDP].payload)
+        if p[IP].dst != inside and UDP in p and p[UDP].dport == port:
+            for ln in bytes(p[UDP].payload).split(b"\n"):
+                if inside.encode() in ln:
+                    assert re.match(rb"(call-id|i|authorization|"
+                                    rb"proxy-authorization)\s*:", ln, re.I) or \
+                        b"tag=" in ln or b"branch=" in ln, ln
 
 
 # ---- attacks (findings; xfail while they hold) ----
