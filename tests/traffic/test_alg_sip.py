@@ -859,3 +859,22 @@ def test_invite_grown_past_the_mtu_is_fragmented_when_df_is_clear():
     assert len(bytes(f.pkts[0][IP])) == 1500
     assert r.drops("alg_unrewritable") == 0
     assert r.carrying(b"INVITE sip:")
+
+
+@pytest.mark.xfail(strict=True, reason="finding: a fifth m= line (a call "
+                   "keeps 4 media) leaves with the phone's inside port beside "
+                   "the rewritten c= address and no pinhole, where a message "
+                   "that cannot be rewritten whole should not go out "
+                   "(alg_sip_call.c alg_sip_media_out: md == NULL, refused "
+                   "counted, message sent)")
+def test_fifth_media_is_rewritten_or_the_invite_refused():
+    lines = ["v=0", "o=a 1 1 IN IP4 %s" % PHONE, "s=-",
+             "c=IN IP4 %s" % PHONE, "t=0 0"]
+    for i in range(5):
+        lines.append("m=audio %d RTP/AVP 0" % (RTP + 2 * i))
+    body = "\r\n".join(lines) + "\r\n"
+    r = one_invite(PHONE, invite(PHONE, "five@x", body))
+    out = r.carrying("five@x")
+    if out:
+        ports = re.findall(r"m=audio (\d+)", sip_text(out[0]))
+        assert str(RTP + 8) not in ports, ports
