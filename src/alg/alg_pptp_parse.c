@@ -9,6 +9,7 @@
  * bounded below by the type's fixed size is ever used as an extent.
  */
 
+#include <stdbool.h>
 #include <string.h>
 
 #include <rte_common.h>
@@ -157,6 +158,17 @@ alg_pptp_parse(const uint8_t *buf, const struct alg_pptp_frame *f,
 #define GRE_FLAGS	0x0078	/* reserved flags */
 #define GRE_VER		0x0007
 
+/* An optional 32-bit field at *off, if the header has room for it. */
+static bool
+take32(const uint8_t *buf, size_t len, size_t *off, uint32_t *v)
+{
+	if (len < *off + 4)
+		return false;
+	*v = be32(buf + *off);
+	*off += 4;
+	return true;
+}
+
 /* Version 0: C, K, S may be set; the rest must be zero (RFC 2784 2.3). */
 static int
 gre_v0(const uint8_t *buf, size_t len, uint16_t bits, struct alg_gre *g)
@@ -171,18 +183,14 @@ gre_v0(const uint8_t *buf, size_t len, uint16_t bits, struct alg_gre *g)
 		off += 4;	/* checksum and Reserved1 */
 	}
 	if (bits & GRE_K) {
-		if (len < off + 4)
+		if (!take32(buf, len, &off, &g->key))
 			return ALG_PARSE_MALFORMED;
 		g->flags |= ALG_GRE_F_KEY;
-		g->key = be32(buf + off);
-		off += 4;
 	}
 	if (bits & GRE_S) {
-		if (len < off + 4)
+		if (!take32(buf, len, &off, &g->seq))
 			return ALG_PARSE_MALFORMED;
 		g->flags |= ALG_GRE_F_SEQ;
-		g->seq = be32(buf + off);
-		off += 4;
 	}
 	if (len < off)
 		return ALG_PARSE_MALFORMED;
@@ -205,18 +213,14 @@ gre_v1(const uint8_t *buf, size_t len, uint16_t bits, struct alg_gre *g)
 	g->call_id = be16(buf + ALG_GRE_CALL_ID_OFF);
 	g->key = be32(buf + 4);
 	if (bits & GRE_S) {
-		if (len < off + 4)
+		if (!take32(buf, len, &off, &g->seq))
 			return ALG_PARSE_MALFORMED;
 		g->flags |= ALG_GRE_F_SEQ;
-		g->seq = be32(buf + off);
-		off += 4;
 	}
 	if (bits & GRE_A) {
-		if (len < off + 4)
+		if (!take32(buf, len, &off, &g->ack))
 			return ALG_PARSE_MALFORMED;
 		g->flags |= ALG_GRE_F_ACK;
-		g->ack = be32(buf + off);
-		off += 4;
 	}
 	g->hdr_len = (uint8_t)off;
 	/* A first fragment may cut the payload: said, not refused. */

@@ -551,8 +551,7 @@ alg_rtsp_parse(const uint8_t *buf, const struct alg_msg_frame *f,
 	       struct alg_rtsp_msg *msg)
 {
 	struct alg_msg_hdr h;
-	size_t off, eol = 1, n;
-	const uint8_t *lf;
+	size_t off, n;
 	int rc;
 
 	/* Only the counters are reset: the array is read up to them. */
@@ -560,18 +559,16 @@ alg_rtsp_parse(const uint8_t *buf, const struct alg_msg_frame *f,
 	if (f->len > ALG_RTSP_MSG_MAX || f->hdr_len == 0 ||
 	    f->hdr_len > f->len)
 		return ALG_PARSE_MALFORMED;
-	lf = memchr(buf, '\n', f->hdr_len);
-	if (lf == NULL)
+	/* The start line, through its LF; n without the line end. */
+	off = alg_line_len(buf, f->hdr_len);
+	if (off == 0)
 		return ALG_PARSE_MALFORMED;
-	n = (size_t)(lf - buf);
-	if (n > 0 && buf[n - 1] == '\r') {
+	n = off - 1;
+	if (n > 0 && buf[n - 1] == '\r')
 		n--;
-		eol = 2;
-	}
 	rc = parse_start(buf, n, msg);
 	if (rc != ALG_PARSE_OK)
 		return rc;
-	off = n + eol;
 	while ((rc = alg_msg_next_hdr(buf, f->hdr_len, &off, &h)) == 1)
 		if (parse_field(buf, &h, msg) < 0)
 			return ALG_PARSE_MALFORMED;
