@@ -72,8 +72,11 @@ alg_pptp_type_name(unsigned int type)
 }
 
 /* Bytes 2..7: PPTP Message Type 1 and the magic cookie. */
-static const uint8_t pptp_fixed[6] = { 0x00, ALG_PPTP_MSG_CONTROL,
-	0x1A, 0x2B, 0x3C, 0x4D };
+static const uint8_t pptp_fixed[6] = {
+	0, ALG_PPTP_MSG_CONTROL,
+	(uint8_t)(ALG_PPTP_MAGIC >> 24), (uint8_t)(ALG_PPTP_MAGIC >> 16),
+	(uint8_t)(ALG_PPTP_MAGIC >> 8), (uint8_t)ALG_PPTP_MAGIC,
+};
 
 int
 alg_pptp_frame(const uint8_t *buf, size_t len, struct alg_pptp_frame *f)
@@ -118,8 +121,8 @@ alg_pptp_parse(const uint8_t *buf, const struct alg_pptp_frame *f,
 
 	memset(m, 0, sizeof(*m));
 	/* Trust nothing of f that the framer would not have said. */
-	if (alg_pptp_type_len(f->type) == 0 || f->len < pptp_types[f->type].size
-	    || f->len > ALG_PPTP_MSG_MAX)
+	if (alg_pptp_type_len(f->type) == 0 ||
+	    f->len < alg_pptp_type_len(f->type) || f->len > ALG_PPTP_MSG_MAX)
 		return ALG_PARSE_MALFORMED;
 	t = &pptp_types[f->type];
 	m->len = f->len;
