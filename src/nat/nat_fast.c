@@ -528,13 +528,35 @@ nat_other(struct nat_worker *w, struct rte_mbuf *m, struct nat_pkt *p,
 	}
 }
 
+/* Hits of one bulk call: recorded at their keys' places, sessions asked for. */
+static __rte_always_inline uint64_t
+nat_hits_take(struct nat_wpriv *wp, uint64_t h, const uint8_t *pos,
+	      void *const *data)
+{
+	uint64_t hits = 0;
+	unsigned int j;
+
+	while (h != 0) {
+		j = (unsigned int)__builtin_ctzll(h);
+		h &= h - 1;
+		hits |= UINT64_C(1) << pos[j];
+		wp->data[pos[j]] = data[j];
+		rte_prefetch0(data[j]);
+	}
+	return hits;
+}
+
 /*
- * Look the keys up in their shards' tables, one bulk call per shard seen:
- * with RSS that delivers subscribers to their owners, in2out bursts name
- * one shard; out2in ones spread over all.
+ * Look the keys up in their shards' tables, one bulk call per shard
+ * present (present: a bit per shard). With RSS delivering subscribers to
+ * their owners, in2out bursts name one shard; out2in ones spread over all.
+ * Each call's sessions are prefetched before the next call starts, so they
+ * arrive while it waits for its own buckets; the keys whose sessions were
+ * asked for before the last call are returned in *early.
  */
-static void
-nat_lookup_keys(struct nat_worker *w, unsigned int nk, uint64_t *hits)
+static uint64_t
+nat_lookup_keys(struct nat_worker *w, unsigned int nk, uint64_t present,
+		uint64_t *early)
 {
 	struct nat_ctx *ctx = w->ctx;
 	struct nat_wpriv *wp = w->priv;
@@ -542,35 +564,24 @@ nat_lookup_keys(struct nat_worker *w, unsigned int nk, uint64_t *hits)
 	hash_sig_t sig[NAT_BULK];
 	void *data[NAT_BULK];
 	uint8_t pos[NAT_BULK + 1];
-	uint64_t present, h;
+	uint64_t hits = 0, h = 0;
 	unsigned int j, n, sh;
 
-	if (ctx->nb_shards == 1) {
-		rte_hash_lookup_with_hash_bulk_data(ctx->shards[0].sess_h,
-						    wp->kp, wp->sig, nk, hits,
+	*early = 0;
+	sh = present != 0 ? (unsigned int)__builtin_ctzll(present) : 0;
+	j = 0;
+	if (ctx->nb_shards == 1)
+		j = nk;
+	else if ((present & (present - 1)) == 0)
+		while (j < nk && wp->shard[j] == sh)
+			j++;
+	if (j == nk) {
+		rte_hash_lookup_with_hash_bulk_data(ctx->shards[sh].sess_h,
+						    wp->kp, wp->sig, nk, &h,
 						    wp->data);
-		return;
-	}
-	*hits = 0;
-	present = 0;
-	for (j = 0; j < nk; j++) {
-		wp->shard[j] = (uint8_t)nat_key_shard(ctx, wp->kp[j]);
-		/* nobody's (beyond the pool's blocks): a miss */
-		if (likely(wp->shard[j] < ctx->nb_shards))
-			present |= UINT64_C(1) << wp->shard[j];
-	}
-	/* with RSS steering subscribers to owners, in2out bursts are one
-	 * shard's: look them up as they are */
-	if (present != 0 && (present & (present - 1)) == 0) {
-		sh = (unsigned int)__builtin_ctzll(present);
-		for (j = 0; j < nk && wp->shard[j] == sh; j++)
-			;
-		if (j == nk) {
-			rte_hash_lookup_with_hash_bulk_data(
-				ctx->shards[sh].sess_h, wp->kp, wp->sig, nk,
-				hits, wp->data);
-			return;
-		}
+		for (hits = h; h != 0; h &= h - 1)
+			rte_prefetch0(wp->data[__builtin_ctzll(h)]);
+		return hits;
 	}
 	while (present != 0) {
 		sh = (unsigned int)__builtin_ctzll(present);
@@ -587,13 +598,12 @@ nat_lookup_keys(struct nat_worker *w, unsigned int nk, uint64_t *hits)
 		h = 0;
 		rte_hash_lookup_with_hash_bulk_data(ctx->shards[sh].sess_h, kp,
 						    sig, n, &h, data);
-		while (h != 0) {
-			j = (unsigned int)__builtin_ctzll(h);
-			h &= h - 1;
-			*hits |= UINT64_C(1) << pos[j];
-			wp->data[pos[j]] = data[j];
-		}
+		h = nat_hits_take(wp, h, pos, data);
+		hits |= h;
+		if (present != 0)
+			*early |= h;
 	}
+	return hits;
 }
 
 static void
@@ -601,10 +611,12 @@ nat_burst_chunk(struct nat_worker *w, enum nat_dir dir,
 		struct rte_mbuf **pkts, uint16_t n, struct nat_result *res,
 		uint32_t now)
 {
+	const struct nat_ctx *ctx = w->ctx;
 	struct nat_wpriv *wp = w->priv;
 	struct nat_pkt *p = wp->pkt;
-	uint64_t hits = 0;
+	uint64_t hits = 0, early = 0, present = 0, e;
 	uint16_t i, j, nk = 0;
+	unsigned int sh;
 
 	for (i = 0; i < n; i++) {
 		res[i].sess = NULL;
@@ -620,19 +632,37 @@ nat_burst_chunk(struct nat_worker *w, enum nat_dir dir,
 		nat_key_of_pkt(&wp->key[i], &p[i], dir);
 		/* inline CRC: no indirect hash call per key inside rte_hash */
 		wp->sig[nk] = rte_hash_crc(&wp->key[i], sizeof(wp->key[i]), 0);
+		sh = nat_key_shard(ctx, &wp->key[i]);
+		wp->shard[nk] = (uint8_t)sh;
+		/* nobody's (beyond the pool's blocks): a miss */
+		if (likely(sh < ctx->nb_shards))
+			present |= UINT64_C(1) << sh;
+		wp->kpkt[nk] = (uint8_t)i;
 		wp->kp[nk++] = &wp->key[i];
 	}
 	if (nk > 0)
-		nat_lookup_keys(w, nk, &hits);
-	for (j = 0; j < nk; j++)
-		if (hits & (UINT64_C(1) << j))
-			rte_prefetch0(wp->data[j]);
+		hits = nat_lookup_keys(w, nk, present, &early);
+	/*
+	 * The earlier shards' sessions first, while the last shard's are on
+	 * their way; first fragments keep their place among the fragments.
+	 */
+	for (e = early; e != 0; e &= e - 1) {
+		j = (uint16_t)__builtin_ctzll(e);
+		i = wp->kpkt[j];
+		if (unlikely(p[i].first_frag))
+			early &= ~(UINT64_C(1) << j);
+		else
+			nat_finish(w, pkts[i], &p[i], wp->data[j], dir, now,
+				   &res[i]);
+	}
 	for (i = 0, j = 0; i < n; i++) {
 		if (unlikely(p[i].kind != NAT_PK_FLOW)) {
 			nat_other(w, pkts[i], &p[i], dir, &res[i]);
 			continue;
 		}
-		if (likely(hits & (UINT64_C(1) << j)))
+		if (early & (UINT64_C(1) << j))
+			;	/* done above */
+		else if (likely(hits & (UINT64_C(1) << j)))
 			nat_finish(w, pkts[i], &p[i], wp->data[j], dir, now,
 				   &res[i]);
 		else

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_byteorder.h>
 #include <rte_hash.h>
@@ -478,6 +479,7 @@ struct nat_wpriv {
 	hash_sig_t sig[NAT_BULK];
 	void *data[NAT_BULK];
 	uint8_t shard[NAT_BULK];		/**< of each key */
+	uint8_t kpkt[NAT_BULK];			/**< each key's packet */
 	struct nat_hold hold[NAT_HOLD_MAX];
 	unsigned int nb_hold;
 	struct rte_mbuf *rel[NAT_HOLD_MAX];
@@ -633,6 +635,24 @@ static inline void
 nat_key_set(struct nat_key *k, uint8_t proto, enum nat_dir dir,
 	    rte_be32_t a, rte_be32_t b, rte_be16_t pa, rte_be16_t pb)
 {
+#if RTE_BYTE_ORDER == RTE_LITTLE_ENDIAN
+	/*
+	 * Two 8-byte stores: the signature's CRC reads the key back 8 bytes
+	 * at a time, and a load spanning several narrower stores cannot be
+	 * forwarded from the store buffer (a stall per packet).
+	 */
+	uint64_t w[2] = {
+		(uint64_t)b << 32 | a,
+		(uint64_t)dir << 40 | (uint64_t)proto << 32 |
+			(uint32_t)pb << 16 | pa,
+	};
+
+	RTE_BUILD_BUG_ON(sizeof(*k) != sizeof(w) ||
+			 offsetof(struct nat_key, pa) != 8 ||
+			 offsetof(struct nat_key, proto) != 12 ||
+			 offsetof(struct nat_key, dir) != 13);
+	memcpy(k, w, sizeof(w));
+#else
 	k->a = a;
 	k->b = b;
 	k->pa = pa;
@@ -640,6 +660,7 @@ nat_key_set(struct nat_key *k, uint8_t proto, enum nat_dir dir,
 	k->proto = proto;
 	k->dir = dir;
 	k->pad = 0;
+#endif
 }
 
 /** The key a packet of session s travelling in direction dir carries. */
