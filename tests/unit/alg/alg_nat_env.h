@@ -9,7 +9,9 @@
  * The ALG stage against the real NAT (nat_create with a hand-built
  * config, APDF both ways so that only a pinhole admits an expected flow;
  * FTP on 21, TFTP on 69, SIP on 5060), driven the way the pipeline drives
- * it. Shared by the tests that run an ALG end to end through the NAT.
+ * it. Shared by the tests that run an ALG end to end through the NAT and
+ * by tests/fuzz/alg/fuzz_alg_nat_stage.c (alg_nat_env.c has no cmocka;
+ * pipeline(), which asserts, is in alg_nat_pipeline.c).
  */
 
 #include <stdint.h>
@@ -32,15 +34,27 @@ struct env {
 	uint64_t drops[CGN_DROP_MAX];
 };
 
-/* cmocka setup and teardown: *state is the struct env. */
+/*
+ * Fill e (filtering @p filtering both ways, the ALGs above) and bring the
+ * NAT, the ALG stage and one worker up. 0, or -1 with e closed.
+ */
+int env_open(struct env *e, enum cgn_filtering filtering);
+/* Free what env_open made (safe on a half-open e). */
+void env_close(struct env *e);
+
+/* cmocka setup and teardown, APDF: *state is the struct env. */
 int env_up(void **state);
 int env_down(void **state);
 
 /*
  * What the pipeline does with one packet: the NAT, then the ALG for a
  * session that has one (an ALG drop becomes NAT_DROP with res->drop).
- * Checks that a forwarded packet is valid. @return the verdict.
+ * @return the verdict. The caller still owns m.
  */
+int env_step(struct env *e, enum nat_dir dir, struct rte_mbuf *m,
+	     struct nat_result *res);
+
+/* env_step, and a cmocka assertion that a forwarded packet is valid. */
 int pipeline(struct env *e, enum nat_dir dir, struct rte_mbuf *m,
 	     struct nat_result *res);
 
