@@ -33,6 +33,16 @@
 #define ALG_SIP_NOT_SIP 1
 /* Seconds of slack over a registration's granted lifetime. */
 #define ALG_SIP_REG_SLACK 32
+/* Longest binding a registrar may keep the signalling session for. */
+#define ALG_SIP_REG_MAX 86400
+
+/* A STUN message (RFC 5389): type's top bits 0, the magic cookie. */
+static bool
+sip_is_stun(const uint8_t *p, uint32_t len)
+{
+	return len >= 20 && (p[0] & 0xc0) == 0 && p[4] == 0x21 &&
+	       p[5] == 0x12 && p[6] == 0xa4 && p[7] == 0x42;
+}
 
 /* What a message in direction dir names (from) and must name (to). */
 static void
@@ -93,7 +103,9 @@ sip_dialog(struct alg_worker *aw, struct nat_session *s,
 		if (msg->method == ALG_SIP_M_BYE ||
 		    msg->method == ALG_SIP_M_CANCEL) {
 			c = alg_sip_call_get(aw, s, st, tag, false);
-			if (c != NULL)
+			/* a CANCEL after the 2xx does nothing (RFC 3261 9.2) */
+			if (c != NULL && (msg->method == ALG_SIP_M_BYE ||
+					  !(c->flags & ALG_SIP_CALL_CONFIRMED)))
 				alg_sip_call_end(aw, s, c);
 		}
 		return;
@@ -105,7 +117,7 @@ sip_dialog(struct alg_worker *aw, struct nat_session *s,
 		/* what the registrar granted (0: the binding is gone) */
 		if (msg->status < 300 && reg_granted(msg, ext_to_int, &secs))
 			nat_session_set_timeout(aw->nw, s, secs == 0 ? 0 :
-				RTE_MIN(secs, UINT32_MAX - ALG_SIP_REG_SLACK) +
+				RTE_MIN(secs, (uint32_t)ALG_SIP_REG_MAX) +
 				ALG_SIP_REG_SLACK);
 		return;
 	}
@@ -164,6 +176,9 @@ sip_edits(struct alg_worker *aw, struct nat_session *s,
 		return rc;
 	if (foreign > 0)
 		alg_wcount(aw, s, ALG_CNT_UNTRUSTED);
+	/* without state (from outside, before the inside spoke): headers only */
+	if (st == NULL)
+		return 0;
 	has_sdp = sip_sdp(aw, s, pl, f, &x->msg, &x->sdp);
 	tag = alg_sip_call_tag(pl + x->msg.call_id.off, x->msg.call_id.len);
 	if (has_sdp && dir == NAT_DIR_IN2OUT) {
@@ -176,7 +191,9 @@ sip_edits(struct alg_worker *aw, struct nat_session *s,
 		else if (alg_sip_media_out(aw, s, c, &x->sdp, &x->edits) < 0)
 			return -ENOSPC;
 	} else if (has_sdp) {
-		c = alg_sip_call_get(aw, s, st, tag, true);
+		/* a stray answer from outside must not take a call slot */
+		c = alg_sip_call_get(aw, s, st, tag,
+				     (x->msg.flags & ALG_SIP_F_REQUEST) != 0);
 		if (c != NULL)
 			alg_sip_media_in(aw, s, c, &x->sdp);
 	}
@@ -259,8 +276,13 @@ sip_udp(struct alg_worker *aw, struct nat_session *s, struct alg_pkt *pkt,
 	    alg_sip_start(pl, pkt->pl_len) == ALG_PARSE_NONE ? ALG_PARSE_NONE :
 							       ALG_PARSE_MALFORMED;
 	if (r == ALG_PARSE_NONE) {
-		/* not SIP from the start: this flow is someone else's */
-		if (as == NULL)
+		/*
+		 * Not SIP from the start: this flow is someone else's. Only the
+		 * subscriber's own first word decides, and a STUN keepalive
+		 * (RFC 5626) on a SIP flow is none.
+		 */
+		if (as == NULL && dir == NAT_DIR_IN2OUT && !sip_is_stun(pl,
+		    pkt->pl_len))
 			s->alg_seq = ALG_SIP_NOT_SIP;
 		return 0;
 	}
@@ -271,13 +293,21 @@ sip_udp(struct alg_worker *aw, struct nat_session *s, struct alg_pkt *pkt,
 	alg_wcount(aw, s, ALG_CNT_PARSED);
 	if (alg_policy(aw->ctx, s)->monitor)
 		return alg_sip_monitor(aw, s, pl, &f, dir);
-	as = alg_sess_get(aw, s);
-	if (as == NULL) {
-		/* its private endpoint must not leave unrewritten */
-		alg_wcount(aw, s, ALG_CNT_NO_STATE);
-		return dir == NAT_DIR_IN2OUT ? CGN_DROP_ALG_NO_STATE : 0;
+	/*
+	 * A session opened from outside takes state only once the inside
+	 * speaks: strangers knocking on the phone's mapping cannot use up
+	 * its share. Until then its messages get their headers rewritten.
+	 */
+	st = NULL;
+	if (as != NULL || dir == NAT_DIR_IN2OUT) {
+		as = alg_sess_get(aw, s);
+		if (as == NULL) {
+			/* its private endpoint must not leave unrewritten */
+			alg_wcount(aw, s, ALG_CNT_NO_STATE);
+			return dir == NAT_DIR_IN2OUT ? CGN_DROP_ALG_NO_STATE : 0;
+		}
+		st = &as->u.sip;
 	}
-	st = &as->u.sip;
 	if (sip_edits(aw, s, st, pl, &f, dir) < 0 ||
 	    (aw->sip.edits.n > 0 && sip_write(aw, pkt, pl, &f) < 0)) {
 		alg_wcount(aw, s, ALG_CNT_REFUSED);

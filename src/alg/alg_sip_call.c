@@ -231,7 +231,14 @@ media_wanted(struct alg_worker *aw, struct nat_session *s,
 	if (a->family != ALG_SDP_AF_IP4 || (a->flags & ALG_SDP_ADDR_NAME) ||
 	    a->ip4 != s->int_addr)
 		return false;
-	if (m->port_val < ALG_SIP_MIN_MEDIA_PORT || m->nports != 1) {
+	/*
+	 * A privileged port, or the signalling port itself (its mapping is
+	 * the call's control session and others': a BYE must not end them).
+	 */
+	if (m->port_val < ALG_SIP_MIN_MEDIA_PORT || m->nports != 1 ||
+	    m->port_val == s->int_port ||
+	    (m->port_val + 1 == s->int_port &&
+	     !(m->flags & (ALG_SDP_M_RTCP | ALG_SDP_M_RTCP_MUX)))) {
 		alg_wcount(aw, s, ALG_CNT_UNTRUSTED);
 		return false;
 	}
@@ -242,7 +249,8 @@ media_wanted(struct alg_worker *aw, struct nat_session *s,
 		want->in_rtcp = m->rtcp_port_val;
 	else
 		want->in_rtcp = m->port_val + 1;
-	if (want->in_rtcp != 0 && want->in_rtcp < ALG_SIP_MIN_MEDIA_PORT) {
+	if (want->in_rtcp != 0 && (want->in_rtcp < ALG_SIP_MIN_MEDIA_PORT ||
+				   want->in_rtcp == s->int_port)) {
 		alg_wcount(aw, s, ALG_CNT_UNTRUSTED);
 		return false;
 	}
@@ -291,8 +299,15 @@ alg_sip_media_out(struct alg_worker *aw, struct nat_session *s,
 				    &in, &rem);
 			continue;
 		}
+		/*
+		 * No room or no ports for it: the stream is declined (port 0,
+		 * RFC 3264 6) rather than offered on a port nobody maps.
+		 */
 		if (md == NULL) {
 			alg_wcount(aw, s, ALG_CNT_REFUSED);
+			rc = alg_sip_edit_port(el, &sdp->m[i].port, 0);
+			if (rc < 0)
+				return rc;
 			continue;
 		}
 		if (md->in_rtp != want.in_rtp || md->in_rtcp != want.in_rtcp) {
@@ -302,6 +317,9 @@ alg_sip_media_out(struct alg_worker *aw, struct nat_session *s,
 			if (media_open(aw, s, md) < 0) {
 				alg_wcount(aw, s, ALG_CNT_PINHOLE_REFUSED);
 				media_end(aw, s, c, md);
+				rc = alg_sip_edit_port(el, &sdp->m[i].port, 0);
+				if (rc < 0)
+					return rc;
 				continue;
 			}
 		}

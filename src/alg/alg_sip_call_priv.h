@@ -25,7 +25,7 @@
 #include "alg_sip_priv.h"
 
 #define ALG_SIP_CALLS_MAX 8
-#define ALG_SIP_CALL_MEDIA_MAX 4
+#define ALG_SIP_CALL_MEDIA_MAX 8
 
 struct alg_sip_media {
 	uint16_t in_rtp;	/**< the subscriber's ports; 0: unused slot */

@@ -397,7 +397,8 @@ int nat_session_end(struct nat_worker *w, struct nat_session *s,
 /**
  * Idle timeout of session @p s in seconds instead of its tenant's (a
  * REGISTER's granted Expires keeps the signalling mapping); 0: the
- * tenant's again. @return 0, or -EAGAIN off the owner.
+ * tenant's again. @return 0, -EINVAL above INT32_MAX, or -EAGAIN off the
+ * owner.
  */
 int nat_session_set_timeout(struct nat_worker *w, struct nat_session *s,
 			    uint32_t seconds);

@@ -188,6 +188,9 @@ nat_exp_check(const struct nat_ctx *ctx, const struct nat_session *parent,
 	if (!(x->flags & NAT_EXP_F_THIRD_PARTY) &&
 	    x->rem.addr != parent->rem_addr)
 		return -EPERM;
+	/* a subscriber is never a remote (a flow routed back inside) */
+	if (nat_tenant_lookup(ctx, x->rem.addr) >= 0)
+		return -EPERM;
 	if (x->dir == NAT_DIR_OUT2IN && x->in.port < NAT_EXP_MIN_IN_PORT &&
 	    !(x->flags & NAT_EXP_F_LOW_PORT))
 		return -EPERM;

@@ -475,6 +475,9 @@ nat_session_set_timeout(struct nat_worker *w, struct nat_session *s,
 {
 	int err = nat_sess_owned(w, s);
 
+	/* expiry compares in signed 32-bit seconds */
+	if (seconds > INT32_MAX)
+		return -EINVAL;
 	if (err != 0)
 		return err;
 	w->ctx->sess_ext[nat_session_index(w->ctx, s)].timeout = seconds;

@@ -339,9 +339,6 @@ def test_failure_or_cancel_ends_the_media(endings, callid):
     assert delivered(endings, "late-" + callid) == []
 
 
-@pytest.mark.xfail(strict=True, reason="finding: a CANCEL after the 2xx "
-                   "tears a confirmed call's media down (RFC 3261 9.2: it "
-                   "has no effect then); alg_helper_sip.c sip_dialog")
 def test_cancel_after_answer_keeps_the_media():
     def build(f, learn):
         callid = "late-cancel@x"
@@ -501,21 +498,12 @@ def test_first_payload_not_sip_is_never_inspected():
 STUN = b"\x00\x01\x00\x00\x21\x12\xa4\x42" + b"\x07" * 12
 
 
-@pytest.mark.xfail(strict=True, reason="finding: a STUN keepalive (RFC 5626) "
-                   "as the flow's first payload marks it not-SIP for good; "
-                   "the phone's INVITE then leaves with its private address "
-                   "(alg_helper_sip.c sip_udp, ALG_SIP_NOT_SIP)")
 def test_stun_keepalive_first_does_not_switch_the_alg_off():
     inv = invite(PHONE, "ka@x", sdp_body(PHONE, RTP))
     r = one_invite(PHONE, inv, pre=[STUN])
     assert PHONE.encode() + b":5060" not in bytes(r.one("ka@x"))
 
 
-@pytest.mark.xfail(strict=True, reason="finding: one non-SIP datagram from "
-                   "outside (the proxy, or anyone spoofing its address) "
-                   "before the phone's first message switches the ALG off "
-                   "for the session (alg_helper_sip.c sip_udp marks it in "
-                   "either direction)")
 def test_outsider_cannot_switch_the_alg_off():
     """The phone opens its mapping with an empty datagram (some phones
     do, as a NAT keepalive); before its first message a stranger's junk
@@ -689,7 +677,7 @@ def test_shared_capture_replays_cleanly(name):
         path = os.path.join(CAPTURES, "edge", name)
     pkts, inside, port = capture_flows(path)
     if not pkts:
-        pytest.skip("SIP over TCP: not in this ALG yet")
+        pytest.skip("no UDP SIP request to replay (SIP over TCP is tested in tests/unit/alg/test_alg_sip_tcp.c)")
     pkts, inside = move_inside(pkts, inside)
     f = Frames()
     for p in pkts:
@@ -729,13 +717,6 @@ def options_from(src, phone, callid):
         "Call-ID: %s" % callid, "CSeq: 1 OPTIONS"]), src=src), src
 
 
-@pytest.mark.xfail(strict=True, reason="finding: under endpoint-independent "
-                   "filtering (the UDP default) 32 strangers each open an "
-                   "inbound session on the phone's SIP mapping and take one "
-                   "of its 32 ALG states; its next outbound SIP session gets "
-                   "none and its INVITE is dropped (alg_helper_sip.c sip_udp "
-                   "takes state for an out2in message; nat_slow.c marks "
-                   "inbound sessions from the mapping's inside port)")
 def test_strangers_cannot_use_up_the_phones_alg_states():
     f = Frames()
     f.add(sig_out(PHONE, register(PHONE, "reg@x", 1)))
@@ -751,13 +732,6 @@ def test_strangers_cannot_use_up_the_phones_alg_states():
     assert len(r.carrying("after-scan@x")) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="finding: 8 stray responses with SDP "
-                   "(any Call-ID) from the signalling peer, or anyone "
-                   "spoofing it, fill the session's 8 call slots for the "
-                   "pinhole timeout; the phone's own INVITE then gets no "
-                   "media port (its m= leaves unrewritten, no pinhole): "
-                   "alg_helper_sip.c sip_edits creates a call for an out2in "
-                   "SDP, alg_sip_call.c alg_sip_call_get")
 def test_stray_answers_cannot_fill_the_call_slots():
     def build(f, learn):
         f.add(sig_out(PHONE, register(PHONE, "reg2@x", 1)))
@@ -783,12 +757,6 @@ def test_stray_answers_cannot_fill_the_call_slots():
     assert sip_counters(r)["pinholes_opened"] >= 1
 
 
-@pytest.mark.xfail(strict=True, reason="finding: SDP media on the signalling "
-                   "port itself (m=audio 5060) reuses the SIP mapping "
-                   "(nat_mapping_create -EEXIST in media_map), and the BYE's "
-                   "nat_mapping_end then ends every other session on it: the "
-                   "phone's registration with another proxy dies "
-                   "(alg_sip_call.c media_end)")
 def test_bye_of_media_on_the_sip_port_spares_other_sessions():
     other = "192.0.2.51"
 
@@ -809,13 +777,6 @@ def test_bye_of_media_on_the_sip_port_spares_other_sessions():
     assert len(delivered(r, "still-registered@x", PHONE, SIP_PORT)) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="finding: a REGISTER 2xx with Expires "
-                   ">= 2147483616 (the parser saturates at 2^32-1) sets a "
-                   "session timeout >= 2^31, which nat_sweep.c nat_expired "
-                   "compares as int32: negative, so the signalling session "
-                   "expires at once and calls to the phone fail "
-                   "(alg_helper_sip.c sip_dialog: no cap on what the "
-                   "registrar grants)")
 def test_huge_expires_neither_kills_nor_pins_the_binding():
     conf = sip_config(extra=REG_TIMEOUTS)
 
@@ -861,12 +822,6 @@ def test_invite_grown_past_the_mtu_is_fragmented_when_df_is_clear():
     assert r.carrying(b"INVITE sip:")
 
 
-@pytest.mark.xfail(strict=True, reason="finding: a fifth m= line (a call "
-                   "keeps 4 media) leaves with the phone's inside port beside "
-                   "the rewritten c= address and no pinhole, where a message "
-                   "that cannot be rewritten whole should not go out "
-                   "(alg_sip_call.c alg_sip_media_out: md == NULL, refused "
-                   "counted, message sent)")
 def test_fifth_media_is_rewritten_or_the_invite_refused():
     lines = ["v=0", "o=a 1 1 IN IP4 %s" % PHONE, "s=-",
              "c=IN IP4 %s" % PHONE, "t=0 0"]
