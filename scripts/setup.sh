@@ -8,6 +8,7 @@ PKGS="build-essential pkg-config meson ninja-build
 libdpdk-dev dpdk-dev dpdk libyaml-dev libcmocka-dev libpcap-dev
 python3 python3-scapy python3-pytest tshark iproute2 ethtool iputils-ping procps
 curl python3-pyftpdlib tftp-hpa tftpd-hpa nftables prometheus iperf3 netsniff-ng
+baresip-core kamailio sip-tester
 clang libclang-rt-14-dev nfdump pmacct
 dpkg-dev debhelper fakeroot lintian mmdebstrap systemd-container"
 

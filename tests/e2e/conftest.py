@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 cgnat authors
-"""Print the ALG results for cgnat and Linux side by side."""
+"""Print the ALG results (and the SIP figures) for cgnat and Linux side
+by side."""
 
 import re
 
@@ -20,6 +21,7 @@ def pytest_runtest_logreport(report):
 
 
 def pytest_terminal_summary(terminalreporter):
+    sip_summary(terminalreporter)
     if not _results:
         return
     tr = terminalreporter
@@ -31,3 +33,25 @@ def pytest_terminal_summary(terminalreporter):
         tr.write_line("%-36s %-8s %-8s %-8s" % (case, r.get("cgnat", "-"),
                                                 r.get("cgnat2w", "-"),
                                                 r.get("linux", "-")))
+
+
+def sip_summary(tr):
+    """test_sip.py's figures: RTP packets counted on the wire at each end
+    of each call, SIPp's calls and the addresses its SDP arrived with."""
+    import siplab
+    if not siplab.FIGURES:
+        return
+    tr.write_sep("=", "SIP through cgnat and through Linux nftables "
+                 "(RTP packets on the wire)")
+    tr.write_line("%-18s %-13s %9s %9s %9s %9s" % (
+        "case", "nat", "sub sent", "sub recv", "inet sent", "inet recv"))
+    for f in siplab.FIGURES:
+        if "sub_sent" in f:
+            tr.write_line("%-18s %-13s %9d %9d %9d %9d" % (
+                f["case"], f["nat"], f["sub_sent"], f["sub_received"],
+                f["inet_sent"], f["inet_received"]))
+        else:
+            tr.write_line("%-18s %-13s %d of %d succeeded; SDP named %s" % (
+                f["case"], f["nat"], f["successful"],
+                f["successful"] + f["failed"],
+                ", ".join(f["sdp_addresses"]) or "nothing"))

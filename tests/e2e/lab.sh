@@ -64,7 +64,7 @@ up() {
 }
 
 # The reference peer: Linux's own NAT in the router namespace, nftables
-# with the ftp and tftp conntrack helpers, translating to 203.0.113.1.
+# with the ftp, tftp and sip conntrack helpers, translating to 203.0.113.1.
 up_linux() {
 	up
 	ip -n $NS_RTR addr add 100.64.0.1/10 dev veth-sub
@@ -76,10 +76,14 @@ up_linux() {
 table ip cgnref {
 	ct helper ftp-std { type "ftp" protocol tcp; }
 	ct helper tftp-std { type "tftp" protocol udp; }
+	ct helper sip-udp { type "sip" protocol udp; }
+	ct helper sip-tcp { type "sip" protocol tcp; }
 	chain prerouting {
 		type filter hook prerouting priority filter;
 		iifname "veth-sub" tcp dport 21 ct helper set "ftp-std"
 		iifname "veth-sub" udp dport 69 ct helper set "tftp-std"
+		iifname "veth-sub" udp dport 5060 ct helper set "sip-udp"
+		iifname "veth-sub" tcp dport 5060 ct helper set "sip-tcp"
 	}
 	chain forward {
 		type filter hook forward priority filter; policy drop;

@@ -59,14 +59,16 @@ alg_policies:
   - name: standard
     ftp: {{enabled: true, ports: [21]}}
     tftp: {{enabled: true}}
-"""
+{alg_extra}"""
 
 
 def lab_config(workers=1, nat_extra="", driver="net_af_packet", eal=(),
-               memory=1024, mbufs=8191, max_sessions=131072):
+               memory=1024, mbufs=8191, max_sessions=131072, alg_extra=""):
     """The lab's cgnat configuration: DRIVER devices on the router's two
-    veths, EAL arguments beyond the lab's own, nat_extra under `nat:`."""
+    veths, EAL arguments beyond the lab's own, nat_extra under `nat:`,
+    alg_extra (indented lines) in the tenant's ALG policy."""
     return CONFIG.format(workers=workers, nat_extra=nat_extra, driver=driver,
+                         alg_extra=alg_extra,
                          memory=memory, mbufs=mbufs, max_sessions=max_sessions,
                          file_prefix=FILE_PREFIX,
                          eal_extra="".join('"%s", ' % a for a in eal))
@@ -123,13 +125,14 @@ def start_cgnat(conf, log, build=None, timeout=30):
 
 
 class Lab:
-    def __init__(self, workers=1, mode="cgnat", nat_extra=""):
+    def __init__(self, workers=1, mode="cgnat", nat_extra="", alg_extra=""):
         self.mode = mode
         self.workers = workers
         self.tmp = tempfile.mkdtemp(prefix="cgn-e2e-")
         self.conf = os.path.join(self.tmp, "lab.yaml")
         with open(self.conf, "w") as f:
-            f.write(lab_config(workers=workers, nat_extra=nat_extra))
+            f.write(lab_config(workers=workers, nat_extra=nat_extra,
+                               alg_extra=alg_extra))
         self.log = open(os.path.join(self.tmp, "cgnat.log"), "w+")
         self.proc = None
         self.bg = []
