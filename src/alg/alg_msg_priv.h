@@ -116,6 +116,23 @@ alg_msg_is(uint8_t ch, uint8_t cls)
 	return (alg_msg_cclass[ch] & cls) != 0;
 }
 
+/** The span of message offsets [s, e) (callers keep them 16-bit). */
+static inline struct alg_span
+alg_msg_span(size_t s, size_t e)
+{
+	return (struct alg_span){ .off = (uint16_t)s,
+				  .len = (uint16_t)(e - s) };
+}
+
+/** First offset in [p, e) of buf that is not LWS, or e. */
+static inline size_t
+alg_msg_skip_lws(const uint8_t *buf, size_t p, size_t e)
+{
+	while (p < e && alg_msg_is(buf[p], ALG_MSG_C_LWS))
+		p++;
+	return p;
+}
+
 /** A keyword and what it stands for, in the parsers' lookup tables. */
 struct alg_msg_word {
 	const char *name;

@@ -77,23 +77,6 @@ static const struct alg_msg_word tr_params[] = {
 	ALG_MSG_WORD("source", P_SOURCE),
 };
 
-static inline struct alg_span
-mkspan(size_t s, size_t e)
-{
-	return (struct alg_span){ .off = (uint16_t)s,
-				  .len = (uint16_t)(e - s) };
-}
-
-/* First offset in [p, e) that is not LWS, or e. */
-static inline size_t
-lws_end(const uint8_t *buf, size_t p, size_t e)
-{
-	for (; p < e; p++)
-		if (!alg_msg_is(buf[p], ALG_MSG_C_LWS))
-			break;
-	return p;
-}
-
 /* e moved back over trailing LWS, never below s. */
 static inline size_t
 lws_trim(const uint8_t *buf, size_t s, size_t e)
@@ -182,7 +165,7 @@ next_param(const uint8_t *buf, size_t *p, size_t e, struct rtsp_param *pm)
 			return 0;
 		if (buf[q] != ';')
 			return -EINVAL;
-		q = lws_end(buf, q + 1, e);
+		q = alg_msg_skip_lws(buf, q + 1, e);
 		pe = item_end(buf, q, e, ';');
 		if (pe == SIZE_MAX)
 			return -EINVAL;
@@ -220,15 +203,15 @@ parse_ports(const uint8_t *buf, size_t s, size_t e, uint32_t min,
 	if (alg_msg_u32(buf + s, le - s, max, &lo) < 0 || lo < min)
 		return -EINVAL;
 	hi = lo;
-	pp->hi = mkspan(le, le);
+	pp->hi = alg_msg_span(le, le);
 	if (dash != NULL) {
 		if (alg_msg_u32(buf + le + 1, e - le - 1, max, &hi) < 0 ||
 		    hi < lo)
 			return -EINVAL;
-		pp->hi = mkspan(le + 1, e);
+		pp->hi = alg_msg_span(le + 1, e);
 	}
-	pp->text = mkspan(s, e);
-	pp->lo = mkspan(s, le);
+	pp->text = alg_msg_span(s, e);
+	pp->lo = alg_msg_span(s, le);
 	pp->lo_val = (uint16_t)lo;
 	pp->hi_val = (uint16_t)hi;
 	return 0;
@@ -250,7 +233,7 @@ parse_addr(const uint8_t *buf, const struct rtsp_param *pm,
 		s++;
 		e--;
 	}
-	*sp = mkspan(s, e);
+	*sp = alg_msg_span(s, e);
 	if (alg_msg_ipv4(buf + s, e - s, addr) == 0)
 		*flags |= flag_v4;
 	return 0;
@@ -313,7 +296,7 @@ parse_spec(const uint8_t *buf, size_t s, size_t e,
 	}
 	if (parts < 2 || ls == e)
 		return -EINVAL;
-	tr->spec = mkspan(s, e);
+	tr->spec = alg_msg_span(s, e);
 	tr->spec_id = alg_msg_word_id(rtsp_specs, RTE_DIM(rtsp_specs),
 				      buf + s, e - s, true,
 				      ALG_RTSP_SPEC_OTHER);
@@ -333,7 +316,7 @@ parse_transport(const uint8_t *buf, size_t s, size_t e,
 	int rc;
 
 	memset(tr, 0, sizeof(*tr));
-	tr->text = mkspan(s, e);
+	tr->text = alg_msg_span(s, e);
 	if (p == SIZE_MAX || parse_spec(buf, s, lws_trim(buf, s, p), tr) < 0)
 		return -EINVAL;
 	while ((rc = next_param(buf, &p, e, &pm)) == 1) {
@@ -392,7 +375,7 @@ parse_transports(const uint8_t *buf, size_t s, size_t e,
 		ie = item_end(buf, p, e, ',');
 		if (ie == SIZE_MAX)
 			return -EINVAL;
-		ts = lws_end(buf, p, ie);
+		ts = alg_msg_skip_lws(buf, p, ie);
 		te = lws_trim(buf, ts, ie);
 		if (ts == te)
 			return -EINVAL;	/* empty, a trailing comma too */
@@ -432,8 +415,8 @@ parse_session(const uint8_t *buf, size_t s, size_t e,
 		p++;
 	if (p == s || p - s > ALG_RTSP_SESSION_MAX)
 		return -EINVAL;
-	msg->session = mkspan(s, p);
-	p = lws_end(buf, p, e);
+	msg->session = alg_msg_span(s, p);
+	p = alg_msg_skip_lws(buf, p, e);
 	while ((rc = next_param(buf, &p, e, &pm)) == 1) {
 		if (!alg_msg_name_eq(buf + pm.ns, pm.ne - pm.ns, "timeout"))
 			continue;
@@ -540,9 +523,9 @@ parse_start(const uint8_t *buf, size_t n, struct alg_rtsp_msg *msg)
 			return ALG_PARSE_MALFORMED;
 	msg->flags |= ALG_RTSP_F_REQUEST;
 	msg->version = (uint8_t)v;
-	msg->method_text = mkspan(0, us - 1);
+	msg->method_text = alg_msg_span(0, us - 1);
 	msg->method = (uint8_t)alg_rtsp_method_of(buf, us - 1);
-	msg->uri = mkspan(us, ue);
+	msg->uri = alg_msg_span(us, ue);
 	return ALG_PARSE_OK;
 }
 

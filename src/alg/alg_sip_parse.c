@@ -87,21 +87,6 @@ is_token(uint8_t ch)
 	return alg_msg_is(ch, ALG_MSG_C_TOKEN);
 }
 
-static inline struct alg_span
-span(size_t s, size_t e)
-{
-	return (struct alg_span){ .off = (uint16_t)s,
-				  .len = (uint16_t)(e - s) };
-}
-
-static inline size_t
-skip_lws(const uint8_t *buf, size_t p, size_t e)
-{
-	while (p < e && is_lws(buf[p]))
-		p++;
-	return p;
-}
-
 static inline size_t
 skip_token(const uint8_t *buf, size_t p, size_t e)
 {
@@ -176,7 +161,7 @@ parse_hostport(const uint8_t *buf, size_t p, size_t e,
 			h->kind = ALG_SIP_H_IPV4;
 		}
 	}
-	h->host = span(s, he);
+	h->host = alg_msg_span(s, he);
 	h->port = 0;
 	p = he;
 	if (p < e && buf[p] == ':') {
@@ -189,7 +174,7 @@ parse_hostport(const uint8_t *buf, size_t p, size_t e,
 			return 0;
 		h->port = (uint16_t)port;
 	}
-	h->hostport = span(s, p);
+	h->hostport = alg_msg_span(s, p);
 	return p;
 }
 
@@ -204,7 +189,7 @@ parse_uri(const uint8_t *buf, size_t s, size_t e, struct alg_sip_uri *u)
 	size_t p, q;
 
 	memset(u, 0, sizeof(*u));
-	u->uri = span(s, e);
+	u->uri = alg_msg_span(s, e);
 	for (p = s; p < e && (alg_msg_is(buf[p], ALG_MSG_C_HOST) ||
 			      buf[p] == '+'); p++)
 		;
@@ -240,23 +225,23 @@ struct sip_param {
 static int
 next_param(const uint8_t *buf, size_t *p, size_t e, struct sip_param *pm)
 {
-	size_t q = skip_lws(buf, *p, e);
+	size_t q = alg_msg_skip_lws(buf, *p, e);
 
 	if (q >= e)
 		return 0;
 	if (buf[q] != ';')
 		return -EINVAL;
-	q = skip_lws(buf, q + 1, e);
+	q = alg_msg_skip_lws(buf, q + 1, e);
 	pm->ns = q;
 	q = skip_token(buf, q, e);
 	pm->ne = q;
 	if (pm->ne == pm->ns)
 		return -EINVAL;
-	q = skip_lws(buf, q, e);
+	q = alg_msg_skip_lws(buf, q, e);
 	pm->has_val = false;
 	pm->vs = pm->ve = q;
 	if (q < e && buf[q] == '=') {
-		q = skip_lws(buf, q + 1, e);
+		q = alg_msg_skip_lws(buf, q + 1, e);
 		pm->vs = q;
 		if (q < e && buf[q] == '"') {
 			q = skip_quoted(buf, q, e);
@@ -290,7 +275,7 @@ param_is(const uint8_t *buf, const struct sip_param *pm, const char *name)
 static int
 next_elem(const uint8_t *buf, size_t *p, size_t e, size_t *s, size_t *en)
 {
-	size_t q = skip_lws(buf, *p, e), start;
+	size_t q = alg_msg_skip_lws(buf, *p, e), start;
 
 	if (q >= e)
 		return 0;
@@ -369,10 +354,10 @@ parse_addr(const uint8_t *buf, size_t s, size_t e, struct alg_sip_uri *u,
 static size_t
 skip_slash(const uint8_t *buf, size_t p, size_t e)
 {
-	p = skip_lws(buf, p, e);
+	p = alg_msg_skip_lws(buf, p, e);
 	if (p >= e || buf[p] != '/')
 		return 0;
-	return skip_lws(buf, p + 1, e);
+	return alg_msg_skip_lws(buf, p + 1, e);
 }
 
 static int
@@ -400,7 +385,7 @@ parse_via(const uint8_t *buf, size_t s, size_t e, struct alg_sip_via *v)
 		return -EINVAL;
 	v->transport = alg_msg_word_id(sip_transports, RTE_DIM(sip_transports),
 				       buf + p, q - p, true, ALG_SIP_T_OTHER);
-	p = skip_lws(buf, q, e);
+	p = alg_msg_skip_lws(buf, q, e);
 	if (p == q)
 		return -EINVAL;	/* LWS before sent-by is required */
 	p = parse_hostport(buf, p, e, &v->sent_by);
@@ -411,24 +396,24 @@ parse_via(const uint8_t *buf, size_t s, size_t e, struct alg_sip_via *v)
 			if (!pm.has_val)
 				return -EINVAL;
 			v->flags |= ALG_SIP_VIA_RECEIVED;
-			v->received = span(pm.vs, pm.ve);
+			v->received = alg_msg_span(pm.vs, pm.ve);
 			/* IPv6 is legal here; only IPv4 is read. */
 			if (alg_msg_ipv4(buf + pm.vs, pm.ve - pm.vs,
 					 &v->received_addr) < 0)
 				v->received_addr = 0;
 		} else if (param_is(buf, &pm, "rport")) {
 			v->flags |= ALG_SIP_VIA_RPORT;
-			v->rport = span(pm.ns, pm.ne);
+			v->rport = alg_msg_span(pm.ns, pm.ne);
 			if (pm.has_val) {
 				if (alg_msg_u32(buf + pm.vs, pm.ve - pm.vs,
 						65535, &val) < 0 || val == 0)
 					return -EINVAL;
 				v->flags |= ALG_SIP_VIA_RPORT_VAL;
-				v->rport = span(pm.vs, pm.ve);
+				v->rport = alg_msg_span(pm.vs, pm.ve);
 				v->rport_val = (uint16_t)val;
 			}
 		} else if (param_is(buf, &pm, "branch")) {
-			v->branch = span(pm.vs, pm.ve);
+			v->branch = alg_msg_span(pm.vs, pm.ve);
 		}
 	}
 	return rc;
@@ -452,7 +437,7 @@ parse_contact(const uint8_t *buf, size_t s, size_t e,
 						   UINT32_MAX,
 						   &c->expires_val) < 0)
 			return -EINVAL;
-		c->expires = span(pm.vs, pm.ve);
+		c->expires = alg_msg_span(pm.vs, pm.ve);
 		c->has_expires = true;
 	}
 	return rc;
@@ -572,13 +557,13 @@ parse_cseq(const uint8_t *buf, size_t s, size_t e, struct alg_sip_msg *msg)
 	/* Less than 2^31 (RFC 3261 8.1.1.5). */
 	if (alg_msg_u32(buf + s, p - s, INT32_MAX, &msg->cseq) < 0)
 		return -EINVAL;
-	ms = skip_lws(buf, p, e);
+	ms = alg_msg_skip_lws(buf, p, e);
 	if (ms == p)
 		return -EINVAL;
 	p = skip_token(buf, ms, e);
 	if (p == ms || p != e)
 		return -EINVAL;
-	msg->cseq_method_text = span(ms, p);
+	msg->cseq_method_text = alg_msg_span(ms, p);
 	msg->cseq_method = (uint8_t)alg_sip_method_of(buf + ms, p - ms);
 	return 0;
 }
@@ -593,7 +578,7 @@ parse_ctype(const uint8_t *buf, size_t s, size_t e, struct alg_sip_msg *msg)
 	q = skip_token(buf, p + 1, e);
 	if (q == p + 1)
 		return -EINVAL;
-	msg->content_type = span(s, q);
+	msg->content_type = alg_msg_span(s, q);
 	if (alg_msg_name_eq(buf + s, q - s, "application/sdp"))
 		msg->flags |= ALG_SIP_F_SDP;
 	return 0;
@@ -613,8 +598,8 @@ parse_field(const uint8_t *buf, const struct alg_msg_hdr *h,
 	if (id == H_OTHER)
 		return 0;
 	if (id == H_CONTACT) {
-		p = skip_lws(buf, s, e);
-		if (p < e && buf[p] == '*' && skip_lws(buf, p + 1, e) == e) {
+		p = alg_msg_skip_lws(buf, s, e);
+		if (p < e && buf[p] == '*' && alg_msg_skip_lws(buf, p + 1, e) == e) {
 			msg->flags |= ALG_SIP_F_CONTACT_STAR;
 			return 0;
 		}
@@ -637,7 +622,7 @@ parse_field(const uint8_t *buf, const struct alg_msg_hdr *h,
 				return -EINVAL;
 		if (s == e)
 			return -EINVAL;
-		msg->call_id = span(s, e);
+		msg->call_id = alg_msg_span(s, e);
 		return 0;
 	case H_CSEQ:
 		return parse_cseq(buf, s, e, msg);
@@ -688,7 +673,7 @@ parse_start(const uint8_t *buf, size_t n, struct alg_sip_msg *msg)
 	    !is_version(buf + n - vl, vl) || buf[n - vl - 1] != ' ')
 		return ALG_PARSE_NONE;
 	msg->flags |= ALG_SIP_F_REQUEST;
-	msg->method_text = span(0, p);
+	msg->method_text = alg_msg_span(0, p);
 	msg->method = (uint8_t)alg_sip_method_of(buf, p);
 	sp = memchr(buf + p + 1, ' ', n - p - 1);
 	if (sp == NULL || (size_t)(sp - buf) != n - vl - 1 ||
