@@ -118,6 +118,9 @@ struct bench_flow {
 	uint32_t seq;			/**< next client sequence (TCP) */
 };
 
+/** Largest payload a bench packet carries (a SIP INVITE with SDP). */
+#define BENCH_PAYLOAD_MAX 1024
+
 struct bench_flows {
 	struct bench_flow *f;
 	uint32_t n;
@@ -129,6 +132,8 @@ enum bench_payload {
 	BENCH_PL_FTP_PORT,		/**< "PORT h1,h2,h3,h4,p1,p2\r\n" */
 	BENCH_PL_TFTP_RRQ,		/**< RRQ "bench.bin" octet */
 	BENCH_PL_NONE,			/**< no payload (TCP handshake) */
+	BENCH_PL_SIP_INVITE,		/**< INVITE with SDP, a new Call-ID */
+	BENCH_PL_SIP_REGISTER,		/**< REGISTER, Contact the phone's */
 };
 
 /** Flow popularity. */

@@ -99,7 +99,7 @@ drive_fill(struct bench_lane *ln, const struct bench_traffic *t,
 	unsigned int in = t->dir == NAT_DIR_IN2OUT ? 0 : 1, i;
 	struct bench_pkt p = { 0 };
 	struct bench_flow *f;
-	uint8_t buf[128];
+	uint8_t buf[BENCH_PAYLOAD_MAX];
 
 	p.payload = buf;
 	p.l2_dst = t->path == BENCH_PATH_PIPE ? &b->ports.mac[in] : NULL;

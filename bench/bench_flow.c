@@ -220,6 +220,58 @@ bench_sampler_next(struct bench_sampler *sp)
 	return (uint32_t)(sp->set.offset + k * sp->set.stride);
 }
 
+/* A new call each time: the ALG's cost for a call it has not seen. */
+static uint32_t bench_sip_calls;
+
+static int
+bench_sip_fill(enum bench_payload kind, const struct bench_flow *f,
+	       char *buf, uint16_t cap)
+{
+	char ip[CGN_IPV4_STR], rem[CGN_IPV4_STR], sdp[256];
+	uint16_t media = (uint16_t)(20000 + (f->int_port % 20000) * 2);
+	uint32_t call = bench_sip_calls++;
+	int n;
+
+	cgn_ipv4_str(ip, sizeof(ip), f->int_addr);
+	cgn_ipv4_str(rem, sizeof(rem), f->rem_addr);
+	if (kind == BENCH_PL_SIP_REGISTER)
+		return snprintf(buf, cap,
+			"REGISTER sip:%s SIP/2.0\r\n"
+			"Via: SIP/2.0/UDP %s:%u;branch=z9hG4bK%u;rport\r\n"
+			"Max-Forwards: 70\r\n"
+			"From: <sip:user@%s>;tag=%u\r\n"
+			"To: <sip:user@%s>\r\n"
+			"Call-ID: reg%u@bench\r\n"
+			"CSeq: %u REGISTER\r\n"
+			"Contact: <sip:user@%s:%u>\r\n"
+			"Expires: 3600\r\n"
+			"Content-Length: 0\r\n\r\n",
+			rem, ip, f->int_port, call, rem, call, rem, call,
+			call, ip, f->int_port);
+	n = snprintf(sdp, sizeof(sdp),
+		     "v=0\r\no=user %u 1 IN IP4 %s\r\ns=-\r\n"
+		     "c=IN IP4 %s\r\nt=0 0\r\n"
+		     "m=audio %u RTP/AVP 0 8 101\r\n"
+		     "a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n"
+		     "a=rtpmap:101 telephone-event/8000\r\na=sendrecv\r\n",
+		     call, ip, ip, media);
+	if (n < 0 || n >= (int)sizeof(sdp))
+		return -1;
+	return snprintf(buf, cap,
+		"INVITE sip:callee@%s SIP/2.0\r\n"
+		"Via: SIP/2.0/UDP %s:%u;branch=z9hG4bK%u;rport\r\n"
+		"Max-Forwards: 70\r\n"
+		"From: <sip:user@%s>;tag=%u\r\n"
+		"To: <sip:callee@%s>\r\n"
+		"Call-ID: call%u@bench\r\n"
+		"CSeq: 1 INVITE\r\n"
+		"Contact: <sip:user@%s:%u>\r\n"
+		"Content-Type: application/sdp\r\n"
+		"Content-Length: %d\r\n\r\n%s",
+		rem, ip, f->int_port, call, ip, call, rem, call, ip,
+		f->int_port, n, sdp);
+}
+
 uint16_t
 bench_payload_fill(enum bench_payload kind, const struct bench_flow *f,
 		   uint8_t *buf, uint16_t cap)
@@ -236,6 +288,10 @@ bench_payload_fill(enum bench_payload kind, const struct bench_flow *f,
 		return len < 0 || len >= cap ? 0 : (uint16_t)len;
 	case BENCH_PL_NONE:
 		return 0;
+	case BENCH_PL_SIP_INVITE:
+	case BENCH_PL_SIP_REGISTER:
+		len = bench_sip_fill(kind, f, (char *)buf, cap);
+		return len < 0 || len >= cap ? 0 : (uint16_t)len;
 	case BENCH_PL_TFTP_RRQ:
 		len = (int)sizeof(BENCH_TFTP_RRQ);	/* with the last NUL */
 		memcpy(buf, BENCH_TFTP_RRQ, (size_t)len);

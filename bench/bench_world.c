@@ -124,6 +124,7 @@ bench_conf_fill(struct cgn_config *c, uint32_t max_sessions,
 		 "bench");
 	bench_alg_enable(&c->alg_policies[0].alg[CGN_ALG_FTP], 21);
 	bench_alg_enable(&c->alg_policies[0].alg[CGN_ALG_TFTP], 69);
+	bench_alg_enable(&c->alg_policies[0].alg[CGN_ALG_SIP], 5060);
 	c->nb_alg_policies = 1;
 	t = &c->tenants[0];
 	snprintf(t->name, sizeof(t->name), "bench");

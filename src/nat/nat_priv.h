@@ -822,6 +822,9 @@ void nat_sub_unlink(struct nat_ctx *ctx, struct nat_sub *sub);
 int nat_port_alloc(struct nat_worker *w, struct nat_sub *sub, uint8_t proto,
 		   int parity, uint16_t preferred, uint16_t *port,
 		   uint32_t *blk);
+/* An even port and the odd one above it, in one of sub's blocks. */
+int nat_port_alloc_pair(struct nat_worker *w, struct nat_sub *sub,
+			uint8_t proto, uint16_t *port, uint32_t *blk);
 int nat_port_take(struct nat_ctx *ctx, struct nat_sub *sub, uint8_t proto,
 		  uint16_t port, bool reserved_ok, uint32_t *blk);
 bool nat_port_is_used(const struct nat_ctx *ctx, const struct nat_sub *sub,

@@ -496,9 +496,6 @@ nat_parent_sub(struct nat_worker *w, const struct nat_session *parent,
 	return *err == 0 ? sub : NULL;
 }
 
-/* Tries at an even port whose odd neighbour is free too. */
-#define NAT_PAIR_TRIES 16
-
 int
 nat_port_reserve_pair(struct nat_worker *w, const struct nat_session *parent,
 		      uint8_t proto, uint16_t preferred, uint16_t *even)
@@ -506,22 +503,16 @@ nat_port_reserve_pair(struct nat_worker *w, const struct nat_session *parent,
 	struct nat_ctx *ctx = w->ctx;
 	uint32_t blk, blk2;
 	struct nat_sub *sub;
-	unsigned int t;
 	uint16_t port;
 	int err;
 
 	sub = nat_parent_sub(w, parent, &err);
 	if (sub == NULL)
 		return err;
-	for (t = 0; t < NAT_PAIR_TRIES; t++) {
-		err = nat_port_alloc(w, sub, proto, 0,
-				     t == 0 ? (uint16_t)(preferred & ~1u) : 0,
-				     &port, &blk);
-		if (err != 0)
-			return -ENOSPC;
-		/* the pair lies in one block: both belong to this owner */
-		if ((port & 1) == 0 && port != UINT16_MAX &&
-		    nat_port_take(ctx, sub, proto, port + 1, false,
+	/* the preferred pair, when both are free in one block */
+	port = (uint16_t)(preferred & ~1u);
+	if (port != 0 && nat_port_take(ctx, sub, proto, port, false, &blk) == 0) {
+		if (nat_port_take(ctx, sub, proto, port + 1, false,
 				  &blk2) == 0) {
 			if (blk2 == blk) {
 				*even = port;
@@ -531,7 +522,10 @@ nat_port_reserve_pair(struct nat_worker *w, const struct nat_session *parent,
 		}
 		nat_port_free(ctx, sub, proto, port, blk);
 	}
-	return -ENOSPC;
+	if (nat_port_alloc_pair(w, sub, proto, &port, &blk) != 0)
+		return -ENOSPC;
+	*even = port;
+	return 0;
 }
 
 int

@@ -420,6 +420,69 @@ nat_sub_pick(const struct nat_ctx *ctx, struct nat_sub *sub,
 	return -ENOSPC;
 }
 
+/*
+ * Two adjacent free ports of block b, the first even (RTP, then RTCP),
+ * from a word chosen by r: a scan, so a block that still has a pair gives
+ * one however full it is.
+ */
+static int
+nat_block_pick_pair(const struct nat_ctx *ctx, struct nat_block *b,
+		    enum nat_pspace ps, uint64_t r)
+{
+	/* bits at an even port: even offsets, or odd ones in an odd block */
+	const uint64_t even = (b->first & 1) ? UINT64_C(0xaaaaaaaaaaaaaaaa) :
+					       UINT64_C(0x5555555555555555);
+	uint64_t *bits = nat_block_bits(ctx, b, ps);
+	uint32_t words = (b->nports + 63u) / 64u, i, wi;
+	uint64_t free, m;
+	int off;
+
+	for (i = 0; i < words; i++) {
+		wi = (uint32_t)((r + i) % words);
+		free = ~bits[wi];
+		if (wi == words - 1 && b->nports % 64 != 0)
+			free &= (UINT64_C(1) << (b->nports % 64)) - 1;
+		/* a pair never straddles two words: bit 63's pair is lost */
+		m = free & (free >> 1) & even;
+		if (m == 0)
+			continue;
+		off = (int)(wi * 64 + (uint32_t)__builtin_ctzll(m));
+		bits[wi] |= UINT64_C(3) << (off % 64);
+		b->used[ps] += 2;
+		return b->first + off;
+	}
+	return -1;
+}
+
+int
+nat_port_alloc_pair(struct nat_worker *w, struct nat_sub *sub, uint8_t proto,
+		    uint16_t *port, uint32_t *blk)
+{
+	struct nat_ctx *ctx = w->ctx;
+	enum nat_pspace ps = nat_pspace(proto);
+	uint64_t r = nat_rand(&w->rng);
+	unsigned int pass, k;
+	uint32_t bi;
+	int p;
+
+	/* the subscriber's blocks first; a new block only when none has one */
+	for (pass = 0; pass < 2; pass++) {
+		for (k = 0; k < sub->nb_blocks; k++) {
+			bi = sub->blocks[(r + k) % sub->nb_blocks];
+			p = nat_block_pick_pair(ctx, nat_block_at(ctx, bi), ps,
+						r >> 24);
+			if (p >= 0) {
+				*port = (uint16_t)p;
+				*blk = bi;
+				return 0;
+			}
+		}
+		if (pass == 0 && nat_sub_block_add(w, sub) != 0)
+			break;
+	}
+	return -ENOSPC;
+}
+
 int
 nat_port_alloc(struct nat_worker *w, struct nat_sub *sub, uint8_t proto,
 	       int parity, uint16_t preferred, uint16_t *port, uint32_t *blk)
