@@ -372,10 +372,14 @@ sip_is_tls(const uint8_t *p, uint32_t len)
 	return len >= 3 && p[0] == 0x16 && p[1] == 0x03 && p[2] <= 0x04;
 }
 
-/* The segment through the direction's messages: 0 or a drop reason. */
+/*
+ * The segment through the direction's messages: 0 or a drop reason;
+ * *written when its payload was replaced.
+ */
 static int
 sip_tcp_segment(struct alg_worker *aw, struct nat_session *s,
-		struct alg_sip_state *st, struct alg_pkt *pkt, enum nat_dir dir)
+		struct alg_sip_state *st, struct alg_pkt *pkt, enum nat_dir dir,
+		bool *written)
 {
 	struct sip_tcp_arg arg = { .aw = aw, .s = s, .st = st, .dir = dir };
 	struct alg_mdir *d = &st->tcp[dir];
@@ -405,19 +409,20 @@ sip_tcp_segment(struct alg_worker *aw, struct nat_session *s,
 		alg_wcount(aw, s, ALG_CNT_ENCRYPTED);
 		return 0;
 	}
-	alg_mdir_hold_get(d, aw->ctx->hold_pool);
 	v = alg_mstream_segment(d, &sg, alg_sip_start, sip_tcp_msg, &arg);
 	if (v == ALG_MSTREAM_WRITE &&
 	    alg_pkt_set_payload(pkt, aw->mout, (uint16_t)sg.out_len,
-				aw->ctx->mtu) == 0)
+				aw->ctx->mtu) == 0) {
 		pkt->tcp->sent_seq = rte_cpu_to_be_32(sg.out_seq);
-	else if (v == ALG_MSTREAM_WRITE && !sg.stopped)
+		*written = true;
+	} else if (v == ALG_MSTREAM_WRITE && !sg.stopped) {
 		v = ALG_MSTREAM_REFUSE;	/* rewritten, and it cannot go out */
-	else if (v == ALG_MSTREAM_WRITE)
+	} else if (v == ALG_MSTREAM_WRITE) {
 		v = ALG_MSTREAM_PASS;	/* unread anyway: as received */
-	if (v != ALG_MSTREAM_REFUSE)
-		alg_mstream_commit(d, &sg);
-	alg_mdir_hold_put(d, aw->ctx->hold_pool);
+	}
+	if (v != ALG_MSTREAM_REFUSE &&
+	    alg_mstream_commit(d, &sg, aw->ctx->hold_pool) < 0)
+		alg_wcount(aw, s, ALG_CNT_SKIPPED);
 	if (v == ALG_MSTREAM_REFUSE) {
 		alg_wcount(aw, s, ALG_CNT_REFUSED);
 		return CGN_DROP_ALG_UNREWRITABLE;
@@ -437,8 +442,8 @@ alg_sip_tcp(struct alg_worker *aw, struct nat_session *s, struct alg_pkt *pkt,
 	struct alg_sip_state *st;
 	struct alg_sess *as;
 	struct alg_mdir *d;
+	bool written = false;
 	int why = 0;
-	bool read;
 
 	as = alg_tcp_open(aw, s, pkt, dir, &why);
 	if (as == NULL)
@@ -451,14 +456,14 @@ alg_sip_tcp(struct alg_worker *aw, struct nat_session *s, struct alg_pkt *pkt,
 			      pkt->pl_len);
 		d->reading = pkt->pl_len == 0;
 	}
-	read = pkt->pl_len > 0 && d->reading && !st->encrypted;
-	if (read)
-		why = sip_tcp_segment(aw, s, st, pkt, dir);
+	if (pkt->pl_len > 0 && d->reading && !st->encrypted)
+		why = sip_tcp_segment(aw, s, st, pkt, dir, &written);
 	if (why != 0)
 		return why;
-	/* every segment moves by the offsets so far; a read one was rewritten */
+	/* every segment moves by the offsets so far */
 	if (seqadj_tcp_header(&d->adj, &st->tcp[dir ^ 1].adj, pkt->tcp,
-			      pkt->l4_len - sizeof(struct rte_tcp_hdr)) || read)
+			      pkt->l4_len - sizeof(struct rte_tcp_hdr)) ||
+	    written)
 		alg_pkt_l4_cksum(pkt);
 	return 0;
 }

@@ -29,18 +29,9 @@ alg_mdir_sync(struct alg_mdir *d, uint32_t next_seq)
 	d->next_seq = next_seq;
 }
 
-void
-alg_mdir_hold_get(struct alg_mdir *d, struct rte_mempool *pool)
-{
-	void *obj;
-
-	if (d->hold == NULL && d->reading && pool != NULL &&
-	    rte_mempool_get(pool, &obj) == 0)
-		d->hold = obj;
-}
-
-void
-alg_mdir_hold_put(struct alg_mdir *d, struct rte_mempool *pool)
+/* The hold buffer goes back as soon as nothing is held. */
+static void
+mdir_hold_put(struct alg_mdir *d, struct rte_mempool *pool)
 {
 	if (d->hold != NULL && d->hold_mode == ALG_MHOLD_NONE) {
 		rte_mempool_put(pool, d->hold);
@@ -52,7 +43,7 @@ void
 alg_mdir_fini(struct alg_mdir *d, struct rte_mempool *pool)
 {
 	d->hold_mode = ALG_MHOLD_NONE;
-	alg_mdir_hold_put(d, pool);
+	mdir_hold_put(d, pool);
 }
 
 static bool
@@ -228,7 +219,7 @@ alg_mstream_segment(const struct alg_mdir *d, struct alg_mseg *sg,
 	if (pos == sg->w_len)
 		return ALG_MSTREAM_WRITE;
 	/* a message cut by the segment's end, or what did not fit */
-	if (d->hold == NULL || (sg->flags & RTE_TCP_FIN_FLAG) ||
+	if ((sg->flags & RTE_TCP_FIN_FLAG) ||
 	    sg->w_len - pos > ALG_MSTREAM_HOLD_MAX)
 		return mseg_stop(sg, pos, false);
 	if (pos == 0 && sg->w_seq == sg->fwd_end &&
@@ -248,18 +239,21 @@ alg_mstream_segment(const struct alg_mdir *d, struct alg_mseg *sg,
 	return ALG_MSTREAM_WRITE;
 }
 
-void
-alg_mstream_commit(struct alg_mdir *d, const struct alg_mseg *sg)
+int
+alg_mstream_commit(struct alg_mdir *d, const struct alg_mseg *sg,
+		   struct rte_mempool *pool)
 {
 	unsigned int i;
+	void *obj;
 
 	if (sg->stopped) {
 		d->reading = 0;
 		d->hold_mode = ALG_MHOLD_NONE;
-		return;
+		mdir_hold_put(d, pool);
+		return 0;
 	}
 	if (sg->w_len == 0)
-		return;
+		return 0;
 	if (seq_lt(d->next_seq, sg->end))
 		d->next_seq = sg->end;
 	for (i = 0; i < sg->nb_start; i++) {
@@ -274,9 +268,22 @@ alg_mstream_commit(struct alg_mdir *d, const struct alg_mseg *sg)
 		seqadj_add(&d->adj, sg->pt_start, sg->pt_old, sg->pt_new);
 	d->hold_mode = sg->hold_mode;
 	d->hold_len = (uint16_t)sg->hold_len;
-	if (sg->hold_mode != ALG_MHOLD_NONE) {
-		/* the segment held only what its buffer takes */
-		memcpy(d->hold, sg->w + sg->hold_off, sg->hold_len);
-		d->hold_seq = sg->w_seq + sg->hold_off;
+	if (sg->hold_mode == ALG_MHOLD_NONE) {
+		mdir_hold_put(d, pool);
+		return 0;
 	}
+	/* a buffer only while something is held */
+	if (d->hold == NULL) {
+		if (rte_mempool_get(pool, &obj) != 0) {
+			/* its bytes come again from the sender, unread */
+			d->hold_mode = ALG_MHOLD_NONE;
+			d->reading = 0;
+			return -ENOMEM;
+		}
+		d->hold = obj;
+	}
+	/* the segment held only what the buffer takes */
+	memcpy(d->hold, sg->w + sg->hold_off, sg->hold_len);
+	d->hold_seq = sg->w_seq + sg->hold_off;
+	return 0;
 }

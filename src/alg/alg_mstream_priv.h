@@ -148,15 +148,14 @@ int alg_mstream_segment(const struct alg_mdir *d, struct alg_mseg *sg,
 			alg_mstream_start_fn start, alg_mstream_msg_fn fn,
 			void *arg);
 
-/** The segment went out: record positions, the hold, the seqadj point. */
-void alg_mstream_commit(struct alg_mdir *d, const struct alg_mseg *sg);
-
 /**
- * Around a segment: take a hold buffer before (a segment may need one;
- * without, a cut message goes out unread and the direction stops), give
- * it back after unless a message is held.
+ * The segment went out: record positions, the hold, the seqadj point. A
+ * hold buffer is taken from @p pool only while a message is held.
+ * @return 0, or -ENOMEM: none was left, the held bytes (cut from the
+ *   segment) will come again from the sender and go out unread; the
+ *   direction is no longer read.
  */
-void alg_mdir_hold_get(struct alg_mdir *d, struct rte_mempool *pool);
-void alg_mdir_hold_put(struct alg_mdir *d, struct rte_mempool *pool);
+int alg_mstream_commit(struct alg_mdir *d, const struct alg_mseg *sg,
+		       struct rte_mempool *pool);
 
 #endif /* ALG_MSTREAM_PRIV_H */

@@ -183,6 +183,10 @@ struct alg_ctx {
 
 #define ALG_MON_LINE_MAX 192
 
+/* alg_worker.pl takes any segment the message stream reads */
+_Static_assert(ALG_SEG_PAYLOAD_MAX >= ALG_MSTREAM_PAYLOAD_MAX,
+	       "payload scratch smaller than a readable segment");
+
 struct alg_worker {
 	struct alg_ctx *ctx;
 	struct nat_worker *nw;

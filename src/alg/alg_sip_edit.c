@@ -11,6 +11,9 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
+
+#include "cgn_common.h"
 
 #include "alg_sip_edit_priv.h"
 
@@ -20,10 +23,7 @@
 static size_t
 fmt_addr(char *out, size_t cap, uint32_t a)
 {
-	int n = snprintf(out, cap, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff,
-			 (a >> 8) & 0xff, a & 0xff);
-
-	return n > 0 && (size_t)n < cap ? (size_t)n : 0;
+	return strlen(cgn_ipv4_str(out, cap, a));
 }
 
 bool
