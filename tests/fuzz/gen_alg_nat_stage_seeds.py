@@ -100,6 +100,36 @@ def ftp_port():
     ])
 
 
+def sip_tcp():
+    """A REGISTER cut across two segments, its 200, then an INVITE with
+    SDP and a BYE, over one TCP connection to 5060."""
+    ctl = dict(tcp=True, mode=FLOW, k=0)
+    tvia = VIA.replace("UDP", "TCP")
+    reg = sip("REGISTER sip:203.0.113.9 SIP/2.0\r\n" + tvia % "treg" +
+              DIALOG + "CSeq: 1 REGISTER\r\n"
+              "Contact: <sip:alice@10.0.0.5:40001;transport=tcp>\r\n"
+              "Expires: 3600\r\n")
+    inv = sip("INVITE sip:bob@203.0.113.9 SIP/2.0\r\n" + tvia % "tinv" +
+              DIALOG + "CSeq: 2 INVITE\r\n"
+              "Contact: <sip:alice@10.0.0.5:40001;transport=tcp>\r\n",
+              OFFER)
+    return b"".join([
+        frame(tcp=True, lport=P40001, rport=P5060, flags=SYN),
+        frame(out2in=True, flags=SYNACK, **ctl),
+        frame(flags=ACK, **ctl),
+        frame(flags=PSH, payload=reg[:60], **ctl),
+        frame(flags=PSH, payload=reg[60:], **ctl),
+        frame(out2in=True, flags=PSH, payload=sip(
+            "SIP/2.0 200 OK\r\n" +
+            "Via: SIP/2.0/TCP 198.51.100.1:1024;branch=z9hG4bKtreg\r\n" +
+            DIALOG + "CSeq: 1 REGISTER\r\n"), **ctl),
+        frame(flags=PSH, payload=inv, **ctl),
+        frame(flags=PSH, payload=sip("BYE sip:bob@203.0.113.9 SIP/2.0\r\n" +
+                                     tvia % "tbye" + DIALOG +
+                                     "CSeq: 3 BYE\r\n"), **ctl),
+    ])
+
+
 def tftp_rrq():
     return b"".join([
         frame(lport=P40001, rport=P69, payload=b"\x00\x01boot.img\x00octet\x00"),
@@ -115,6 +145,7 @@ SEEDS = {
     "sip_register": b"\x00" + register(),
     "ftp_port": b"\x00" + ftp_port(),
     "tftp_rrq": b"\x00" + tftp_rrq(),
+    "sip_tcp": b"\x00" + sip_tcp(),
 }
 
 os.makedirs(OUT, exist_ok=True)
