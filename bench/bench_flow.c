@@ -28,6 +28,13 @@
 #define BENCH_PORT_SPAN (65536 - BENCH_PORT_LO)
 /* Odd and prime to 3 and 7: a bijection on the port span (2^10 * 3^2 * 7). */
 #define BENCH_PORT_MULT 40499u
+/*
+ * Remote ports of plain flows: above every port an ALG listens on by
+ * default (SIP 5060/5061, RTSP 8554, IKE 4500), so the established and
+ * creation figures are the NAT's, not an ALG's.
+ */
+#define BENCH_REM_PORT_LO 10000
+#define BENCH_REM_PORT_SPAN (65536 - BENCH_REM_PORT_LO)
 #define BENCH_REMOTE_NET 0xcb007100u	/* 203.0.113.0/24 */
 #define BENCH_FRAME_LEN 60		/* 64-byte frames less the FCS */
 #define BENCH_TFTP_RRQ "\0\1bench.bin\0octet"
@@ -143,8 +150,8 @@ bench_flows_init(struct bench_flows *fl, uint32_t n, uint32_t first_addr,
 		f->int_port = (uint16_t)(BENCH_PORT_LO +
 			(j * BENCH_PORT_MULT + sub * 7919u) % BENCH_PORT_SPAN);
 		f->rem_addr = BENCH_REMOTE_NET | (uint32_t)(h & 0xff);
-		f->rem_port = dport != 0 ? dport : (uint16_t)(BENCH_PORT_LO +
-			(h >> 8) % BENCH_PORT_SPAN);
+		f->rem_port = dport != 0 ? dport : (uint16_t)(BENCH_REM_PORT_LO +
+			(h >> 8) % BENCH_REM_PORT_SPAN);
 		f->proto = proto;
 		f->seq = (uint32_t)(h >> 32);
 	}
