@@ -11,11 +11,14 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
 
 #include <rte_common.h>
 #include <rte_debug.h>
+
+#include "cgn_common.h"
 
 #include "alg_msg_priv.h"
 
@@ -425,6 +428,28 @@ put(uint8_t *out, size_t *w, const uint8_t *src, size_t n)
 	if (n > 0)
 		memcpy(out + *w, src, n);
 	*w += n;
+}
+
+int
+alg_msg_edit_port(struct alg_msg_edits *el, const struct alg_span *sp,
+		  uint16_t port)
+{
+	char txt[6];
+	int n = snprintf(txt, sizeof(txt), "%u", port);
+
+	if (n <= 0)
+		return -EINVAL;
+	return alg_msg_edit_add(el, sp->off, sp->len, txt, (size_t)n);
+}
+
+int
+alg_msg_edit_ipv4(struct alg_msg_edits *el, const struct alg_span *sp,
+		  uint32_t addr)
+{
+	char txt[CGN_IPV4_STR];
+
+	cgn_ipv4_str(txt, sizeof(txt), addr);
+	return alg_msg_edit_add(el, sp->off, sp->len, txt, strlen(txt));
 }
 
 int

@@ -207,6 +207,14 @@ alg_msg_edits_init(struct alg_msg_edits *el)
 int alg_msg_edit_add(struct alg_msg_edits *el, uint32_t off,
 		     uint32_t old_len, const void *text, size_t text_len);
 
+/** Edit the digits at @p sp to @p port. 0, or as alg_msg_edit_add. */
+int alg_msg_edit_port(struct alg_msg_edits *el, const struct alg_span *sp,
+		      uint16_t port);
+
+/** Edit the address text at @p sp to @p addr (host order, dotted). */
+int alg_msg_edit_ipv4(struct alg_msg_edits *el, const struct alg_span *sp,
+		      uint32_t addr);
+
 /**
  * Write the message @p f describes (buf[0..f->len)) with @p el applied
  * into out[0..cap). When the body's length changes, the Content-Length

@@ -20,10 +20,6 @@
 #include "alg_priv.h"
 #include "alg_sip_edit_priv.h"
 
-/* Lowest inside media port a pinhole may lead to. */
-#define ALG_SIP_MIN_MEDIA_PORT 1024
-/* Expectations one call's media may hold: RTP and RTCP of each. */
-#define ALG_SIP_CALL_EXP_MAX (2 * ALG_SIP_CALL_MEDIA_MAX)
 
 uint64_t
 alg_sip_call_tag(const uint8_t *buf, size_t len)
@@ -75,31 +71,6 @@ alg_sip_call_get(struct alg_worker *aw, struct nat_session *s,
 	return free_c;
 }
 
-/* Drop one media of a call: its expectations and its flows. */
-static void
-media_end(struct alg_worker *aw, struct nat_session *s,
-	  struct alg_sip_call *c, struct alg_sip_media *md)
-{
-	uint32_t ids[ALG_SIP_CALL_EXP_MAX];
-	struct nat_endpoint in = { .addr = s->int_addr };
-	struct nat_expect x;
-	int i, n;
-
-	n = nat_expect_find(aw->nw, s, c->tag, ids, RTE_DIM(ids));
-	for (i = 0; i < RTE_MIN(n, (int)RTE_DIM(ids)); i++)
-		if (nat_expect_get(aw->ctx->nat, ids[i], &x) == 0 &&
-		    (x.in.port == md->in_rtp ||
-		     (md->in_rtcp != 0 && x.in.port == md->in_rtcp)))
-			nat_expect_del(aw->nw, ids[i]);
-	in.port = md->in_rtp;
-	nat_mapping_end(aw->nw, s, IPPROTO_UDP, &in);
-	if (md->in_rtcp != 0) {
-		in.port = md->in_rtcp;
-		nat_mapping_end(aw->nw, s, IPPROTO_UDP, &in);
-	}
-	memset(md, 0, sizeof(*md));
-}
-
 void
 alg_sip_call_end(struct alg_worker *aw, struct nat_session *s,
 		 struct alg_sip_call *c)
@@ -108,7 +79,7 @@ alg_sip_call_end(struct alg_worker *aw, struct nat_session *s,
 
 	for (i = 0; i < ALG_SIP_CALL_MEDIA_MAX; i++)
 		if (c->m[i].in_rtp != 0)
-			media_end(aw, s, c, &c->m[i]);
+			alg_media_end(aw, s, c->tag, &c->m[i]);
 	nat_expect_del_tag(aw->nw, s, c->tag);
 	memset(c, 0, sizeof(*c));
 }
@@ -123,100 +94,11 @@ media_remote(const struct alg_worker *aw, const struct nat_session *s,
 	return s->rem_addr;
 }
 
-/*
- * Map inside media port @p in_port on the reserved @p ext_port; the
- * endpoint may be mapped already (the phone reuses its port): then that
- * mapping's port, and the reserved one goes back. @return the external
- * port, or 0.
- */
-static uint16_t
-media_map(struct alg_worker *aw, struct nat_session *s, uint16_t in_port,
-	  uint16_t ext_port)
-{
-	const struct nat_endpoint in = { .addr = s->int_addr, .port = in_port };
-	struct nat_endpoint ext;
-	int rc;
-
-	rc = nat_mapping_create(aw->nw, s, IPPROTO_UDP, &in, ext_port,
-				alg_policy(aw->ctx, s)->timeout, &ext);
-	if (rc == -EEXIST) {
-		nat_port_release(aw->ctx->nat, s, IPPROTO_UDP, ext_port);
-		return ext.port;
-	}
-	if (rc < 0) {
-		nat_port_release(aw->ctx->nat, s, IPPROTO_UDP, ext_port);
-		return 0;
-	}
-	return ext.port;
-}
-
-static int
-media_expect(struct alg_worker *aw, struct nat_session *s,
-	     const struct alg_sip_call *c, uint16_t in_port, uint16_t ext_port)
-{
-	const struct alg_pol *pol = alg_policy(aw->ctx, s);
-	struct nat_expect x = {
-		.tag = c->tag,
-		.in = { .addr = s->int_addr, .port = in_port },
-		.ext = { .addr = s->ext_addr, .port = ext_port },
-		.rem = { .addr = media_remote(aw, s, c),
-			 .port = NAT_EXP_ANY_PORT },
-		.timeout = pol->timeout,
-		.max_parent = pol->max_per_session,
-		.max_sub = pol->max_per_sub,
-		.proto = IPPROTO_UDP,
-		.dir = NAT_DIR_OUT2IN,
-		.mark = s->alg,
-	};
-	uint32_t id;
-	int rc;
-
-	if (x.rem.addr != s->rem_addr)
-		x.flags |= NAT_EXP_F_THIRD_PARTY;
-	rc = nat_expect_add(aw->nw, s, &x, &id);
-	if (rc == -EEXIST) {
-		/* the same media offered again: live longer */
-		rc = nat_expect_modify(aw->nw, id, &x);
-	} else if (rc == 0) {
-		alg_wcount(aw, s, ALG_CNT_PINHOLE_OPENED);
-	}
-	if (rc < 0) {
-		alg_wcount(aw, s, ALG_CNT_PINHOLE_REFUSED);
-		ALG_LOG(DEBUG, alg_sip_logtype, "media pinhole refused: %d",
-			rc);
-	}
-	return rc;
-}
-
-/* New ports and mappings for media md (in_rtp, in_rtcp set). */
-static int
-media_open(struct alg_worker *aw, struct nat_session *s,
-	   struct alg_sip_media *md)
-{
-	uint16_t even;
-	int rc;
-
-	rc = nat_port_reserve_pair(aw->nw, s, IPPROTO_UDP, md->in_rtp & ~1u,
-				   &even);
-	if (rc < 0)
-		return rc;
-	md->ext_rtp = media_map(aw, s, md->in_rtp, even);
-	if (md->in_rtcp != 0) {
-		md->ext_rtcp = media_map(aw, s, md->in_rtcp, even + 1);
-	} else {
-		nat_port_release(aw->ctx->nat, s, IPPROTO_UDP, even + 1);
-		md->ext_rtcp = 0;
-	}
-	if (md->ext_rtp == 0 || (md->in_rtcp != 0 && md->ext_rtcp == 0))
-		return -ENOSPC;
-	return 0;
-}
-
 /* What the subscriber's media i asks for; false: none of ours. */
 static bool
 media_wanted(struct alg_worker *aw, struct nat_session *s,
 	     const struct alg_sdp *sdp, unsigned int i,
-	     struct alg_sip_media *want)
+	     struct alg_media *want)
 {
 	const struct alg_sdp_media *m = &sdp->m[i];
 	const struct alg_sdp_addr *a = alg_sdp_media_addr(sdp, i);
@@ -235,7 +117,7 @@ media_wanted(struct alg_worker *aw, struct nat_session *s,
 	 * A privileged port, or the signalling port itself (its mapping is
 	 * the call's control session and others': a BYE must not end them).
 	 */
-	if (m->port_val < ALG_SIP_MIN_MEDIA_PORT || m->nports != 1 ||
+	if (m->port_val < ALG_MEDIA_MIN_PORT || m->nports != 1 ||
 	    m->port_val == s->int_port ||
 	    (m->port_val + 1 == s->int_port &&
 	     !(m->flags & (ALG_SDP_M_RTCP | ALG_SDP_M_RTCP_MUX)))) {
@@ -249,7 +131,7 @@ media_wanted(struct alg_worker *aw, struct nat_session *s,
 		want->in_rtcp = m->rtcp_port_val;
 	else
 		want->in_rtcp = m->port_val + 1;
-	if (want->in_rtcp != 0 && (want->in_rtcp < ALG_SIP_MIN_MEDIA_PORT ||
+	if (want->in_rtcp != 0 && (want->in_rtcp < ALG_MEDIA_MIN_PORT ||
 				   want->in_rtcp == s->int_port)) {
 		alg_wcount(aw, s, ALG_CNT_UNTRUSTED);
 		return false;
@@ -258,13 +140,13 @@ media_wanted(struct alg_worker *aw, struct nat_session *s,
 }
 
 static int
-media_edits(const struct alg_sdp_media *m, const struct alg_sip_media *md,
+media_edits(const struct alg_sdp_media *m, const struct alg_media *md,
 	    struct alg_msg_edits *el)
 {
-	int rc = alg_sip_edit_port(el, &m->port, md->ext_rtp);
+	int rc = alg_msg_edit_port(el, &m->port, md->ext_rtp);
 
 	if (rc == 0 && (m->flags & ALG_SDP_M_RTCP))
-		rc = alg_sip_edit_port(el, &m->rtcp_port,
+		rc = alg_msg_edit_port(el, &m->rtcp_port,
 				       md->ext_rtcp != 0 ? md->ext_rtcp :
 							   md->ext_rtp);
 	return rc;
@@ -277,7 +159,7 @@ alg_sip_media_out(struct alg_worker *aw, struct nat_session *s,
 {
 	const struct nat_endpoint rem = { .addr = media_remote(aw, s, c) };
 	bool monitor = alg_policy(aw->ctx, s)->monitor;
-	struct alg_sip_media want, *md;
+	struct alg_media want, *md;
 	unsigned int i;
 	int rc;
 
@@ -288,7 +170,7 @@ alg_sip_media_out(struct alg_worker *aw, struct nat_session *s,
 			/* removed (port 0) or moved away: its flows end */
 			if (!monitor && md != NULL && md->in_rtp != 0 &&
 			    (sdp->m[i].flags & ALG_SDP_M_DISABLED))
-				media_end(aw, s, c, md);
+				alg_media_end(aw, s, c->tag, md);
 			continue;
 		}
 		if (monitor) {
@@ -305,27 +187,25 @@ alg_sip_media_out(struct alg_worker *aw, struct nat_session *s,
 		 */
 		if (md == NULL) {
 			alg_wcount(aw, s, ALG_CNT_REFUSED);
-			rc = alg_sip_edit_port(el, &sdp->m[i].port, 0);
+			rc = alg_msg_edit_port(el, &sdp->m[i].port, 0);
 			if (rc < 0)
 				return rc;
 			continue;
 		}
 		if (md->in_rtp != want.in_rtp || md->in_rtcp != want.in_rtcp) {
 			if (md->in_rtp != 0)
-				media_end(aw, s, c, md);
+				alg_media_end(aw, s, c->tag, md);
 			*md = want;
-			if (media_open(aw, s, md) < 0) {
+			if (alg_media_open(aw, s, md) < 0) {
 				alg_wcount(aw, s, ALG_CNT_PINHOLE_REFUSED);
-				media_end(aw, s, c, md);
-				rc = alg_sip_edit_port(el, &sdp->m[i].port, 0);
+				alg_media_end(aw, s, c->tag, md);
+				rc = alg_msg_edit_port(el, &sdp->m[i].port, 0);
 				if (rc < 0)
 					return rc;
 				continue;
 			}
 		}
-		media_expect(aw, s, c, md->in_rtp, md->ext_rtp);
-		if (md->in_rtcp != 0)
-			media_expect(aw, s, c, md->in_rtcp, md->ext_rtcp);
+		alg_media_expect_both(aw, s, c->tag, md, &rem);
 		rc = media_edits(&sdp->m[i], md, el);
 		if (rc < 0)
 			return rc;
@@ -337,11 +217,8 @@ void
 alg_sip_media_in(struct alg_worker *aw, struct nat_session *s,
 		 struct alg_sip_call *c, const struct alg_sdp *sdp)
 {
-	uint32_t ids[ALG_SIP_CALL_EXP_MAX], rem;
 	const struct alg_sdp_addr *a;
-	struct nat_expect x;
 	unsigned int i;
-	int n, k;
 
 	/* the first media on a usable IPv4 address says where it is */
 	for (i = 0, a = NULL; i < sdp->n_media; i++) {
@@ -355,17 +232,6 @@ alg_sip_media_in(struct alg_worker *aw, struct nat_session *s,
 	if (i == sdp->n_media || a->ip4 == c->rem_media)
 		return;
 	c->rem_media = a->ip4;
-	rem = media_remote(aw, s, c);
-	n = nat_expect_find(aw->nw, s, c->tag, ids, RTE_DIM(ids));
-	for (k = 0; k < RTE_MIN(n, (int)RTE_DIM(ids)); k++) {
-		if (nat_expect_get(aw->ctx->nat, ids[k], &x) != 0 ||
-		    x.rem.addr == rem)
-			continue;
-		x.rem.addr = rem;
-		x.flags &= ~NAT_EXP_F_THIRD_PARTY;
-		if (rem != s->rem_addr)
-			x.flags |= NAT_EXP_F_THIRD_PARTY;
-		x.timeout = alg_policy(aw->ctx, s)->timeout;
-		nat_expect_modify(aw->nw, ids[k], &x);
-	}
+	alg_media_retarget(aw, s, c->tag, NULL, media_remote(aw, s, c),
+			   NAT_EXP_ANY_PORT, NAT_EXP_ANY_PORT);
 }

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "alg_media_priv.h"
 #include "alg_msg_priv.h"
 #include "alg_mstream_priv.h"
 #include "alg_sdp_priv.h"
@@ -27,13 +28,6 @@
 #define ALG_SIP_CALLS_MAX 8
 #define ALG_SIP_CALL_MEDIA_MAX 8
 
-struct alg_sip_media {
-	uint16_t in_rtp;	/**< the subscriber's ports; 0: unused slot */
-	uint16_t in_rtcp;	/**< 0: rtcp-mux */
-	uint16_t ext_rtp;
-	uint16_t ext_rtcp;
-};
-
 #define ALG_SIP_CALL_CONFIRMED 0x01	/**< a 2xx answered its INVITE */
 
 struct alg_sip_call {
@@ -41,7 +35,7 @@ struct alg_sip_call {
 	uint32_t last;		/**< s, its last message */
 	uint32_t rem_media;	/**< the remote party's SDP address, or 0 */
 	uint8_t flags;		/**< ALG_SIP_CALL_* */
-	struct alg_sip_media m[ALG_SIP_CALL_MEDIA_MAX];
+	struct alg_media m[ALG_SIP_CALL_MEDIA_MAX];
 };
 
 /** The SIP ALG's private state in struct alg_sess. */

@@ -104,9 +104,7 @@ static int
 edit_via(struct alg_msg_edits *el, const struct alg_sip_via *v,
 	 const struct alg_sip_xlate *x, unsigned int *foreign)
 {
-	char txt[ALG_SIP_HOSTPORT_MAX + 1];
 	bool ours;
-	size_t n;
 	int rc, sum;
 
 	sum = edit_one(el, &v->sent_by, x, foreign);
@@ -114,9 +112,7 @@ edit_via(struct alg_msg_edits *el, const struct alg_sip_via *v,
 		return sum;
 	ours = sum > 0;
 	if ((v->flags & ALG_SIP_VIA_RECEIVED) && v->received_addr == x->from_addr) {
-		n = fmt_addr(txt, sizeof(txt), x->to_addr);
-		rc = alg_msg_edit_add(el, v->received.off, v->received.len, txt,
-				      n);
+		rc = alg_msg_edit_ipv4(el, &v->received, x->to_addr);
 		if (rc < 0)
 			return rc;
 		ours = true;
@@ -124,7 +120,7 @@ edit_via(struct alg_msg_edits *el, const struct alg_sip_via *v,
 	}
 	if (ours && (v->flags & ALG_SIP_VIA_RPORT_VAL) &&
 	    v->rport_val == x->from_port) {
-		rc = alg_sip_edit_port(el, &v->rport, x->to_port);
+		rc = alg_msg_edit_port(el, &v->rport, x->to_port);
 		if (rc < 0)
 			return rc;
 		sum++;
@@ -160,15 +156,12 @@ static int
 edit_sdp_addr(struct alg_msg_edits *el, const struct alg_sdp_addr *a,
 	      const struct alg_sip_xlate *x)
 {
-	char txt[ALG_SIP_HOSTPORT_MAX + 1];
-	size_t n;
 	int rc;
 
 	if (a->family != ALG_SDP_AF_IP4 || (a->flags & ALG_SDP_ADDR_NAME) ||
 	    a->ip4 != x->from_addr)
 		return 0;
-	n = fmt_addr(txt, sizeof(txt), x->to_addr);
-	rc = alg_msg_edit_add(el, a->text.off, a->text.len, txt, n);
+	rc = alg_msg_edit_ipv4(el, &a->text, x->to_addr);
 	return rc < 0 ? rc : 1;
 }
 
@@ -189,16 +182,4 @@ alg_sip_edit_sdp(const struct alg_sdp *sdp, const struct alg_sip_xlate *x,
 	}
 #undef ADD
 	return sum;
-}
-
-int
-alg_sip_edit_port(struct alg_msg_edits *el, const struct alg_span *sp,
-		  uint16_t port)
-{
-	char txt[6];
-	int n = snprintf(txt, sizeof(txt), "%u", port);
-
-	if (n <= 0)
-		return -EINVAL;
-	return alg_msg_edit_add(el, sp->off, sp->len, txt, (size_t)n);
 }

@@ -49,14 +49,10 @@ int alg_sip_edit_headers(const struct alg_sip_msg *msg,
 
 /**
  * Edits for the SDP addresses that are from_addr: o=, c= at session and
- * media level, a=rtcp. Ports are the media code's (alg_sip_edit_port).
+ * media level, a=rtcp. Ports are the media code's (alg_msg_edit_port).
  * @return edits added, or -ENOSPC.
  */
 int alg_sip_edit_sdp(const struct alg_sdp *sdp, const struct alg_sip_xlate *x,
 		     struct alg_msg_edits *el);
-
-/** Edit the port digits at @p sp to @p port. 0 or -ENOSPC/-EINVAL. */
-int alg_sip_edit_port(struct alg_msg_edits *el, const struct alg_span *sp,
-		      uint16_t port);
 
 #endif /* ALG_SIP_EDIT_PRIV_H */
