@@ -24,6 +24,7 @@
  */
 
 #include <netinet/in.h>
+#include <stddef.h>
 
 #include "alg_priv.h"
 #include "alg_sip_edit_priv.h"
@@ -318,22 +319,14 @@ sip_udp(struct alg_worker *aw, struct nat_session *s, struct alg_pkt *pkt,
 	return 0;
 }
 
-/* What the message callback of a TCP segment works with. */
-struct sip_tcp_arg {
-	struct alg_worker *aw;
-	struct nat_session *s;
-	struct alg_sip_state *st;
-	enum nat_dir dir;
-};
-
 /* One complete message of the stream (alg_mstream_msg_fn). */
 static int
 sip_tcp_msg(void *arg, const uint8_t *buf, const struct alg_msg_frame *f,
 	    bool replay, uint8_t *out, size_t cap)
 {
-	struct sip_tcp_arg *a = arg;
-	struct alg_worker *aw = a->aw;
-	struct nat_session *s = a->s;
+	struct alg_mctx *c = arg;
+	struct alg_worker *aw = c->aw;
+	struct nat_session *s = c->s;
 	int r;
 
 	r = alg_sip_parse(buf, f, &aw->sip.msg);
@@ -348,8 +341,8 @@ sip_tcp_msg(void *arg, const uint8_t *buf, const struct alg_msg_frame *f,
 		alg_wcount(aw, s, ALG_CNT_PARSED);
 	if (alg_policy(aw->ctx, s)->monitor)
 		return replay ? ALG_MSTREAM_KEEP :
-				alg_sip_monitor(aw, s, buf, f, a->dir);
-	if (sip_edits(aw, s, a->st, buf, f, a->dir) < 0) {
+				alg_sip_monitor(aw, s, buf, f, c->dir);
+	if (sip_edits(aw, s, &c->as->u.sip, buf, f, c->dir) < 0) {
 		alg_wcount(aw, s, ALG_CNT_REFUSED);
 		return -ENOSPC;
 	}
@@ -372,121 +365,11 @@ sip_is_tls(const uint8_t *p, uint32_t len)
 	return len >= 3 && p[0] == 0x16 && p[1] == 0x03 && p[2] <= 0x04;
 }
 
-/*
- * The segment through the direction's messages: 0 or a drop reason;
- * *written when its payload was replaced.
- */
-static int
-sip_tcp_segment(struct alg_worker *aw, struct nat_session *s,
-		struct alg_sip_state *st, struct alg_pkt *pkt, enum nat_dir dir,
-		bool *written)
-{
-	struct sip_tcp_arg arg = { .aw = aw, .s = s, .st = st, .dir = dir };
-	struct alg_mdir *d = &st->tcp[dir];
-	struct alg_mseg sg = {
-		.seq = rte_be_to_cpu_32(pkt->tcp->sent_seq),
-		.len = pkt->pl_len,
-		.flags = pkt->tcp->tcp_flags,
-		.room = aw->ctx->mtu > pkt->pl_off ?
-			(uint32_t)(aw->ctx->mtu - pkt->pl_off) : 0,
-		.w = aw->mwork,
-		.out = aw->mout,
-	};
-	int v;
-
-	/* too large to read: alg_mstream_segment stops before any byte */
-	if (pkt->pl_len <= ALG_MSTREAM_PAYLOAD_MAX) {
-		sg.pl = alg_pkt_payload(pkt, aw->pl);
-		if (sg.pl == NULL)
-			return 0;
-	}
-	/* the first bytes are TLS: counted, and never read */
-	if (d->nb_bnd == 0 && d->hold_mode == ALG_MHOLD_NONE &&
-	    sg.seq == d->next_seq && sg.pl != NULL &&
-	    sip_is_tls(sg.pl, sg.len)) {
-		st->encrypted = 1;
-		st->tcp[0].reading = st->tcp[1].reading = 0;
-		alg_wcount(aw, s, ALG_CNT_ENCRYPTED);
-		return 0;
-	}
-	v = alg_mstream_segment(d, &sg, alg_sip_start, sip_tcp_msg, &arg);
-	if (v == ALG_MSTREAM_WRITE &&
-	    alg_pkt_set_payload(pkt, aw->mout, (uint16_t)sg.out_len,
-				aw->ctx->mtu) == 0) {
-		pkt->tcp->sent_seq = rte_cpu_to_be_32(sg.out_seq);
-		*written = true;
-	} else if (v == ALG_MSTREAM_WRITE && !sg.stopped) {
-		v = ALG_MSTREAM_REFUSE;	/* rewritten, and it cannot go out */
-	} else if (v == ALG_MSTREAM_WRITE) {
-		v = ALG_MSTREAM_PASS;	/* unread anyway: as received */
-	}
-	if (v != ALG_MSTREAM_REFUSE &&
-	    alg_mstream_commit(d, &sg, aw->ctx->hold_pool) < 0)
-		alg_wcount(aw, s, ALG_CNT_SKIPPED);
-	if (v == ALG_MSTREAM_REFUSE) {
-		alg_wcount(aw, s, ALG_CNT_REFUSED);
-		return CGN_DROP_ALG_UNREWRITABLE;
-	}
-	if (sg.malformed)
-		alg_wcount(aw, s, ALG_CNT_MALFORMED);
-	else if (sg.released || (sg.stopped && sg.nb_msgs == 0 &&
-				 d->nb_bnd > 0))
-		alg_wcount(aw, s, ALG_CNT_SKIPPED);
-	return 0;
-}
-
-static int
-alg_sip_tcp(struct alg_worker *aw, struct nat_session *s, struct alg_pkt *pkt,
-	    enum nat_dir dir)
-{
-	struct alg_sip_state *st;
-	struct alg_sess *as;
-	struct alg_mdir *d;
-	bool written = false;
-	int why = 0;
-
-	as = alg_tcp_open(aw, s, pkt, dir, &why);
-	if (as == NULL)
-		return why;
-	st = &as->u.sip;
-	d = &st->tcp[dir];
-	/* the SYN-ACK's own direction; data on a SYN is never read */
-	if ((pkt->tcp->tcp_flags & RTE_TCP_SYN_FLAG) && !d->synced) {
-		alg_mdir_sync(d, rte_be_to_cpu_32(pkt->tcp->sent_seq) + 1 +
-			      pkt->pl_len);
-		d->reading = pkt->pl_len == 0;
-	}
-	if (pkt->pl_len > 0 && d->reading && !st->encrypted)
-		why = sip_tcp_segment(aw, s, st, pkt, dir, &written);
-	if (why != 0)
-		return why;
-	/* every segment moves by the offsets so far */
-	if (seqadj_tcp_header(&d->adj, &st->tcp[dir ^ 1].adj, pkt->tcp,
-			      pkt->l4_len - sizeof(struct rte_tcp_hdr)) ||
-	    written)
-		alg_pkt_l4_cksum(pkt);
-	return 0;
-}
-
-static void
-sip_tcp_sync(struct alg_sess *st, enum nat_dir dir, uint32_t next_seq)
-{
-	if (!st->u.sip.tcp[dir].synced)
-		alg_mdir_sync(&st->u.sip.tcp[dir], next_seq);
-}
-
-static struct seqadj *
-sip_tcp_adj(struct alg_sess *st, enum nat_dir dir)
-{
-	return &st->u.sip.tcp[dir].adj;
-}
-
-static void
-sip_fini(struct alg_ctx *ctx, struct alg_sess *st)
-{
-	alg_mdir_fini(&st->u.sip.tcp[0], ctx->hold_pool);
-	alg_mdir_fini(&st->u.sip.tcp[1], ctx->hold_pool);
-}
+static const struct alg_mproto sip_mproto = {
+	.start = alg_sip_start,
+	.opaque = sip_is_tls,
+	.msg = sip_tcp_msg,
+};
 
 static int
 alg_sip_packet(struct alg_worker *aw, struct nat_session *s,
@@ -494,13 +377,17 @@ alg_sip_packet(struct alg_worker *aw, struct nat_session *s,
 {
 	if (pkt->proto == IPPROTO_UDP)
 		return sip_udp(aw, s, pkt, dir);
-	return alg_sip_tcp(aw, s, pkt, dir);
+	return alg_mtcp_packet(aw, s, pkt, dir, &sip_mproto);
 }
+
+/* The message-stream state comes first, for alg_mtcp.c. */
+_Static_assert(offsetof(struct alg_sip_state, tcp) == 0,
+	       "SIP state must start with its stream directions");
 
 const struct alg_ops alg_sip_ops = {
 	.state_size = sizeof(struct alg_sip_state),
 	.packet = alg_sip_packet,
-	.tcp_sync = sip_tcp_sync,
-	.tcp_adj = sip_tcp_adj,
-	.fini = sip_fini,
+	.tcp_sync = alg_mtcp_sync,
+	.tcp_adj = alg_mtcp_adj,
+	.fini = alg_mtcp_fini,
 };

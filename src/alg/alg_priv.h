@@ -100,6 +100,14 @@ struct alg_tcp_state {
 	struct alg_tcp_dir dir[2];	/**< indexed by enum nat_dir */
 };
 
+/**
+ * A message-stream ALG's private state (SIP, RTSP) starts with its two
+ * stream directions, so that alg_mtcp.c drives every such ALG alike.
+ */
+struct alg_mtcp_state {
+	struct alg_mdir dir[2];		/**< indexed by enum nat_dir */
+};
+
 /** FTP private state: the control connection's two directions. */
 struct alg_ftp_state {
 	struct alg_tcp_state tcp;
@@ -117,7 +125,8 @@ struct alg_sess {
 	uint32_t sub;			/**< subscriber index (per-subscriber cap) */
 	uint8_t alg;
 	union {
-		struct alg_tcp_state tcp;	/**< every TCP text ALG */
+		struct alg_tcp_state tcp;	/**< every TCP line ALG */
+		struct alg_mtcp_state mtcp;	/**< every message-stream ALG */
 		struct alg_ftp_state ftp;
 		struct alg_sip_state sip;
 	} u;
@@ -299,6 +308,38 @@ struct alg_sess *alg_tcp_open(struct alg_worker *aw, struct nat_session *s,
 void alg_tcp_line_sync(struct alg_sess *st, enum nat_dir dir,
 		       uint32_t next_seq);
 struct seqadj *alg_tcp_line_adj(struct alg_sess *st, enum nat_dir dir);
+
+/** How a message-stream ALG reads its TCP stream (alg_mtcp_packet). */
+struct alg_mproto {
+	alg_mstream_start_fn start;
+	/** Bytes that start a direction and say it is encrypted (TLS), so
+	 * never read: counted ENCRYPTED. NULL: none are. */
+	bool (*opaque)(const uint8_t *p, uint32_t len);
+	/** Each complete message; its arg is a struct alg_mctx. */
+	alg_mstream_msg_fn msg;
+};
+
+/** What alg_mproto.msg works with. */
+struct alg_mctx {
+	struct alg_worker *aw;
+	struct nat_session *s;
+	struct alg_sess *as;
+	enum nat_dir dir;
+};
+
+/**
+ * Message-stream ALGs over TCP: one segment through its direction's
+ * messages (the state begins with struct alg_mtcp_state).
+ * @return 0 to forward it, or the drop reason.
+ */
+int alg_mtcp_packet(struct alg_worker *aw, struct nat_session *s,
+		    struct alg_pkt *pkt, enum nat_dir dir,
+		    const struct alg_mproto *pr);
+
+/** The message-stream ALGs' tcp_sync, tcp_adj and fini. */
+void alg_mtcp_sync(struct alg_sess *st, enum nat_dir dir, uint32_t next_seq);
+struct seqadj *alg_mtcp_adj(struct alg_sess *st, enum nat_dir dir);
+void alg_mtcp_fini(struct alg_ctx *ctx, struct alg_sess *st);
 
 /** TCP ALGs switched off: only move the segment by the offsets. */
 void alg_tcp_adjust(struct alg_worker *aw, struct nat_session *s,

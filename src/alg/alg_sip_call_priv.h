@@ -40,11 +40,10 @@ struct alg_sip_call {
 
 /** The SIP ALG's private state in struct alg_sess. */
 struct alg_sip_state {
+	struct alg_mdir tcp[2];	/**< over TCP: by enum nat_dir (first) */
 	uint32_t reg_cseq;	/**< the subscriber's REGISTER awaiting 2xx */
 	uint8_t reg_pending;
-	uint8_t encrypted;	/**< TLS seen: counted once, never read */
 	struct alg_sip_call calls[ALG_SIP_CALLS_MAX];
-	struct alg_mdir tcp[2];	/**< over TCP: by enum nat_dir */
 };
 
 /** Per-worker scratch: a parsed message is too large for the stack. */
