@@ -17,6 +17,7 @@ RTE_LOG_REGISTER(alg_logtype, cgnat.alg, NOTICE);
 RTE_LOG_REGISTER(alg_ftp_logtype, cgnat.alg.ftp, NOTICE);
 RTE_LOG_REGISTER(alg_tftp_logtype, cgnat.alg.tftp, NOTICE);
 RTE_LOG_REGISTER(alg_sip_logtype, cgnat.alg.sip, NOTICE);
+RTE_LOG_REGISTER(alg_rtsp_logtype, cgnat.alg.rtsp, NOTICE);
 
 #define ALG_DEFAULT_MTU 1500
 #define ALG_DEFAULT_PINHOLES 65536

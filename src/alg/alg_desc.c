@@ -16,7 +16,7 @@
 #define ALG_OPS_FTP (&alg_ftp_ops)
 #define ALG_OPS_TFTP (&alg_tftp_ops)
 #define ALG_OPS_SIP (&alg_sip_ops)
-#define ALG_OPS_RTSP NULL
+#define ALG_OPS_RTSP (&alg_rtsp_ops)
 #define ALG_OPS_PPTP NULL
 #define ALG_OPS_IKE NULL
 

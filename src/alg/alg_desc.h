@@ -39,7 +39,7 @@
 	X(TFTP, "tftp", ALG_DESC_UDP, 1, 30, 8, 64, 32, 1, 69) \
 	X(SIP,  "sip",  ALG_DESC_TCP | ALG_DESC_UDP, 1, 180, 16, 64, 32, 0, \
 	  5060, 5061) \
-	X(RTSP, "rtsp", ALG_DESC_TCP, 0, 60, 8, 64, 32, 0, 554) \
+	X(RTSP, "rtsp", ALG_DESC_TCP, 1, 60, 16, 64, 32, 0, 554, 8554) \
 	X(PPTP, "pptp", ALG_DESC_TCP, 0, 60, 2, 64, 32, 1, 1723) \
 	X(IKE,  "ike",  ALG_DESC_UDP, 0, 60, 4, 64, 32, 0, 500, 4500)
 

@@ -181,7 +181,7 @@ sip_edits(struct alg_worker *aw, struct nat_session *s,
 	if (st == NULL)
 		return 0;
 	has_sdp = sip_sdp(aw, s, pl, f, &x->msg, &x->sdp);
-	tag = alg_sip_call_tag(pl + x->msg.call_id.off, x->msg.call_id.len);
+	tag = alg_msg_tag(pl + x->msg.call_id.off, x->msg.call_id.len);
 	if (has_sdp && dir == NAT_DIR_IN2OUT) {
 		rc = alg_sip_edit_sdp(&x->sdp, xl, &x->edits);
 		if (rc < 0)

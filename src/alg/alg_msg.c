@@ -17,6 +17,7 @@
 
 #include <rte_common.h>
 #include <rte_debug.h>
+#include <rte_hash_crc.h>
 
 #include "cgn_common.h"
 
@@ -428,6 +429,15 @@ put(uint8_t *out, size_t *w, const uint8_t *src, size_t n)
 	if (n > 0)
 		memcpy(out + *w, src, n);
 	*w += n;
+}
+
+uint64_t
+alg_msg_tag(const uint8_t *buf, size_t len)
+{
+	uint64_t t = ((uint64_t)rte_hash_crc(buf, (uint32_t)len, 0x5a17) << 32) |
+		     rte_hash_crc(buf, (uint32_t)len, 0xc0de);
+
+	return t != 0 ? t : 1;
 }
 
 int

@@ -207,6 +207,12 @@ alg_msg_edits_init(struct alg_msg_edits *el)
 int alg_msg_edit_add(struct alg_msg_edits *el, uint32_t off,
 		     uint32_t old_len, const void *text, size_t text_len);
 
+/**
+ * A 64-bit tag for the identifier text buf[0..len) (a SIP Call-ID, an
+ * RTSP Session id): never 0, so 0 can mean "none".
+ */
+uint64_t alg_msg_tag(const uint8_t *buf, size_t len);
+
 /** Edit the digits at @p sp to @p port. 0, or as alg_msg_edit_add. */
 int alg_msg_edit_port(struct alg_msg_edits *el, const struct alg_span *sp,
 		      uint16_t port);

@@ -22,6 +22,7 @@
 
 #include "alg.h"
 #include "alg_pkt_priv.h"
+#include "alg_rtsp_stream_priv.h"
 #include "alg_sip_call_priv.h"
 #include "alg_stream_priv.h"
 
@@ -29,6 +30,7 @@ extern int alg_logtype;
 extern int alg_ftp_logtype;
 extern int alg_tftp_logtype;
 extern int alg_sip_logtype;
+extern int alg_rtsp_logtype;
 
 /* Packet-triggered messages are DEBUG only (no rate limit needed). */
 #define ALG_LOG(lvl, type, fmt, ...) \
@@ -67,6 +69,7 @@ struct alg_ops {
 extern const struct alg_ops alg_ftp_ops;
 extern const struct alg_ops alg_tftp_ops;
 extern const struct alg_ops alg_sip_ops;
+extern const struct alg_ops alg_rtsp_ops;
 
 /**
  * One ALG, as data: its row of ALG_DESC_LIST (alg_desc.h) and, when this
@@ -129,6 +132,7 @@ struct alg_sess {
 		struct alg_mtcp_state mtcp;	/**< every message-stream ALG */
 		struct alg_ftp_state ftp;
 		struct alg_sip_state sip;
+		struct alg_rtsp_state rtsp;
 	} u;
 };
 
@@ -207,6 +211,7 @@ struct alg_worker {
 	uint8_t out[ALG_SEG_OUT_SIZE];
 	uint8_t line[ALG_RW_TEXT_MAX];		/* rewriter output */
 	struct alg_sip_scratch sip;		/* one parsed SIP message */
+	struct alg_rtsp_scratch rtsp;		/* one parsed RTSP message */
 	uint8_t mwork[ALG_MSTREAM_WORK_SIZE];	/* held + new bytes */
 	uint8_t mout[ALG_MSTREAM_OUT_SIZE];	/* their new text */
 	/* pinholes opened for the segment at hand, closed if it is refused */

@@ -563,3 +563,52 @@ alg_rtsp_parse(const uint8_t *buf, const struct alg_msg_frame *f,
 	msg->body_len = (uint16_t)f->body_len;
 	return ALG_PARSE_OK;
 }
+
+/* Is buf[0..len) a prefix of "RTSP/"? */
+static bool
+version_prefix(const uint8_t *buf, size_t len)
+{
+	size_t n = RTE_MIN(len, sizeof(RTSP_VERSION) - 1);
+
+	return memcmp(buf, RTSP_VERSION, n) == 0;
+}
+
+int
+alg_rtsp_start(const uint8_t *buf, size_t len)
+{
+	const uint8_t *lf = len > 0 ? memchr(buf, '\n', len) : NULL;
+	struct alg_rtsp_msg m;
+	size_t n, p, u;
+
+	/* an interleaved frame is binary, never a message */
+	if (len > 0 && buf[0] == '$')
+		return ALG_PARSE_NONE;
+	if (lf != NULL) {
+		n = (size_t)(lf - buf);
+		if (n > 0 && buf[n - 1] == '\r')
+			n--;
+		m.flags = 0;
+		return parse_start(buf, n, &m) == ALG_PARSE_NONE ?
+			ALG_PARSE_NONE : ALG_PARSE_OK;
+	}
+	/* no line end yet: could what came begin a start line? */
+	if (version_prefix(buf, len))
+		return ALG_PARSE_PARTIAL;	/* a status line */
+	for (p = 0; p < len && alg_msg_is(buf[p], ALG_MSG_C_TOKEN); p++)
+		;
+	if (p == 0 && len > 0)
+		return ALG_PARSE_NONE;
+	if (p == len)
+		return ALG_PARSE_PARTIAL;
+	if (buf[p] != ' ')
+		return ALG_PARSE_NONE;
+	for (u = p + 1; u < len && buf[u] > ' ' && buf[u] < 0x7f; u++)
+		;
+	if (u == len)
+		return ALG_PARSE_PARTIAL;
+	if (buf[u] != ' ' || u == p + 1)
+		return ALG_PARSE_NONE;
+	u++;
+	return version_prefix(buf + u, len - u) ? ALG_PARSE_PARTIAL :
+						  ALG_PARSE_NONE;
+}

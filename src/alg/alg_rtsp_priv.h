@@ -152,6 +152,15 @@ struct alg_rtsp_msg {
 int alg_rtsp_parse(const uint8_t *buf, const struct alg_msg_frame *f,
 		   struct alg_rtsp_msg *msg);
 
+/**
+ * Could buf[0..len) be the start of an RTSP message, as far as it goes
+ * (a stream's first bytes, alg_mstream_start_fn)? An interleaved frame
+ * ('$') is not.
+ * @return ALG_PARSE_OK (a whole RTSP start line), ALG_PARSE_PARTIAL (a
+ *   prefix of one) or ALG_PARSE_NONE.
+ */
+int alg_rtsp_start(const uint8_t *buf, size_t len);
+
 /** The method named by buf[0..len) (case-sensitive), or M_OTHER. */
 enum alg_rtsp_method alg_rtsp_method_of(const uint8_t *buf, size_t len);
 

@@ -15,20 +15,9 @@
 #include <netinet/in.h>
 #include <string.h>
 
-#include <rte_hash_crc.h>
-
 #include "alg_priv.h"
 #include "alg_sip_edit_priv.h"
 
-
-uint64_t
-alg_sip_call_tag(const uint8_t *buf, size_t len)
-{
-	uint64_t t = ((uint64_t)rte_hash_crc(buf, (uint32_t)len, 0x5a17) << 32) |
-		     rte_hash_crc(buf, (uint32_t)len, 0xc0de);
-
-	return t != 0 ? t : 1;
-}
 
 struct alg_sip_call *
 alg_sip_call_get(struct alg_worker *aw, struct nat_session *s,

@@ -57,9 +57,6 @@ struct alg_worker;
 struct alg_sess;
 struct nat_session;
 
-/** The tag of the call named by Call-ID text buf[0..len): never 0. */
-uint64_t alg_sip_call_tag(const uint8_t *buf, size_t len);
-
 /**
  * The call with @p tag; with @p create a free (or the oldest idle) slot
  * for a new one. NULL when none (counted by the caller).

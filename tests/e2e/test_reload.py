@@ -421,11 +421,11 @@ def test_alg_monitor_mode_live(rlab):
         assert sha(out) == sha(small)
 
         write_conf(lab, good.replace("ftp: {enabled: true",
-                                     "rtsp: {}\n    ftp: {enabled: true"))
+                                     "pptp: {}\n    ftp: {enabled: true"))
         r = ctl("reload", check=False)
         assert r.returncode == 1, r.stdout + r.stderr
-        assert re.search(r"lab\.yaml:\d+:\d+: alg_policies\[0\]\.rtsp: "
-                         r"the rtsp ALG is not implemented", r.stderr), \
+        assert re.search(r"lab\.yaml:\d+:\d+: alg_policies\[0\]\.pptp: "
+                         r"the pptp ALG is not implemented", r.stderr), \
             r.stderr
     finally:
         write_conf(lab, good)

@@ -38,6 +38,7 @@ env_open(struct env *e, enum cgn_filtering filtering)
 	alg_test_policy(&c->alg_policies[0].alg[CGN_ALG_TFTP], 69, 8, 64);
 	alg_test_policy(&c->alg_policies[0].alg[CGN_ALG_SIP], 5060, 16, 64);
 	c->alg_policies[0].alg[CGN_ALG_SIP].direct_media = true;
+	alg_test_policy(&c->alg_policies[0].alg[CGN_ALG_RTSP], 554, 16, 64);
 
 	e->clock.now_ms = 1000000;
 	e->qs = alg_test_qsbr();

@@ -8,7 +8,7 @@
 /*
  * The ALG stage against the real NAT (nat_create with a hand-built
  * config, APDF both ways so that only a pinhole admits an expected flow;
- * FTP on 21, TFTP on 69, SIP on 5060), driven the way the pipeline drives
+ * FTP on 21, TFTP on 69, SIP on 5060, RTSP on 554), driven the way the pipeline drives
  * it. Shared by the tests that run an ALG end to end through the NAT and
  * by tests/fuzz/alg/fuzz_alg_nat_stage.c (alg_nat_env.c has no cmocka;
  * pipeline(), which asserts, is in alg_nat_pipeline.c).
@@ -57,6 +57,15 @@ int env_step(struct env *e, enum nat_dir dir, struct rte_mbuf *m,
 /* env_step, and a cmocka assertion that a forwarded packet is valid. */
 int pipeline(struct env *e, enum nat_dir dir, struct rte_mbuf *m,
 	     struct nat_result *res);
+
+struct hdr;
+
+/*
+ * A 4-byte UDP datagram src:sp -> dst:dp through pipeline(): its verdict,
+ * and its addresses after translation in *out (unless NULL).
+ */
+int env_udp_verdict(struct env *e, enum nat_dir dir, uint32_t src,
+		    uint16_t sp, uint32_t dst, uint16_t dp, struct hdr *out);
 
 struct hdr {
 	uint32_t src, dst;

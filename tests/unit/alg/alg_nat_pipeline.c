@@ -23,3 +23,19 @@ pipeline(struct env *e, enum nat_dir dir, struct rte_mbuf *m,
 		assert_true(alg_test_pkt_valid(m));
 	return v;
 }
+
+int
+env_udp_verdict(struct env *e, enum nat_dir dir, uint32_t src, uint16_t sp,
+		uint32_t dst, uint16_t dp, struct hdr *out)
+{
+	struct nat_result res;
+	struct rte_mbuf *m = alg_test_udp(src, sp, dst, dp, "rtp.", 4);
+	int v;
+
+	assert_non_null(m);
+	v = pipeline(e, dir, m, &res);
+	if (out != NULL)
+		read_hdr(m, out);
+	rte_pktmbuf_free(m);
+	return v;
+}

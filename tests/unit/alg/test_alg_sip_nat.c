@@ -209,20 +209,6 @@ answer_in(struct env *e, const struct call *c, const char *status_head,
 	rte_pktmbuf_free(m);
 }
 
-static int
-udp_verdict(struct env *e, enum nat_dir dir, uint32_t src, uint16_t sp,
-	    uint32_t dst, uint16_t dp, struct hdr *out)
-{
-	struct nat_result res;
-	struct rte_mbuf *m = alg_test_udp(src, sp, dst, dp, "rtp.", 4);
-	int v = pipeline(e, dir, m, &res);
-
-	if (out != NULL)
-		read_hdr(m, out);
-	rte_pktmbuf_free(m);
-	return v;
-}
-
 static void
 test_call_out_media_both_ways(void **state)
 {
@@ -233,23 +219,23 @@ test_call_out_media_both_ways(void **state)
 	invite_out(e, &c);
 	answer_in(e, &c, ok_head, answer);
 	/* the remote's RTP reaches the phone's media port */
-	assert_int_equal(udp_verdict(e, NAT_DIR_OUT2IN, MEDIA, 3456,
+	assert_int_equal(env_udp_verdict(e, NAT_DIR_OUT2IN, MEDIA, 3456,
 				     c.sig.src, c.ext_rtp, &h),
 			 NAT_FWD_INSIDE);
 	assert_int_equal(h.dst, PHONE);
 	assert_int_equal(h.dport, 49170);
 	/* and RTCP its odd neighbour */
-	assert_int_equal(udp_verdict(e, NAT_DIR_OUT2IN, MEDIA, 3457,
+	assert_int_equal(env_udp_verdict(e, NAT_DIR_OUT2IN, MEDIA, 3457,
 				     c.sig.src, c.ext_rtp + 1, &h),
 			 NAT_FWD_INSIDE);
 	assert_int_equal(h.dport, 49171);
 	/* the phone's own RTP leaves from the port its SDP advertised */
-	assert_int_equal(udp_verdict(e, NAT_DIR_IN2OUT, PHONE, 49170, MEDIA,
+	assert_int_equal(env_udp_verdict(e, NAT_DIR_IN2OUT, PHONE, 49170, MEDIA,
 				     3456, &h), NAT_FWD_OUTSIDE);
 	assert_int_equal(h.src, c.sig.src);
 	assert_int_equal(h.sport, c.ext_rtp);
 	/* nobody else's media gets in (APDF, the answer named MEDIA) */
-	assert_int_equal(udp_verdict(e, NAT_DIR_OUT2IN, OTHER, 3456,
+	assert_int_equal(env_udp_verdict(e, NAT_DIR_OUT2IN, OTHER, 3456,
 				     c.sig.src, c.ext_rtp, NULL),
 			 NAT_NO_MATCH);
 	assert_true(alg_counter_get(e->alg, 0, CGN_ALG_SIP,
@@ -288,14 +274,14 @@ test_bye_ends_the_media(void **state)
 
 	invite_out(e, &c);
 	answer_in(e, &c, ok_head, answer);
-	assert_int_equal(udp_verdict(e, NAT_DIR_OUT2IN, MEDIA, 3456,
+	assert_int_equal(env_udp_verdict(e, NAT_DIR_OUT2IN, MEDIA, 3456,
 				     c.sig.src, c.ext_rtp, NULL),
 			 NAT_FWD_INSIDE);
 	assert_int_equal(alg_pinhole_count(e->alg), 2);
 	send_out(e, sip_msg(bye_head, NULL), NAT_FWD_OUTSIDE);
 	/* the call's pinholes are gone, and so is its media flow */
 	assert_int_equal(alg_pinhole_count(e->alg), 0);
-	assert_int_equal(udp_verdict(e, NAT_DIR_OUT2IN, MEDIA, 3456,
+	assert_int_equal(env_udp_verdict(e, NAT_DIR_OUT2IN, MEDIA, 3456,
 				     c.sig.src, c.ext_rtp, NULL),
 			 NAT_NO_MATCH);
 }
@@ -328,10 +314,10 @@ test_early_media_from_the_peer_only(void **state)
 	struct call c;
 
 	invite_out(e, &c);
-	assert_int_equal(udp_verdict(e, NAT_DIR_OUT2IN, MEDIA, 3456,
+	assert_int_equal(env_udp_verdict(e, NAT_DIR_OUT2IN, MEDIA, 3456,
 				     c.sig.src, c.ext_rtp, NULL),
 			 NAT_NO_MATCH);
-	assert_int_equal(udp_verdict(e, NAT_DIR_OUT2IN, PROXY, 20000,
+	assert_int_equal(env_udp_verdict(e, NAT_DIR_OUT2IN, PROXY, 20000,
 				     c.sig.src, c.ext_rtp, NULL),
 			 NAT_FWD_INSIDE);
 }
@@ -394,7 +380,7 @@ test_register_keeps_the_binding(void **state)
 	/* well past the UDP timeout, within the grant */
 	e->clock.now_ms += (uint64_t)(e->conf.nat.udp_timeout + 600) * 1000;
 	nat_sweep(e->nat, 1 << 20);
-	assert_int_equal(udp_verdict(e, NAT_DIR_OUT2IN, PROXY, 5060, sig.src,
+	assert_int_equal(env_udp_verdict(e, NAT_DIR_OUT2IN, PROXY, 5060, sig.src,
 				     sig.sport, NULL), NAT_FWD_INSIDE);
 }
 

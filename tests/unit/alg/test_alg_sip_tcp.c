@@ -25,14 +25,11 @@
 #include <rte_tcp.h>
 
 #include "alg/alg.h"
-#include "alg_nat_env.h"
+#include "alg_tcp_conn.h"
 #include "alg_test_util.h"
 
 #define PHONE IP4(10, 0, 0, 5)
 #define PROXY IP4(203, 0, 113, 9)
-
-#define ACK RTE_TCP_ACK_FLAG
-#define PSH_ACK (RTE_TCP_PSH_FLAG | RTE_TCP_ACK_FLAG)
 
 static const char reg[] =
 	"REGISTER sip:203.0.113.9 SIP/2.0\r\n"
@@ -46,98 +43,21 @@ static const char reg[] =
 	"Content-Length: 0\r\n"
 	"\r\n";
 
-/* A connection PHONE:5060 -> PROXY:5060, seq kept for each side. */
-struct conn {
-	struct env *e;
-	struct hdr ext;		/* the outside view of the phone's side */
-	uint32_t cseq, sseq;	/* next original sequence numbers */
-	uint32_t out_seq;	/* what the proxy saw of the last segment */
-	uint32_t in_ack;	/* what the phone saw acknowledged */
-	char seen[4096];	/* the proxy's view of the last payload */
-	uint16_t seen_len;
-	int verdict;
-};
-
-static struct rte_mbuf *
-seg(uint32_t s, uint16_t sp, uint32_t d, uint16_t dp, uint32_t seq,
-    uint32_t ack, uint8_t fl, const void *pl, size_t len)
-{
-	struct rte_mbuf *m = alg_test_tcp(s, sp, d, dp, seq, ack, fl, pl,
-					  (uint16_t)len, -1);
-
-	assert_non_null(m);
-	return m;
-}
-
+/* PHONE:5060 -> PROXY:5060 */
 static void
-conn_up(struct env *e, struct conn *c)
+conn_up(struct env *e, struct tconn *c)
 {
-	struct nat_result res;
-	struct rte_mbuf *m;
-
-	memset(c, 0, sizeof(*c));
-	c->e = e;
-	c->cseq = 1000;
-	c->sseq = 9000;
-	m = seg(PHONE, 5060, PROXY, 5060, c->cseq, 0, RTE_TCP_SYN_FLAG, "", 0);
-	assert_int_equal(pipeline(e, NAT_DIR_IN2OUT, m, &res),
-			 NAT_FWD_OUTSIDE);
-	assert_int_equal(res.sess->alg, CGN_ALG_SIP);
-	read_hdr(m, &c->ext);
-	rte_pktmbuf_free(m);
-	m = seg(PROXY, 5060, c->ext.src, c->ext.sport, c->sseq, c->cseq + 1,
-		RTE_TCP_SYN_FLAG | ACK, "", 0);
-	assert_int_equal(pipeline(e, NAT_DIR_OUT2IN, m, &res), NAT_FWD_INSIDE);
-	rte_pktmbuf_free(m);
-	c->cseq++;
-	c->sseq++;
-}
-
-/* The phone sends len bytes at seq (its own numbering). */
-static void
-phone_sends(struct conn *c, uint32_t seq, const void *pl, size_t len)
-{
-	struct nat_result res;
-	struct rte_mbuf *m;
-	const uint8_t *p;
-	uint16_t n;
-
-	m = seg(PHONE, 5060, PROXY, 5060, seq, c->sseq, PSH_ACK, pl, len);
-	c->verdict = pipeline(c->e, NAT_DIR_IN2OUT, m, &res);
-	if (c->verdict == NAT_FWD_OUTSIDE) {
-		p = alg_test_payload(m, &n);
-		assert_true(n < sizeof(c->seen));
-		memcpy(c->seen, p, n);
-		c->seen[n] = '\0';
-		c->seen_len = n;
-		c->out_seq = alg_test_seq(m);
-	}
-	rte_pktmbuf_free(m);
-}
-
-/* The proxy acknowledges up to its_ack (its view) and sends nothing. */
-static void
-proxy_acks(struct conn *c, uint32_t its_ack)
-{
-	struct nat_result res;
-	struct rte_mbuf *m;
-
-	m = seg(PROXY, 5060, c->ext.src, c->ext.sport, c->sseq, its_ack, ACK,
-		"", 0);
-	assert_int_equal(pipeline(c->e, NAT_DIR_OUT2IN, m, &res),
-			 NAT_FWD_INSIDE);
-	c->in_ack = alg_test_ack(m);
-	rte_pktmbuf_free(m);
+	tconn_up(e, c, PHONE, 5060, PROXY, 5060, CGN_ALG_SIP);
 }
 
 static void
 test_register_over_tcp(void **state)
 {
-	struct conn c;
+	struct tconn c;
 	char want[64];
 
 	conn_up(*state, &c);
-	phone_sends(&c, c.cseq, reg, strlen(reg));
+	tconn_client_sends(&c, c.cseq, reg, strlen(reg));
 	assert_int_equal(c.verdict, NAT_FWD_OUTSIDE);
 	assert_null(strstr(c.seen, "10.0.0.5"));
 	snprintf(want, sizeof(want), "Contact: <sip:alice@%u.%u.%u.%u:%u;",
@@ -145,14 +65,14 @@ test_register_over_tcp(void **state)
 		 (c.ext.src >> 8) & 0xff, c.ext.src & 0xff, c.ext.sport);
 	assert_non_null(strstr(c.seen, want));
 	/* the proxy's ACK of all it saw is the phone's whole message */
-	proxy_acks(&c, c.out_seq + c.seen_len);
+	tconn_server_acks(&c, c.out_seq + c.seen_len);
 	assert_int_equal(c.in_ack, c.cseq + strlen(reg));
 	/* the next bytes follow the rewritten message in the proxy's view */
 	{
 		uint32_t after = c.out_seq + c.seen_len;
 
 		c.cseq += (uint32_t)strlen(reg);
-		phone_sends(&c, c.cseq, "\r\n\r\n", 4);
+		tconn_client_sends(&c, c.cseq, "\r\n\r\n", 4);
 		assert_int_equal(c.out_seq, after);
 	}
 	assert_int_equal(alg_counter_get(c.e->alg, 0, CGN_ALG_SIP,
@@ -164,18 +84,18 @@ static void
 test_two_messages_one_segment(void **state)
 {
 	char two[2 * sizeof(reg)];
-	struct conn c;
+	struct tconn c;
 	const char *second;
 
 	snprintf(two, sizeof(two), "%s%s", reg, reg);
 	conn_up(*state, &c);
-	phone_sends(&c, c.cseq, two, strlen(two));
+	tconn_client_sends(&c, c.cseq, two, strlen(two));
 	assert_int_equal(c.verdict, NAT_FWD_OUTSIDE);
 	assert_null(strstr(c.seen, "10.0.0.5"));
 	second = strstr(c.seen + 1, "REGISTER ");
 	assert_non_null(second);
 	assert_int_equal(second - c.seen, c.seen_len / 2);
-	proxy_acks(&c, c.out_seq + c.seen_len);
+	tconn_server_acks(&c, c.out_seq + c.seen_len);
 	assert_int_equal(c.in_ack, c.cseq + strlen(two));
 }
 
@@ -188,18 +108,18 @@ static void
 test_message_across_segments(void **state)
 {
 	size_t cut = 50;
-	struct conn c;
+	struct tconn c;
 
 	conn_up(*state, &c);
-	phone_sends(&c, c.cseq, reg, cut);
+	tconn_client_sends(&c, c.cseq, reg, cut);
 	assert_int_equal(c.verdict, NAT_FWD_OUTSIDE);
 	assert_int_equal(c.seen_len, 0);
-	phone_sends(&c, c.cseq + (uint32_t)cut, reg + cut, strlen(reg) - cut);
+	tconn_client_sends(&c, c.cseq + (uint32_t)cut, reg + cut, strlen(reg) - cut);
 	assert_int_equal(c.verdict, NAT_FWD_OUTSIDE);
 	assert_int_equal(c.out_seq, c.cseq);
 	assert_memory_equal(c.seen, "REGISTER ", 9);
 	assert_null(strstr(c.seen, "10.0.0.5"));
-	proxy_acks(&c, c.out_seq + c.seen_len);
+	tconn_server_acks(&c, c.out_seq + c.seen_len);
 	assert_int_equal(c.in_ack, c.cseq + strlen(reg));
 }
 
@@ -210,14 +130,14 @@ test_retransmission_same_bytes(void **state)
 	char first[4096];
 	uint32_t seq1;
 	uint16_t len1;
-	struct conn c;
+	struct tconn c;
 
 	conn_up(*state, &c);
-	phone_sends(&c, c.cseq, reg, strlen(reg));
+	tconn_client_sends(&c, c.cseq, reg, strlen(reg));
 	memcpy(first, c.seen, c.seen_len + 1);
 	seq1 = c.out_seq;
 	len1 = c.seen_len;
-	phone_sends(&c, c.cseq, reg, strlen(reg));
+	tconn_client_sends(&c, c.cseq, reg, strlen(reg));
 	assert_int_equal(c.verdict, NAT_FWD_OUTSIDE);
 	assert_int_equal(c.out_seq, seq1);
 	assert_int_equal(c.seen_len, len1);
@@ -235,12 +155,12 @@ test_slipstream_post_not_read(void **state)
 	static const char post[] =
 		"POST /x HTTP/1.1\r\nHost: 203.0.113.9:5060\r\n"
 		"Content-Length: 1000\r\n\r\n";
-	struct conn c;
+	struct tconn c;
 
 	conn_up(*state, &c);
-	phone_sends(&c, c.cseq, post, strlen(post));
+	tconn_client_sends(&c, c.cseq, post, strlen(post));
 	assert_int_equal(c.verdict, NAT_FWD_OUTSIDE);
-	phone_sends(&c, c.cseq + (uint32_t)strlen(post), reg, strlen(reg));
+	tconn_client_sends(&c, c.cseq + (uint32_t)strlen(post), reg, strlen(reg));
 	assert_int_equal(c.verdict, NAT_FWD_OUTSIDE);
 	/* passed as it was */
 	assert_non_null(strstr(c.seen, "10.0.0.5"));
@@ -255,10 +175,10 @@ test_tls_counted(void **state)
 {
 	static const uint8_t hello[] = { 0x16, 0x03, 0x01, 0x00, 0x05,
 					 0x01, 0x00, 0x00, 0x01, 0x00 };
-	struct conn c;
+	struct tconn c;
 
 	conn_up(*state, &c);
-	phone_sends(&c, c.cseq, hello, sizeof(hello));
+	tconn_client_sends(&c, c.cseq, hello, sizeof(hello));
 	assert_int_equal(c.verdict, NAT_FWD_OUTSIDE);
 	assert_memory_equal(c.seen, hello, sizeof(hello));
 	assert_int_equal(alg_counter_get(c.e->alg, 0, CGN_ALG_SIP,
@@ -269,10 +189,10 @@ test_tls_counted(void **state)
 static void
 test_gap_stops_reading(void **state)
 {
-	struct conn c;
+	struct tconn c;
 
 	conn_up(*state, &c);
-	phone_sends(&c, c.cseq + 100, reg, strlen(reg));
+	tconn_client_sends(&c, c.cseq + 100, reg, strlen(reg));
 	assert_int_equal(c.verdict, NAT_FWD_OUTSIDE);
 	assert_non_null(strstr(c.seen, "10.0.0.5"));
 	assert_int_equal(alg_counter_get(c.e->alg, 0, CGN_ALG_SIP,

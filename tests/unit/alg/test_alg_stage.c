@@ -835,7 +835,8 @@ test_descriptors(void **state)
 	assert_int_equal(cgn_alg_defaults(CGN_ALG_FTP)->mode, CGN_ALG_REWRITE);
 	assert_true(alg_implemented(CGN_ALG_TFTP));
 	assert_true(alg_implemented(CGN_ALG_SIP));
-	assert_false(alg_implemented(CGN_ALG_RTSP));
+	assert_true(alg_implemented(CGN_ALG_RTSP));
+	assert_false(alg_implemented(CGN_ALG_PPTP));
 	assert_true(cgn_alg_defaults(CGN_ALG_SIP)->direct_media);
 	/* what the config refuses is what the stage has no hooks for */
 	for (a = 0; a < CGN_ALG_COUNT; a++)

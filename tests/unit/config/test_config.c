@@ -842,12 +842,12 @@ static const struct err_case err_cases[] = {
 	  "conf.yaml:9:39: alg_policies[0].tftp.ports[0]: port 21 is also used by ftp",
 	  1 },
 	{ "ALG not implemented, listed", BASE
-	  "alg_policies:\n  - {name: p, ftp: {}, rtsp: {}}\n", 0,
-	  "conf.yaml:9:30: alg_policies[0].rtsp: the rtsp ALG is not implemented in this build (only ftp, tftp, sip): remove it or set enabled: false",
+	  "alg_policies:\n  - {name: p, ftp: {}, pptp: {}}\n", 0,
+	  "conf.yaml:9:30: alg_policies[0].pptp: the pptp ALG is not implemented in this build (only ftp, tftp, sip, rtsp): remove it or set enabled: false",
 	  1 },
 	{ "ALG not implemented, enabled", BASE
 	  "alg_policies:\n  - {name: p, ike: {enabled: true, mode: monitor}}\n",
-	  0, "conf.yaml:9:30: alg_policies[0].ike.enabled: the ike ALG is not implemented in this build (only ftp, tftp, sip): remove it or set enabled: false",
+	  0, "conf.yaml:9:30: alg_policies[0].ike.enabled: the ike ALG is not implemented in this build (only ftp, tftp, sip, rtsp): remove it or set enabled: false",
 	  1 },
 	{ "ALG mode unknown", BASE
 	  "alg_policies:\n  - {name: p, ftp: {mode: watch}}\n", 0,
