@@ -12,8 +12,8 @@ OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)),
 # Indexes into the target's tables.
 SUB5 = 0                                   # subs[]: 10.0.0.5
 PROXY, MEDIA = 0, 1                        # hosts[]
-P5060, P21, P69, P20, P49170, P3456, P40000, P40001, P2000 = \
-    0, 2, 3, 4, 5, 7, 9, 10, 13            # ports[]
+P5060, P554, P21, P69, P20, P49170, P3456, P40000, P40001, P2000 = \
+    0, 1, 2, 3, 4, 5, 7, 9, 10, 13         # ports[]
 SYN, SYNACK, ACK, PSH = 0, 1, 2, 3         # flag_sel[]
 FRESH, FLOW, EXPECT, ATTACK = 0, 1, 2, 3   # addressing
 
@@ -130,6 +130,34 @@ def sip_tcp():
     ])
 
 
+def rtsp():
+    """SETUP cut across two segments, its 200 (the client_port the
+    fuzzer may turn into the allocated pair), RTP from the server through
+    the pinhole, an interleaved frame, then TEARDOWN; to 554."""
+    ctl = dict(tcp=True, mode=FLOW, k=0)
+    url = "rtsp://203.0.113.9/cam/track1"
+    setup = ("SETUP %s RTSP/1.0\r\nCSeq: 3\r\n"
+             "Transport: RTP/AVP;unicast;client_port=49170-49171,"
+             "RTP/AVP/TCP;unicast;interleaved=0-1\r\n\r\n" % url).encode()
+    ok = ("RTSP/1.0 200 OK\r\nCSeq: 3\r\nSession: 4f2a9c;timeout=60\r\n"
+          "Transport: RTP/AVP;unicast;client_port=49170-49171;"
+          "server_port=3456-3457;ssrc=1A2B3C4D\r\n\r\n").encode()
+    teardown = ("TEARDOWN %s RTSP/1.0\r\nCSeq: 5\r\n"
+                "Session: 4f2a9c\r\n\r\n" % url).encode()
+    return b"".join([
+        frame(tcp=True, lport=P40000, rport=P554, flags=SYN),
+        frame(out2in=True, flags=SYNACK, **ctl),
+        frame(flags=ACK, **ctl),
+        frame(flags=PSH, payload=setup[:50], **ctl),
+        frame(flags=PSH, payload=setup[50:], **ctl),
+        frame(out2in=True, flags=PSH, payload=ok, **ctl),
+        frame(out2in=True, mode=EXPECT, k=0, rport=P3456,
+              payload=b"\x80\x60\x00\x01rtp."),
+        frame(out2in=True, flags=PSH, payload=b"$\x00\x00\x04abcd", **ctl),
+        frame(flags=PSH, payload=teardown, **ctl),
+    ])
+
+
 def tftp_rrq():
     return b"".join([
         frame(lport=P40001, rport=P69, payload=b"\x00\x01boot.img\x00octet\x00"),
@@ -146,6 +174,7 @@ SEEDS = {
     "ftp_port": b"\x00" + ftp_port(),
     "tftp_rrq": b"\x00" + tftp_rrq(),
     "sip_tcp": b"\x00" + sip_tcp(),
+    "rtsp": b"\x00" + rtsp(),
 }
 
 os.makedirs(OUT, exist_ok=True)
