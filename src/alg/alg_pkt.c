@@ -7,48 +7,43 @@
 #include <string.h>
 
 #include <rte_byteorder.h>
+#include <rte_common.h>
 
 #include "alg_pkt_priv.h"
 
+/*
+ * The NAT parsed the packet and left its header lengths in the mbuf
+ * (nat.h): they are taken, not read again. What the NAT does not promise
+ * the ALG is checked: a fragment carries no usable message, and the L4
+ * header must sit in the first segment.
+ */
 int
 alg_pkt_parse(struct rte_mbuf *m, struct alg_pkt *p)
 {
 	uint16_t hdr_room = rte_pktmbuf_data_len(m);
-	struct rte_ipv4_hdr *ip;
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 	uint16_t l4_min;
 
 	memset(p, 0, sizeof(*p));
 	p->m = m;
-	if (hdr_room < sizeof(*ip))
-		return -EINVAL;
-	ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 	p->ip = ip;
-	p->l3_len = (uint16_t)((ip->version_ihl & 0x0f) * 4);
-	p->tot_len = rte_be_to_cpu_16(ip->total_length);
 	p->proto = ip->next_proto_id;
-	if ((ip->version_ihl >> 4) != 4 || p->l3_len < sizeof(*ip) ||
-	    p->tot_len < p->l3_len || p->tot_len > rte_pktmbuf_pkt_len(m))
-		return -EINVAL;
-	/* Fragments carry no usable L4 header (or only part of a message). */
-	if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG |
-						   RTE_IPV4_HDR_OFFSET_MASK))
-		return -ENOTSUP;
 	if (p->proto == IPPROTO_TCP)
 		l4_min = sizeof(struct rte_tcp_hdr);
 	else if (p->proto == IPPROTO_UDP)
 		l4_min = sizeof(struct rte_udp_hdr);
 	else
 		return -ENOTSUP;
-	if (p->l3_len + l4_min > p->tot_len || p->l3_len + l4_min > hdr_room)
+	if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG |
+						   RTE_IPV4_HDR_OFFSET_MASK))
+		return -ENOTSUP;
+	p->l3_len = (uint16_t)m->l3_len;
+	p->l4_len = (uint16_t)m->l4_len;
+	p->tot_len = rte_be_to_cpu_16(ip->total_length);
+	if (p->l3_len < sizeof(*ip) || p->l4_len < l4_min ||
+	    p->l3_len + p->l4_len > RTE_MIN(p->tot_len, hdr_room))
 		return -EINVAL;
 	p->tcp = (struct rte_tcp_hdr *)((uint8_t *)ip + p->l3_len);
-	if (p->proto == IPPROTO_TCP)
-		p->l4_len = (uint16_t)((p->tcp->data_off >> 4) * 4);
-	else
-		p->l4_len = l4_min;
-	if (p->l4_len < l4_min || p->l3_len + p->l4_len > p->tot_len ||
-	    p->l3_len + p->l4_len > hdr_room)
-		return -EINVAL;
 	p->pl_off = (uint16_t)(p->l3_len + p->l4_len);
 	p->pl_len = (uint16_t)(p->tot_len - p->pl_off);
 	return 0;

@@ -35,7 +35,8 @@ struct alg_pkt {
 };
 
 /**
- * Locate the headers. They must be in the first segment.
+ * Locate the headers from the NAT's parse (m->l3_len, m->l4_len, see
+ * nat_process_burst). They must be in the first segment.
  * @return 0, -EINVAL on an inconsistent header, -ENOTSUP for another
  *   protocol or a fragment.
  */

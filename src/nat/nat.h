@@ -262,6 +262,10 @@ void nat_worker_fini(struct nat_worker *w);
  * Translate a burst arriving from one direction. For each packet, res[i]
  * says what to do next; translated packets are modified in place (addresses,
  * ports, ICMP identifiers, embedded headers of ICMP errors, checksums).
+ * The NAT's parse travels on with a forwarded TCP or UDP packet that is
+ * not a fragment: m->l4_len is its L4 header's length (TCP options
+ * included), checked to lie within the packet, so the ALG stage does not
+ * parse it again.
  * Packets with NAT_DROP are not freed here: the caller frees them.
  * @return n.
  */

@@ -68,8 +68,8 @@ nat_tcp_may_create(uint8_t flags, enum nat_dir dir)
 }
 
 static inline void
-nat_parse_tcp(struct nat_pkt *p, uint8_t *l4, uint32_t l4_len,
-	      enum nat_dir dir)
+nat_parse_tcp(struct nat_pkt *p, struct rte_mbuf *m, uint8_t *l4,
+	      uint32_t l4_len, enum nat_dir dir)
 {
 	struct rte_tcp_hdr *tcp = (struct rte_tcp_hdr *)l4;
 	uint32_t hlen = (uint32_t)(tcp->data_off >> 4) * 4;
@@ -83,6 +83,7 @@ nat_parse_tcp(struct nat_pkt *p, uint8_t *l4, uint32_t l4_len,
 	p->ck = NAT_FIELD16(l4, struct rte_tcp_hdr, cksum);
 	p->tcp_flags = tcp->tcp_flags;
 	p->create = nat_tcp_may_create(tcp->tcp_flags, dir);
+	m->l4_len = hlen;
 }
 
 /*
@@ -167,8 +168,10 @@ nat_parse_pkt(struct rte_mbuf *m, enum nat_dir dir, struct nat_pkt *p)
 		nat_pkt_drop(p, CGN_DROP_BAD_L4_HEADER);
 		return -EINVAL;
 	}
+	/* for the ALG stage: TCP overrides it with its options */
+	m->l4_len = nat_l4_min[p->proto];
 	if (p->proto == IPPROTO_TCP)
-		nat_parse_tcp(p, l4, m->pkt_len - l3, dir);
+		nat_parse_tcp(p, m, l4, m->pkt_len - l3, dir);
 	else if (p->proto == IPPROTO_UDP)
 		nat_parse_udp(p, l4, m->pkt_len - l3);
 	else

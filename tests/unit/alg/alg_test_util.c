@@ -89,7 +89,9 @@ alg_test_ip(uint8_t proto, uint32_t src, uint32_t dst, uint16_t l4_len,
 	ip->dst_addr = rte_cpu_to_be_32(dst);
 	if (len > 0)
 		memcpy((uint8_t *)(ip + 1) + l4_len, pl, len);
+	/* what the NAT's parse leaves for the ALG stage (nat.h) */
 	m->l3_len = sizeof(*ip);
+	m->l4_len = l4_len;
 	return m;
 }
 
