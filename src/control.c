@@ -59,6 +59,8 @@ cgn_stats_sum(const struct cgn_app *app, struct cgn_stats *st)
 			d->arp_requests += s->arp_requests;
 			d->icmp_echo_replies += s->icmp_echo_replies;
 			d->icmp_errors_sent += s->icmp_errors_sent;
+			d->fragmented += s->fragmented;
+			d->fragments_sent += s->fragments_sent;
 		}
 	}
 	nat_get_stats(app->nat, &st->nat);

@@ -161,6 +161,10 @@ static const struct met_field if_fields[] = {
 		 "ICMP echo replies sent from the interface address."),
 	IF_FIELD(icmp_errors_sent, "icmp_errors_sent",
 		 "ICMP errors sent from the interface address."),
+	IF_FIELD(fragmented, "packets_fragmented",
+		 "Packets larger than the MTU (DF clear) sent as fragments."),
+	IF_FIELD(fragments_sent, "fragments_sent",
+		 "Fragments those packets became."),
 };
 
 #define ETH_FIELD(f, n, h) { "interface_" n "_total", h, \

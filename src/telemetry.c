@@ -57,6 +57,10 @@ tel_interfaces(const char *cmd __rte_unused, const char *params,
 					  s->icmp_echo_replies);
 		rte_tel_data_add_dict_u64(c, "icmp_errors_sent",
 					  s->icmp_errors_sent);
+		rte_tel_data_add_dict_u64(c, "packets_fragmented",
+					  s->fragmented);
+		rte_tel_data_add_dict_u64(c, "fragments_sent",
+					  s->fragments_sent);
 		rte_tel_data_add_dict_container(d,
 			tel_app->ports[i].conf->name, c, 0);
 	}

@@ -72,7 +72,10 @@ alg_pkt_set_payload(struct alg_pkt *p, const uint8_t *data, uint16_t len,
 	struct rte_mbuf *m = p->m;
 	uint32_t new_tot = (uint32_t)p->pl_off + len;
 
-	if (new_tot > mtu)
+	/* beyond the MTU the pipeline fragments it, unless DF forbids */
+	if (new_tot > UINT16_MAX ||
+	    (new_tot > mtu &&
+	     (p->ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG))))
 		return -EMSGSIZE;
 	if (rte_pktmbuf_linearize(m) < 0)
 		return -ENOTSUP;

@@ -52,7 +52,9 @@ const uint8_t *alg_pkt_payload(const struct alg_pkt *p, uint8_t *copy);
  * Replace the whole payload (the mbuf is linearised first if needed) and
  * fix the IPv4 total length, the UDP length and the IPv4 header checksum. The L4 checksum is left
  * to alg_pkt_l4_cksum().
- * @return 0, -EMSGSIZE when the packet would exceed @p mtu, -ENOSPC
+ * Past @p mtu it is fragmented on output (pl_frag.c) when DF is clear.
+ * @return 0, -EMSGSIZE when the packet would exceed @p mtu with DF set
+ *   (or 65535 bytes), -ENOSPC
  *   without tailroom, -ENOTSUP when the mbuf cannot be linearised.
  */
 int alg_pkt_set_payload(struct alg_pkt *p, const uint8_t *data, uint16_t len,

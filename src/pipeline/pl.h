@@ -22,6 +22,8 @@
 #include "cgn_common.h"
 #include "cgn_config.h"
 
+struct nat_result;
+
 struct nat_ctx;
 struct alg_ctx;
 struct nat_worker;
@@ -33,6 +35,7 @@ struct alg_worker;
 #define PL_ICMP_DEST_UNREACH 3
 #define PL_ICMP_TIME_EXCEEDED 11
 #define PL_ICMP_CODE_ADMIN_PROHIBITED 13
+#define PL_ICMP_CODE_FRAG_NEEDED 4
 
 /** What the pipeline knows of an interface. */
 struct pl_iface {
@@ -86,6 +89,8 @@ struct pl_if_stats {
 	uint64_t arp_conflicts;		/**< another MAC claimed, ignored */
 	uint64_t icmp_echo_replies;
 	uint64_t icmp_errors_sent;
+	uint64_t fragmented;		/**< packets sent as fragments */
+	uint64_t fragments_sent;
 };
 
 struct pl_txbuf {
@@ -170,9 +175,22 @@ void pl_local_input(struct pl_worker *w, const struct pl_iface *ifp,
 /**
  * Turn m (starting at the offending IPv4 header) into an ICMP error from
  * src toward the offender and send it out ifp. Rate limited per worker.
+ * @p mtu: the next-hop MTU of a "fragmentation needed" (RFC 1191), else 0.
  */
 void pl_icmp_error(struct pl_worker *w, const struct pl_iface *ifp,
-		   struct rte_mbuf *m, uint8_t type, uint8_t code, uint32_t src);
+		   struct rte_mbuf *m, uint8_t type, uint8_t code, uint32_t src,
+		   uint16_t mtu);
+
+/* pl_frag.c */
+/**
+ * Send m (starting at IPv4, translated by res, larger than ifp's MTU) as
+ * fragments that fit. With DF set it is dropped, counted, and its sender
+ * (behind @p in) told the MTU; with IP options, or no mbufs for the
+ * fragments, dropped and counted.
+ */
+void pl_frag_output(struct pl_worker *w, const struct pl_iface *ifp,
+		    const struct pl_iface *in, struct rte_mbuf *m,
+		    const struct nat_result *res, uint32_t nexthop);
 
 /* pl_worker.c */
 struct pl_worker *pl_worker_create(struct pl_ctx *ctx, unsigned int id,

@@ -87,7 +87,8 @@ icmp_rate_ok(struct pl_worker *w)
 
 void
 pl_icmp_error(struct pl_worker *w, const struct pl_iface *ifp,
-	      struct rte_mbuf *m, uint8_t type, uint8_t code, uint32_t src)
+	      struct rte_mbuf *m, uint8_t type, uint8_t code, uint32_t src,
+	      uint16_t mtu)
 {
 	const struct rte_ipv4_hdr *orig =
 		rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
@@ -129,6 +130,8 @@ pl_icmp_error(struct pl_worker *w, const struct pl_iface *ifp,
 	memset(icmp, 0, sizeof(*icmp));
 	icmp->icmp_type = type;
 	icmp->icmp_code = code;
+	/* the second half of the "unused" word (RFC 1191 4) */
+	icmp->icmp_seq_nb = rte_cpu_to_be_16(mtu);
 	icmp->icmp_cksum = icmp_cksum(m, sizeof(*ip), m->pkt_len - sizeof(*ip));
 	m->l3_len = sizeof(*ip);
 	w->ifs[ifp->idx].icmp_errors_sent++;

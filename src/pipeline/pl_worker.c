@@ -119,9 +119,13 @@ pl_route(const struct pl_ctx *ctx, uint8_t role, uint32_t dst,
 	return fallback;
 }
 
-/* Send a translated packet toward its destination, on the side given. */
+/*
+ * Send a translated packet toward its destination, on the side given; it
+ * came in on @p in, translated by res.
+ */
 static void
-pl_forward(struct pl_worker *w, struct rte_mbuf *m, uint8_t role)
+pl_forward(struct pl_worker *w, const struct pl_iface *in,
+	   struct rte_mbuf *m, const struct nat_result *res, uint8_t role)
 {
 	const struct rte_ipv4_hdr *ip =
 		rte_pktmbuf_mtod(m, const struct rte_ipv4_hdr *);
@@ -134,9 +138,9 @@ pl_forward(struct pl_worker *w, struct rte_mbuf *m, uint8_t role)
 		pl_drop(w, m, CGN_DROP_NO_ROUTE);
 		return;
 	}
-	if (m->pkt_len > w->ctx->ifaces[ifidx].mtu) {
-		/* DF handling and fragmentation are left to the NAT issue. */
-		pl_drop(w, m, CGN_DROP_MTU_EXCEEDED);
+	if (unlikely(m->pkt_len > w->ctx->ifaces[ifidx].mtu)) {
+		pl_frag_output(w, &w->ctx->ifaces[ifidx], in, m, res,
+			       nexthop);
 		return;
 	}
 	pl_l2_output(w, &w->ctx->ifaces[ifidx], m, nexthop);
@@ -335,7 +339,7 @@ pl_classify(struct pl_worker *w, const struct pl_iface *ifp,
 	if (ip->time_to_live <= 1) {
 		w->drops[CGN_DROP_TTL_EXPIRED]++;
 		pl_icmp_error(w, ifp, m, PL_ICMP_TIME_EXCEEDED, 0,
-			      ifp->addr);
+			      ifp->addr, 0);
 		return false;
 	}
 	pl_ttl_dec(ip);
@@ -360,7 +364,7 @@ pl_post_nat(struct pl_worker *w, const struct pl_iface *ifp,
 				break;
 			}
 		}
-		pl_forward(w, m, res->verdict == NAT_FWD_OUTSIDE ?
+		pl_forward(w, ifp, m, res, res->verdict == NAT_FWD_OUTSIDE ?
 			   CGN_IF_OUTSIDE : CGN_IF_INSIDE);
 		break;
 	case NAT_HELD:
@@ -377,7 +381,7 @@ pl_post_nat(struct pl_worker *w, const struct pl_iface *ifp,
 		if (res->send_unreach)
 			pl_icmp_error(w, ifp, m, PL_ICMP_DEST_UNREACH,
 				      PL_ICMP_CODE_ADMIN_PROHIBITED,
-				      ifp->addr);
+				      ifp->addr, 0);
 		else
 			rte_pktmbuf_free(m);
 		break;

@@ -260,8 +260,10 @@ class Soak:
             "w_drops": sum(x["drops"] for x in w),
             "rx": sum(x["rx_packets"] for x in ifs),
             "tx": sum(x["tx_packets"] for x in ifs),
-            "generated": sum(x["arp_requests"] + x["icmp_errors_sent"]
-                             for x in ifs),
+            # a packet sent as n fragments is n - 1 more sent
+            "generated": sum(x["arp_requests"] + x["icmp_errors_sent"] +
+                             x.get("fragments_sent", 0) -
+                             x.get("packets_fragmented", 0) for x in ifs),
             "drops": sum(s["/cgnat/drops"].values()),
         }
 

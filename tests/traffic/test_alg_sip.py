@@ -19,7 +19,7 @@ import re
 import subprocess
 
 import pytest
-from scapy.all import IP, UDP, Raw, rdpcap, wrpcap
+from scapy.all import IP, UDP, Raw, defragment, rdpcap, wrpcap
 
 from cgnlib import Frames, replay, checksums_ok, config
 
@@ -802,24 +802,38 @@ def test_huge_expires_neither_kills_nor_pins_the_binding():
     assert len(delivered(r, "soon-after@x", PHONE, SIP_PORT)) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="finding: an INVITE that the rewrite "
-                   "grows past the MTU is dropped (alg_unrewritable) even with "
-                   "DF clear; issue 9 asks for it to be fragmented "
-                   "(alg_helper_sip.c sip_write, alg_pkt_set_payload "
-                   "-EMSGSIZE)")
-def test_invite_grown_past_the_mtu_is_fragmented_when_df_is_clear():
+def mtu_sized_invite(df):
+    """An INVITE of exactly 1500 bytes, which the rewrite grows past."""
     body = sdp_body(PHONE, RTP)
     pad = "X-Pad: " + "p" * 900
     data = invite(PHONE, "big@x", body, extra=[pad])
     data = invite(PHONE, "big@x", body,
                   extra=[pad + "p" * (1500 - 28 - len(data))])
     f = Frames()
-    f.add(IP(src=PHONE, dst=PROXY, flags=0) / UDP(sport=SIP_PORT,
-                                                  dport=SIP_PORT) / Raw(data))
-    r = replay(f, sip_config())
+    f.add(IP(src=PHONE, dst=PROXY, flags="DF" if df else 0, id=4242) /
+          UDP(sport=SIP_PORT, dport=SIP_PORT) / Raw(data))
     assert len(bytes(f.pkts[0][IP])) == 1500
+    return f
+
+
+def test_invite_grown_past_the_mtu_is_fragmented_when_df_is_clear():
+    r = replay(mtu_sized_invite(df=False), sip_config())
+    frags = [p for p in r.out if IP in p and p[IP].id == 4242]
+    assert len(frags) == 2, [p.summary() for p in r.out]
+    assert all(len(bytes(p[IP])) <= 1500 for p in frags)
     assert r.drops("alg_unrewritable") == 0
-    assert r.carrying(b"INVITE sip:")
+    # the receiver's reassembly: one valid datagram, rewritten
+    whole = defragment(frags)
+    assert len(whole) == 1 and checksums_ok(whole[0])
+    text = sip_text(whole[0])
+    assert PHONE not in text and POOL in text
+    assert len(bytes(whole[0][IP])) > 1500
+
+
+def test_invite_grown_past_the_mtu_with_df_set_is_counted():
+    r = replay(mtu_sized_invite(df=True), sip_config())
+    assert not [p for p in r.out if IP in p and p[IP].id == 4242]
+    assert r.drops("alg_unrewritable") == 1
 
 
 def test_fifth_media_is_rewritten_or_the_invite_refused():

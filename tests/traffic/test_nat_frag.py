@@ -3,7 +3,8 @@
 """Fragmented datagrams through the real binary (RFC 4787 REQ-14): in
 order both ways, out of order (fragments before their first one are held
 until it comes, or dropped when it does not come in time), and an
-overlapping fragment dropped. Each datagram is checked by reassembling
+overlapping fragment dropped; a datagram larger than the outside MTU
+fragmented (DF clear) or refused with "fragmentation needed" (DF set). Each datagram is checked by reassembling
 what came out: addresses and ports translated, payload intact, the
 transport checksum (adjusted in the first fragment only) right over the
 whole datagram."""
@@ -11,6 +12,8 @@ whole datagram."""
 import ipaddress
 
 import pytest
+
+from scapy.all import ICMP, IPerror, UDPerror
 
 from cgnlib import (Frames, replay, config, checksums_ok, header_checksum_ok,
                     reassemble, udp, IP, UDP, Raw)
@@ -82,3 +85,58 @@ def test_fragment_drops(frag_replay):
     assert frag_replay.drops("fragment_no_state") == 0
     assert frag_replay.drops("fragment_timeout") == 1
     assert frag_replay.ip(id=LONE_ID) == []
+
+
+def mtu_config():
+    """The inside takes 9000-byte frames, the outside 1500 (as a carrier
+    with jumbo frames toward its access network would have)."""
+    text = config()
+    return text.replace("/10\n", "/10\n    mtu: 9000\n", 1)
+
+
+def big_datagram(df, ipid):
+    # one receive buffer's worth (the replay's mbufs hold 2 KiB)
+    data = bytes((i * 7) & 0xff for i in range(1900))
+    p = udp(A, 5100 + ipid, R, 7777, "", id=ipid) / data
+    p[IP].flags = "DF" if df else 0
+    return p, data
+
+
+def test_larger_than_the_mtu_is_fragmented_when_df_is_clear():
+    f = Frames()
+    p, data = big_datagram(False, 201)
+    f.add(p)
+    r = replay(f, mtu_config())
+    out = r.ip(id=201)
+    # 1908 bytes of IP payload in pieces of at most 1480
+    assert len(out) == 2, [q.summary() for q in r.out]
+    assert all(len(bytes(q[IP])) <= 1500 for q in out)
+    assert all(header_checksum_ok(bytes(q[IP])) for q in out)
+    assert [q[IP].frag for q in out] == [0, 185]
+    assert [bool(q[IP].flags.MF) for q in out] == [True, False]
+    whole = reassemble(out)
+    assert bytes(whole[UDP].payload) == data
+    assert checksums_ok(whole)
+    assert ipaddress.ip_address(whole.src) in POOL
+    assert r.drops("mtu_exceeded") == 0
+
+
+def test_larger_than_the_mtu_with_df_set_is_dropped_and_the_sender_told():
+    """RFC 4787 REQ-13, RFC 1191: "fragmentation needed" back to the
+    subscriber with the outside MTU, quoting the datagram as it sent it
+    (its own address and port, not the pool's)."""
+    f = Frames()
+    p, _ = big_datagram(True, 202)
+    f.add(p)
+    r = replay(f, mtu_config())
+    assert r.ip(id=202) == []
+    assert r.drops("mtu_exceeded") == 1
+    errs = [q for q in r.out if ICMP in q and q[ICMP].type == 3]
+    assert len(errs) == 1, [q.summary() for q in r.out]
+    e = errs[0]
+    assert e[IP].dst == A and e[ICMP].code == 4
+    assert e[ICMP].nexthopmtu == 1500
+    quote = e[IPerror]
+    assert (quote.src, quote.dst) == (A, R)
+    assert quote[UDPerror].sport == 5100 + 202
+    assert checksums_ok(e[IP])
