@@ -297,8 +297,12 @@ rtsp_reply(struct alg_worker *aw, struct nat_session *s,
 			pending++;
 			last = k;
 		}
-	/* a 2xx that repeats no client_port: its one SETUP's stream */
-	if (ok && chosen == 0 && pending == 1) {
+	/*
+	 * A 2xx without a Transport header: its SETUP's one stream. One that
+	 * names a transport that is not ours chose another (interleaved).
+	 */
+	if (ok && chosen == 0 && pending == 1 &&
+	    !(msg->flags & ALG_RTSP_F_TRANSPORT)) {
 		rtsp_chosen(aw, s, rs, last, buf, msg, NULL);
 		return 0;
 	}
