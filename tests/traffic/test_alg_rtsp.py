@@ -94,15 +94,28 @@ def client_ports(data):
     return (int(m.group(1)), int(m.group(2))) if m else None
 
 
-def learned(r, dport=RTSP_PORT, word=b"SETUP"):
-    """The subscriber's SETUP as it left: its external address, the
-    client_port pair and how much longer it became."""
-    p = sent(r, SRV, dport, word)[0]
+def learned(r):
+    """The player's first SETUP as it left (p): its external address and
+    client_port pair."""
+    p = sent(r, SRV, RTSP_PORT, b"SETUP")[0]
     rtp, rtcp = client_ports(payload(p))
     return dict(addr=p[IP].src, rtp=rtp, rtcp=rtcp, p=p)
 
 
 # ---- a session: SETUP, answer, media, TEARDOWN ----
+
+def setup_conv(f, learn, cport):
+    """A connection whose player sends udp_setup(); with learn (second
+    run), also what the SETUP left as, and the server's acknowledgements
+    counting it. Returns (conv, learned or None)."""
+    conv = Conv(f, cport=cport, sport=RTSP_PORT, cli=CLI, srv=SRV)
+    conv.c(udp_setup())
+    if learn is None:
+        return conv, None
+    got = learn()
+    conv.srv_shift = len(payload(got["p"])) - len(udp_setup())
+    return conv, got
+
 
 def play_answer(ports):
     return reply("200 OK", 2, [
@@ -111,13 +124,10 @@ def play_answer(ports):
 
 
 def build_play(f, learn):
-    conv = Conv(f, cport=40000, sport=RTSP_PORT, cli=CLI, srv=SRV)
-    conv.c(udp_setup())
-    if learn is None:
+    conv, got = setup_conv(f, learn, 40000)
+    if got is None:
         return
-    got = learn()
     ext, pair = got["addr"], (got["rtp"], got["rtcp"])
-    conv.srv_shift = len(payload(got["p"])) - len(udp_setup())
     conv.s(flags="A")                 # acknowledges the rewritten SETUP
     conv.s(play_answer(pair))
     # the player read its own ports in the answer
@@ -282,12 +292,9 @@ def test_untrusted_setups_open_nothing(untrusted):
 def build_refused(f, learn):
     """The server refuses the transport (461): what the SETUP opened
     closes, and the media it would have sent find nothing."""
-    conv = Conv(f, cport=42000, sport=RTSP_PORT, cli=CLI, srv=SRV)
-    conv.c(udp_setup())
-    if learn is None:
+    conv, got = setup_conv(f, learn, 42000)
+    if got is None:
         return
-    got = learn()
-    conv.srv_shift = len(payload(got["p"])) - len(udp_setup())
     conv.s(reply("461 Unsupported Transport", 2))
     f.add(media(SRV, S_RTP, got["addr"], got["rtp"], "[rtp after 461]"))
     f.add(media(SRV, S_RTCP, got["addr"], got["rtcp"], "[rtcp after 461]"))
@@ -602,12 +609,9 @@ def test_forms_counts(forms):
 def build_source(f, learn):
     """The answer says the media come from another host (source=): not
     followed, so that host's media stay out and the server's get in."""
-    conv = Conv(f, cport=46000, sport=RTSP_PORT, cli=CLI, srv=SRV)
-    conv.c(udp_setup())
-    if learn is None:
+    conv, got = setup_conv(f, learn, 46000)
+    if got is None:
         return
-    got = learn()
-    conv.srv_shift = len(payload(got["p"])) - len(udp_setup())
     conv.s(reply("200 OK", 2, [
         "Transport: RTP/AVP;unicast;client_port=%d-%d;server_port=%d-%d;"
         "source=%s" % (got["rtp"], got["rtcp"], S_RTP, S_RTCP, OTHER),
@@ -647,12 +651,9 @@ def test_ninth_stream_of_a_connection_goes_out_as_written():
 
 
 def build_other_transport(f, learn, transport):
-    conv = Conv(f, cport=48000, sport=RTSP_PORT, cli=CLI, srv=SRV)
-    conv.c(udp_setup())
-    if learn is None:
+    conv, got = setup_conv(f, learn, 48000)
+    if got is None:
         return
-    got = learn()
-    conv.srv_shift = len(payload(got["p"])) - len(udp_setup())
     conv.s(reply("200 OK", 2, ["Transport: " + transport,
                                "Session: " + SESSION]))
     f.add(media(SRV, S_RTP, got["addr"], got["rtp"], "[rtp unchosen]"))
