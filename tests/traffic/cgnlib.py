@@ -56,7 +56,7 @@ alg_policies:
   - name: standard
     ftp: {{enabled: {ftp}, ports: [{ftp_ports}]}}
     tftp: {{enabled: {tftp}}}
-"""
+{alg_extra}"""
 
 
 def config(**kw):
@@ -64,7 +64,7 @@ def config(**kw):
     args = dict(pool="203.0.113.0/28", ports="1024-65535", block_size=256,
                 max_sessions=65536, nat_extra="", tenant_extra="", pool_extra="",
                 subscribers="100.64.0.0/16",
-                ftp="true", ftp_ports="21", tftp="true")
+                ftp="true", ftp_ports="21", tftp="true", alg_extra="")
     args.update(kw)
     return BASE_CONFIG.format(**args)
 
@@ -151,6 +151,65 @@ def replay(frames, conf=None, expect=None, arp=False):
     summary = json.loads(p.stdout[p.stdout.index("{"):p.stdout.rindex("}") + 1])
     out = list(rdpcap(opath)) if os.path.getsize(opath) > 24 else []
     return Result(out, summary, p.stdout, p.stderr)
+
+
+def two_pass(build, conf, learn):
+    """Replay a capture whose later packets must echo what cgnat chose.
+    build(f, None) writes the subscriber's opening; build(f, got) the
+    whole capture, where got(*args) is learn(first run's Result, *args).
+    Replays are deterministic, so the second run chooses the same."""
+    f = Frames()
+    build(f, None)
+    first = replay(f, conf)
+    f = Frames()
+    build(f, lambda *args: learn(first, *args))
+    return first, replay(f, conf)
+
+
+def delivered(r, tag, dst=None, dport=None):
+    """UDP packets carrying tag that cgnat sent (to dst:dport)."""
+    return [p for p in r.carrying(tag) if UDP in p and
+            (dst is None or p[IP].dst == dst) and
+            (dport is None or p[UDP].dport == dport)]
+
+
+class Conv:
+    """A TCP connection written into a capture, seq/ack kept right.
+    srv_shift (cli_shift): what rewrites added to the client's (server's)
+    stream as the server (client) received it, which its
+    acknowledgements count."""
+
+    def __init__(self, frames, cport, sport, cli, srv):
+        self.f, self.cli, self.srv = frames, cli, srv
+        self.cport, self.sport = cport, sport
+        self.cseq, self.sseq = 1000, 5000
+        self.srv_shift = self.cli_shift = 0
+        self.c(flags="S")
+        self.s(flags="SA")
+        self.c(flags="A")
+
+    def c(self, data=b"", flags="PA", seq=None):
+        p = IP(src=self.cli, dst=self.srv) / TCP(
+            sport=self.cport, dport=self.sport, flags=flags,
+            seq=self.cseq if seq is None else seq,
+            ack=self.sseq + self.cli_shift)
+        if data:
+            p = p / Raw(data)
+        self.f.add(p)
+        if seq is None:
+            self.cseq += len(data) + (1 if "S" in flags else 0)
+        return p
+
+    def s(self, data=b"", flags="PA", sack=None):
+        opts = [("SAck", sack)] if sack else []
+        p = IP(src=self.srv, dst=self.cli) / TCP(
+            sport=self.sport, dport=self.cport, flags=flags, seq=self.sseq,
+            ack=self.cseq + self.srv_shift, options=opts)
+        if data:
+            p = p / Raw(data)
+        self.f.add(p)
+        self.sseq += len(data) + (1 if "S" in flags else 0)
+        return p
 
 
 def checksums_ok(p):

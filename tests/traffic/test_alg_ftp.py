@@ -4,8 +4,11 @@
 retransmission, SACK after a length-changing rewrite, and the NAT
 Slipstreaming attempts that must open nothing."""
 
+import functools
+
 from scapy.all import IP, TCP, Raw
 
+import cgnlib
 from cgnlib import Frames, replay, checksums_ok, config
 
 CLI = "100.64.0.10"
@@ -13,37 +16,8 @@ SRV = "192.0.2.21"
 POOL = "203.0.113."
 
 
-class Conv:
-    """A TCP connection written into a capture, seq/ack kept right."""
-
-    def __init__(self, frames, cport, sport=21, cli=CLI, srv=SRV):
-        self.f, self.cli, self.srv = frames, cli, srv
-        self.cport, self.sport = cport, sport
-        self.cseq, self.sseq = 1000, 5000
-        self.c(flags="S")
-        self.s(flags="SA")
-        self.c(flags="A")
-
-    def c(self, data=b"", flags="PA", seq=None):
-        p = IP(src=self.cli, dst=self.srv) / TCP(
-            sport=self.cport, dport=self.sport, flags=flags,
-            seq=self.cseq if seq is None else seq, ack=self.sseq)
-        if data:
-            p = p / Raw(data)
-        self.f.add(p)
-        if seq is None:
-            self.cseq += len(data) + (1 if "S" in flags else 0)
-        return p
-
-    def s(self, data=b"", flags="PA", sack=None):
-        opts = [("SAck", sack)] if sack else []
-        p = IP(src=self.srv, dst=self.cli) / TCP(
-            sport=self.sport, dport=self.cport, flags=flags, seq=self.sseq,
-            ack=self.cseq, options=opts)
-        if data:
-            p = p / Raw(data)
-        self.f.add(p)
-        self.sseq += len(data) + (1 if "S" in flags else 0)
+# Every FTP connection here is CLI's to SRV's port 21 unless it says.
+Conv = functools.partial(cgnlib.Conv, sport=21, cli=CLI, srv=SRV)
 
 
 def outbound_payload(r, cport_ext=None):

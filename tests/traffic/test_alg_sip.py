@@ -21,7 +21,8 @@ import subprocess
 import pytest
 from scapy.all import IP, UDP, Raw, defragment, rdpcap, wrpcap
 
-from cgnlib import Frames, replay, checksums_ok, config
+from cgnlib import Frames, replay, checksums_ok, config, delivered
+from cgnlib import two_pass as cgnlib_two_pass
 
 PHONE = "100.64.0.10"
 PROXY = "192.0.2.50"
@@ -194,22 +195,10 @@ def tshark_malformed(pkts):
     return [ln for ln in p.stdout.split() if ln]
 
 
-def delivered(r, tag, dst=None, dport=None):
-    """Packets carrying tag that cgnat delivered (to dst:dport)."""
-    return [p for p in r.carrying(tag) if UDP in p and
-            (dst is None or p[IP].dst == dst) and
-            (dport is None or p[UDP].dport == dport)]
-
-
 def two_pass(build, conf):
-    """build(None) is the subscriber's opening; build(learn) the whole
-    capture, where learn(callid) reads the first run's output."""
-    f = Frames()
-    build(f, None)
-    first = replay(f, conf)
-    f = Frames()
-    build(f, lambda callid: learned(first, callid))
-    return first, replay(f, conf)
+    """build(f, None) is the subscriber's opening; build(f, learn) the
+    whole capture, where learn(callid) reads the first run's output."""
+    return cgnlib_two_pass(build, conf, learned)
 
 
 # ---- a call: rewrite, answer, media, BYE ----
