@@ -685,16 +685,6 @@ def test_answer_choosing_one_of_two_ends_the_other():
     assert pinholes_now(r) == 2    # the chosen pair's RTP and RTCP only
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "finding: a SETUP offering an interleaved and a UDP transport, "
-    "answered 2xx with the interleaved one, keeps the UDP pair's pinholes "
-    "and mappings (server RTP still reaches the player), against alg.md "
-    "('for a SETUP that offered several transports, when the 2xx chose "
-    "another ... the expectations go'): rtsp_reply's fallback for 'a 2xx "
-    "that repeats no client_port' (ok && chosen == 0 && pending == 1) "
-    "fires because the interleaved offer is no stream, so the one UDP "
-    "stream counts as the SETUP's only one; it should not when the 2xx "
-    "names a transport that is not it"))
 def test_answer_choosing_interleaved_over_udp_ends_the_udp_pair():
     r = chosen_replay(MIXED, lambda pairs: "RTP/AVP/TCP;unicast;"
                       "interleaved=0-1")
