@@ -86,6 +86,15 @@ const char *cgn_drop_name(enum cgn_drop reason);
 /** @p a (host order) as a dotted quad in @p buf; returns buf. */
 const char *cgn_ipv4_str(char *buf, size_t size, uint32_t a);
 
+/**
+ * Decimal digits of @p v at out (at most 10, no NUL): the rewriters' hot
+ * formatting, without printf. @return how many.
+ */
+size_t cgn_u32_fmt(char *out, uint32_t v);
+
+/** @p a (host order) as a dotted quad at out (at most 15, no NUL). */
+size_t cgn_ipv4_fmt(char *out, uint32_t a);
+
 struct rte_rcu_qsbr;
 
 /**

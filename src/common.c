@@ -3,6 +3,7 @@
  */
 
 #include <stdio.h>
+#include <string.h>
 
 #include <rte_cycles.h>
 #include <rte_rcu_qsbr.h>
@@ -26,11 +27,46 @@ cgn_drop_name(enum cgn_drop reason)
 	return drop_names[reason];
 }
 
+size_t
+cgn_u32_fmt(char *out, uint32_t v)
+{
+	char rev[10];
+	size_t n = 0, i;
+
+	do {
+		rev[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (i = 0; i < n; i++)
+		out[i] = rev[n - 1 - i];
+	return n;
+}
+
+size_t
+cgn_ipv4_fmt(char *out, uint32_t a)
+{
+	size_t n = 0;
+	int sh;
+
+	for (sh = 24; sh >= 0; sh -= 8) {
+		n += cgn_u32_fmt(out + n, (a >> sh) & 0xff);
+		if (sh != 0)
+			out[n++] = '.';
+	}
+	return n;
+}
+
 const char *
 cgn_ipv4_str(char *buf, size_t size, uint32_t a)
 {
-	snprintf(buf, size, "%u.%u.%u.%u", a >> 24, (a >> 16) & 0xff,
-		 (a >> 8) & 0xff, a & 0xff);
+	char txt[CGN_IPV4_STR];
+	size_t n = cgn_ipv4_fmt(txt, a);
+
+	if (size == 0)
+		return buf;
+	n = n < size ? n : size - 1;
+	memcpy(buf, txt, n);
+	buf[n] = '\0';
 	return buf;
 }
 

@@ -11,7 +11,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
 
@@ -461,12 +460,10 @@ int
 alg_msg_edit_port(struct alg_msg_edits *el, const struct alg_span *sp,
 		  uint16_t port)
 {
-	char txt[6];
-	int n = snprintf(txt, sizeof(txt), "%u", port);
+	char txt[10];
 
-	if (n <= 0)
-		return -EINVAL;
-	return alg_msg_edit_add(el, sp->off, sp->len, txt, (size_t)n);
+	return alg_msg_edit_add(el, sp->off, sp->len, txt,
+				cgn_u32_fmt(txt, port));
 }
 
 int
@@ -475,8 +472,8 @@ alg_msg_edit_ipv4(struct alg_msg_edits *el, const struct alg_span *sp,
 {
 	char txt[CGN_IPV4_STR];
 
-	cgn_ipv4_str(txt, sizeof(txt), addr);
-	return alg_msg_edit_add(el, sp->off, sp->len, txt, strlen(txt));
+	return alg_msg_edit_add(el, sp->off, sp->len, txt,
+				cgn_ipv4_fmt(txt, addr));
 }
 
 int

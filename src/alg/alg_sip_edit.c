@@ -10,7 +10,6 @@
  */
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "cgn_common.h"
@@ -19,12 +18,6 @@
 
 /* "255.255.255.255:65535" */
 #define ALG_SIP_HOSTPORT_MAX 22
-
-static size_t
-fmt_addr(char *out, size_t cap, uint32_t a)
-{
-	return strlen(cgn_ipv4_str(out, cap, a));
-}
 
 bool
 alg_sip_host_is(const struct alg_sip_host *h, const struct alg_sip_xlate *x)
@@ -41,14 +34,11 @@ edit_host(struct alg_msg_edits *el, const struct alg_sip_host *h,
 	  const struct alg_sip_xlate *x)
 {
 	char txt[ALG_SIP_HOSTPORT_MAX + 1];
-	size_t n = fmt_addr(txt, sizeof(txt), x->to_addr);
-	int m;
+	size_t n = cgn_ipv4_fmt(txt, x->to_addr);
 
 	if (h->port != 0 || x->to_port != ALG_SIP_PORT) {
-		m = snprintf(txt + n, sizeof(txt) - n, ":%u", x->to_port);
-		if (m <= 0)
-			return -EINVAL;
-		n += (size_t)m;
+		txt[n++] = ':';
+		n += cgn_u32_fmt(txt + n, x->to_port);
 	}
 	return alg_msg_edit_add(el, h->hostport.off, h->hostport.len, txt, n);
 }

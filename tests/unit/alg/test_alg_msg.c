@@ -22,6 +22,7 @@
 #include <rte_common.h>
 
 #include "alg/alg_msg_priv.h"
+#include "cgn_common.h"
 #include "sip_fixture.h"
 
 #define MAX_HOLD 32768
@@ -494,6 +495,41 @@ test_edit_no_length(void **state)
 				   &f), -EINVAL);
 }
 
+/* The port and address edits format their text without printf. */
+static void
+test_edit_formats(void **state)
+{
+	static const uint32_t addrs[] = { 0, 0xffffffffu, 0x0a000005u,
+					  0xcb00710eu, 0x01020304u };
+	static const uint16_t ports[] = { 0, 9, 10, 99, 100, 5060, 65535 };
+	char want[32], got[32];
+	unsigned int i;
+	size_t n;
+
+	(void)state;
+	for (i = 0; i < RTE_DIM(addrs); i++) {
+		snprintf(want, sizeof(want), "%u.%u.%u.%u", addrs[i] >> 24,
+			 (addrs[i] >> 16) & 0xff, (addrs[i] >> 8) & 0xff,
+			 addrs[i] & 0xff);
+		n = cgn_ipv4_fmt(got, addrs[i]);
+		got[n] = '\0';
+		assert_string_equal(got, want);
+		assert_string_equal(cgn_ipv4_str(got, sizeof(got), addrs[i]),
+				    want);
+	}
+	/* a short buffer still ends in a NUL */
+	assert_string_equal(cgn_ipv4_str(got, 5, 0x0a000005u), "10.0");
+	for (i = 0; i < RTE_DIM(ports); i++) {
+		snprintf(want, sizeof(want), "%u", ports[i]);
+		n = cgn_u32_fmt(got, ports[i]);
+		got[n] = '\0';
+		assert_string_equal(got, want);
+	}
+	n = cgn_u32_fmt(got, UINT32_MAX);
+	got[n] = '\0';
+	assert_string_equal(got, "4294967295");
+}
+
 int
 main(void)
 {
@@ -510,6 +546,7 @@ main(void)
 		cmocka_unit_test(test_edit_rewrite),
 		cmocka_unit_test(test_edit_refused),
 		cmocka_unit_test(test_edit_no_length),
+		cmocka_unit_test(test_edit_formats),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
