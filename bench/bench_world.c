@@ -491,6 +491,7 @@ bench_nat_open(struct bench_world *wd)
 	size_t h0 = bench_heap_used();
 
 	/* a shard per lane, as cgnat gives each worker one */
+	nat_set_mark_fn(alg_nat_marks);
 	wd->nat = nat_create_sharded(&wd->conf, wd->qs, &wd->clock,
 				     wd->nb_lanes);
 	if (wd->nat == NULL)

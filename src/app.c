@@ -215,6 +215,8 @@ cgn_app_init(struct cgn_app *app)
 		return -ENOMEM;
 	app->clock.now_ms = rte_get_tsc_cycles() / (app->tsc_hz / 1000);
 	/* a shard per worker: each is the only writer of its own */
+	/* sessions to an ALG's ports are marked by the stage's table */
+	nat_set_mark_fn(alg_nat_marks);
 	app->nat = nat_create_sharded(app->conf, app->qs, &app->clock,
 				      app->nb_workers);
 	if (app->nat == NULL) {

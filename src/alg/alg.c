@@ -53,6 +53,59 @@ or_default(uint32_t v, uint32_t def)
  * A hand-built config (tests, benchmarks) may leave a value 0: the
  * descriptor's default. A loaded one has them all from the same rows.
  */
+/* The service ports of ALG @p d under entry @p ac: its own, else d's. */
+static uint8_t
+alg_conf_ports(const struct cgn_alg_conf *ac, const struct alg_desc *d,
+	       uint16_t *ports)
+{
+	uint8_t n;
+
+	if (ac->nb_ports > 0) {
+		n = (uint8_t)RTE_MIN(ac->nb_ports,
+				     (unsigned int)CGN_MAX_ALG_PORTS);
+		memcpy(ports, ac->ports, n * sizeof(ports[0]));
+	} else {
+		n = d->nb_ports;
+		memcpy(ports, d->ports, n * sizeof(ports[0]));
+	}
+	return n;
+}
+
+unsigned int
+alg_nat_marks(const struct cgn_config *conf, unsigned int tenant,
+	      struct nat_mark *out, unsigned int cap)
+{
+	uint16_t ports[CGN_MAX_ALG_PORTS];
+	const struct cgn_alg_conf *ac;
+	const struct alg_desc *d;
+	unsigned int a, i, n = 0;
+	uint8_t nb;
+	int pi;
+
+	if (tenant >= conf->nb_tenants)
+		return 0;
+	pi = conf->tenants[tenant].alg_policy;
+	if (pi < 0 || (unsigned int)pi >= conf->nb_alg_policies)
+		return 0;
+	for (a = 0; a < CGN_ALG_COUNT; a++) {
+		ac = &conf->alg_policies[pi].alg[a];
+		d = alg_desc_get(a);
+		if (!ac->enabled)
+			continue;
+		nb = alg_conf_ports(ac, d, ports);
+		for (i = 0; i < nb && n < cap; i++)
+			out[n++] = (struct nat_mark){
+				.port = ports[i],
+				.protos = ((d->transports & ALG_DESC_TCP) ?
+					   NAT_MARK_TCP : 0) |
+					  ((d->transports & ALG_DESC_UDP) ?
+					   NAT_MARK_UDP : 0),
+				.mark = (uint8_t)a,
+			};
+	}
+	return n;
+}
+
 static void
 alg_resolve_policies(struct alg_pols *pols, const struct cgn_config *conf)
 {
@@ -77,16 +130,7 @@ alg_resolve_policies(struct alg_pols *pols, const struct cgn_config *conf)
 			p->enabled = ac->enabled && d->ops != NULL;
 			p->monitor = ac->mode == CGN_ALG_MONITOR;
 			p->direct_media = ac->direct_media;
-			if (ac->nb_ports > 0) {
-				p->nb_ports = (uint8_t)RTE_MIN(ac->nb_ports,
-					(unsigned int)CGN_MAX_ALG_PORTS);
-				memcpy(p->ports, ac->ports,
-				       p->nb_ports * sizeof(p->ports[0]));
-			} else {
-				p->nb_ports = d->nb_ports;
-				memcpy(p->ports, d->ports,
-				       d->nb_ports * sizeof(d->ports[0]));
-			}
+			p->nb_ports = alg_conf_ports(ac, d, p->ports);
 			p->timeout = or_default(ac->pinhole_timeout,
 						d->timeout);
 			p->max_per_session = or_default(

@@ -143,4 +143,12 @@ unsigned int alg_show_pinholes(const struct alg_ctx *ctx, uint32_t in_addr,
 /** True when the stage has the ALG's hooks; others pass untouched. */
 bool alg_implemented(enum cgn_alg_id id);
 
+/**
+ * The NAT's marks for tenant @p tenant of @p conf (a nat_mark_fn): each
+ * service port of each ALG its policy enables, on the ALG's transports,
+ * marked with the ALG's id. Give it to nat_set_mark_fn() before nat_create.
+ */
+unsigned int alg_nat_marks(const struct cgn_config *conf, unsigned int tenant,
+			   struct nat_mark *out, unsigned int cap);
+
 #endif /* ALG_H */

@@ -83,7 +83,7 @@ struct nat_session {
 	uint16_t ext_port;
 	uint16_t rem_port;	/**< 0 for ICMP */
 	uint8_t proto;		/**< IPPROTO_TCP/UDP/ICMP */
-	uint8_t alg;		/**< enum cgn_alg_id or NAT_SESSION_ALG_NONE */
+	uint8_t alg;		/**< its mark (nat_set_mark_fn), or NAT_SESSION_ALG_NONE */
 	uint16_t ck_ip;		/**< in2out IP checksum delta (RFC 1624) */
 	uint16_t ck_l4;		/**< in2out L4 checksum delta, ports included */
 	uint8_t tenant;		/**< index into cgn_config.tenants */
@@ -173,6 +173,37 @@ struct nat_stats {
 	uint64_t requests_lost;		/**< an owner's request ring was full */
 	unsigned int shards;
 };
+
+/**
+ * What a new session is marked with (nat_session.alg), by the protocol
+ * and the server port of its first packet: a value the NAT stores and
+ * never interprets (the ALG stage's ALG id). NAT_SESSION_ALG_NONE: none.
+ */
+struct nat_mark {
+	uint16_t port;
+	uint8_t protos;			/**< NAT_MARK_TCP | NAT_MARK_UDP */
+	uint8_t mark;
+};
+
+#define NAT_MARK_TCP 0x01
+#define NAT_MARK_UDP 0x02
+/** Marks one tenant may have. */
+#define NAT_MARKS_MAX 64
+
+/**
+ * The marks of tenant @p tenant of @p conf, into out[0..cap).
+ * @return how many.
+ */
+typedef unsigned int (*nat_mark_fn)(const struct cgn_config *conf,
+				    unsigned int tenant, struct nat_mark *out,
+				    unsigned int cap);
+
+/**
+ * Who gives the NATs built from now on (and their reloads) the marks of
+ * each tenant: the ALG stage (alg_nat_marks). Not set: no session is
+ * marked. Set once, before nat_create.
+ */
+void nat_set_mark_fn(nat_mark_fn fn);
 
 /**
  * Build the NAT from a validated config (copied: the caller may free it).

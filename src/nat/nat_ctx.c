@@ -250,42 +250,12 @@ nat_limit_event(struct nat_ctx *ctx, int err, unsigned int tenant,
 
 /* ---- tenants ---- */
 
-/* Port spaces an ALG's sessions live in, from its transports. */
-static uint8_t
-nat_alg_pspaces(enum cgn_alg_id id)
+static nat_mark_fn nat_marker;
+
+void
+nat_set_mark_fn(nat_mark_fn fn)
 {
-	unsigned int tp = cgn_alg_transports(id);
-
-	return ((tp & CGN_ALG_UDP) ? 1 << NAT_PS_UDP : 0) |
-		((tp & CGN_ALG_TCP) ? 1 << NAT_PS_TCP : 0);
-}
-
-/* Flatten a tenant's ALG policy into (port, protocols, alg) rows. */
-static void
-nat_tenant_alg_ports(struct nat_tenant *t, const struct cgn_config *conf,
-		     int policy)
-{
-	const struct cgn_alg_conf *a;
-	unsigned int id, i;
-
-	t->nb_alg_ports = 0;
-	if (policy < 0 || (unsigned int)policy >= conf->nb_alg_policies)
-		return;
-	for (id = 0; id < CGN_ALG_COUNT; id++) {
-		if (!conf->alg_policies[policy].alg[id].enabled)
-			continue;
-		a = &conf->alg_policies[policy].alg[id];
-		if (a->nb_ports == 0)	/* a hand-built config */
-			a = cgn_alg_defaults(id);
-		for (i = 0; i < RTE_MIN(a->nb_ports,
-					(unsigned int)CGN_MAX_ALG_PORTS); i++) {
-			struct nat_alg_port *ap = &t->alg_ports[t->nb_alg_ports++];
-
-			ap->port = a->ports[i];
-			ap->pspace_mask = nat_alg_pspaces(id);
-			ap->alg = (uint8_t)id;
-		}
-	}
+	nat_marker = fn;
 }
 
 /* The tenants of @p pol; *max_blocks: the most blocks one may hold. */
@@ -319,7 +289,10 @@ nat_pol_tenants(const struct nat_ctx *ctx, struct nat_policy *pol,
 		t->max_blocks = (uint16_t)RTE_MIN(RTE_MAX(nb, 1u),
 						  (uint32_t)NAT_SUB_MAX_BLOCKS);
 		max_blocks = RTE_MAX(max_blocks, (uint32_t)t->max_blocks);
-		nat_tenant_alg_ports(t, conf, tc->alg_policy);
+		t->nb_marks = nat_marker != NULL ?
+			(uint16_t)RTE_MIN(nat_marker(conf, i, t->marks,
+						     NAT_MARKS_MAX),
+					  (unsigned int)NAT_MARKS_MAX) : 0;
 	}
 	*max_blocks_p = max_blocks;
 	return 0;

@@ -257,19 +257,12 @@ struct nat_pool {
 	uint32_t own_per_addr;
 };
 
-/** An (ALG, protocol, port) a tenant's policy enables. */
-struct nat_alg_port {
-	uint16_t port;
-	uint8_t pspace_mask;		/**< 1 << NAT_PS_TCP / UDP */
-	uint8_t alg;
-};
-
 struct nat_tenant {
 	struct cgn_nat_behaviour nat;
 	unsigned int pool;
 	uint16_t max_blocks;		/**< blocks a subscriber may hold */
-	uint16_t nb_alg_ports;
-	struct nat_alg_port alg_ports[CGN_ALG_COUNT * CGN_MAX_ALG_PORTS];
+	uint16_t nb_marks;
+	struct nat_mark marks[NAT_MARKS_MAX];	/**< from nat_set_mark_fn */
 };
 
 /** Records waiting for one grace period, by kind. */

@@ -28,18 +28,19 @@ nat_sess_lookup(const struct nat_ctx *ctx, const struct nat_key *k)
 	return data;
 }
 
+/* The tenant's mark for a session to (proto, server port). */
 static uint8_t
-nat_alg_for(const struct nat_tenant *t, uint8_t proto, uint16_t port)
+nat_mark_for(const struct nat_tenant *t, uint8_t proto, uint16_t port)
 {
-	enum nat_pspace ps = nat_pspace(proto);
+	uint8_t want = proto == IPPROTO_TCP ? NAT_MARK_TCP :
+		       proto == IPPROTO_UDP ? NAT_MARK_UDP : 0;
 	uint16_t i;
 
-	if (ps == NAT_PS_ICMP || port == 0)
+	if (want == 0 || port == 0)
 		return NAT_SESSION_ALG_NONE;
-	for (i = 0; i < t->nb_alg_ports; i++)
-		if (t->alg_ports[i].port == port &&
-		    (t->alg_ports[i].pspace_mask & (1 << ps)))
-			return t->alg_ports[i].alg;
+	for (i = 0; i < t->nb_marks; i++)
+		if (t->marks[i].port == port && (t->marks[i].protos & want))
+			return t->marks[i].mark;
 	return NAT_SESSION_ALG_NONE;
 }
 
@@ -83,7 +84,7 @@ nat_sess_fill(struct nat_ctx *ctx, struct nat_session *s,
 		s->flags |= NAT_SESS_F_CHILD;
 		s->alg = NAT_SESSION_ALG_NONE;
 	} else {
-		s->alg = nat_alg_for(t, m->proto, a->alg_port);
+		s->alg = nat_mark_for(t, m->proto, a->alg_port);
 	}
 }
 

@@ -42,6 +42,7 @@ env_open(struct env *e, enum cgn_filtering filtering)
 
 	e->clock.now_ms = 1000000;
 	e->qs = alg_test_qsbr();
+	nat_set_mark_fn(alg_nat_marks);
 	e->nat = e->qs != NULL ? nat_create(c, e->qs, &e->clock) : NULL;
 	if (e->nat == NULL ||
 	    nat_worker_init(e->nat, &e->nw, 0, e->drops, 42) != 0)

@@ -15,6 +15,7 @@
 #include <rte_mempool.h>
 #include <rte_rcu_qsbr.h>
 
+#include "alg/alg.h"
 #include "nat_test_env.h"
 
 static struct rte_mempool *nat_test_pool;
@@ -127,6 +128,8 @@ nat_test_env_up(struct nat_test_env *e)
 		return -ENOMEM;
 	if (e->clock.now_ms == 0)
 		e->clock.now_ms = 1000000;
+	/* the ALG stage's marks, as the application has them */
+	nat_set_mark_fn(alg_nat_marks);
 	e->ctx = nat_create_sharded(&e->conf, e->qs, &e->clock,
 				    RTE_MAX(e->nb_shards, 1u));
 	if (e->ctx == NULL)
