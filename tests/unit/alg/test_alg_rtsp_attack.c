@@ -24,60 +24,10 @@
 #include "alg/alg.h"
 #include "alg_tcp_conn.h"
 #include "alg_test_util.h"
+#include "rtsp_fixture.h"
 
 #define CLIENT IP4(10, 0, 0, 7)
-#define CLIENT2 IP4(10, 0, 0, 8)
-#define SERVER IP4(198, 51, 100, 20)
 #define OTHER IP4(198, 51, 100, 99)
-
-#define URL "rtsp://198.51.100.20/cam/track1"
-
-static char txt[2048];
-
-static const char *
-setup_req(unsigned int cseq, const char *transport, const char *session)
-{
-	char sess[128] = "";
-
-	if (session != NULL)
-		snprintf(sess, sizeof(sess), "Session: %s\r\n", session);
-	snprintf(txt, sizeof(txt),
-		 "SETUP " URL " RTSP/1.0\r\n"
-		 "CSeq: %u\r\n"
-		 "User-Agent: test\r\n"
-		 "%s"
-		 "Transport: %s\r\n"
-		 "\r\n", cseq, sess, transport);
-	return txt;
-}
-
-static const char *
-reply(unsigned int status, unsigned int cseq, const char *transport)
-{
-	char tr[512] = "";
-
-	if (transport != NULL)
-		snprintf(tr, sizeof(tr), "Transport: %s\r\n", transport);
-	snprintf(txt, sizeof(txt),
-		 "RTSP/1.0 %u %s\r\n"
-		 "CSeq: %u\r\n"
-		 "Session: 12345678;timeout=60\r\n"
-		 "%s"
-		 "\r\n", status, status == 200 ? "OK" : "Not Acceptable", cseq,
-		 tr);
-	return txt;
-}
-
-/* The two numbers after "key=" in c->seen. */
-static void
-seen_ports(const struct tconn *c, const char *key, unsigned int *lo,
-	   unsigned int *hi)
-{
-	const char *p = strstr(c->seen, key);
-
-	assert_non_null(p);
-	assert_int_equal(sscanf(p + strlen(key), "%u-%u", lo, hi), 2);
-}
 
 /*
  * BUG 1: a stream whose inside port is mapped already takes that mapping
@@ -123,11 +73,8 @@ test_teardown_cuts_unrelated_flow(void **state)
 	assert_int_equal(env_udp_verdict(e, NAT_DIR_IN2OUT, CLIENT, 5000,
 					 OTHER, 3478, &out), NAT_FWD_OUTSIDE);
 	/* (setup_out's pair check would fail first: see BUG 3) */
-	tconn_up(e, &c, CLIENT, 40000, SERVER, 554, CGN_ALG_RTSP);
-	m = setup_req(1, "RTP/AVP;unicast;client_port=5000-5001", NULL);
-	tconn_client_sends(&c, c.cseq, m, strlen(m));
-	c.cseq += (uint32_t)strlen(m);
-	seen_ports(&c, "client_port=", &lo, &hi);
+	setup_sent(e, &c, CLIENT, "RTP/AVP;unicast;client_port=5000-5001",
+		   &lo, &hi);
 	snprintf(tr, sizeof(tr), "RTP/AVP;unicast;client_port=%u-%u;"
 		 "server_port=6970-6971", lo, hi);
 	m = reply(200, 1, tr);
@@ -153,10 +100,8 @@ test_hi_equal_lo_rewritten_whole(void **state)
 	char tr[128];
 	const char *m;
 
-	tconn_up(e, &c, CLIENT, 40000, SERVER, 554, CGN_ALG_RTSP);
-	m = setup_req(1, "RTP/AVP;unicast;client_port=5000-5000", NULL);
-	tconn_client_sends(&c, c.cseq, m, strlen(m));
-	seen_ports(&c, "client_port=", &lo, &hi);
+	setup_sent(e, &c, CLIENT, "RTP/AVP;unicast;client_port=5000-5000",
+		   &lo, &hi);
 	assert_int_equal(hi, lo);	/* today: EXT-5000 */
 	snprintf(tr, sizeof(tr), "RTP/AVP;unicast;client_port=%u-%u;"
 		 "server_port=6970-6971", lo, hi);
@@ -177,14 +122,11 @@ test_premapped_rtp_still_a_pair(void **state)
 	struct env *e = *state;
 	struct tconn c;
 	unsigned int lo, hi;
-	const char *m;
 
 	assert_int_equal(env_udp_verdict(e, NAT_DIR_IN2OUT, CLIENT, 5000,
 					 OTHER, 3478, NULL), NAT_FWD_OUTSIDE);
-	tconn_up(e, &c, CLIENT, 40000, SERVER, 554, CGN_ALG_RTSP);
-	m = setup_req(1, "RTP/AVP;unicast;client_port=5000-5001", NULL);
-	tconn_client_sends(&c, c.cseq, m, strlen(m));
-	seen_ports(&c, "client_port=", &lo, &hi);
+	setup_sent(e, &c, CLIENT, "RTP/AVP;unicast;client_port=5000-5001",
+		   &lo, &hi);
 	assert_int_equal(hi, lo + 1);
 }
 

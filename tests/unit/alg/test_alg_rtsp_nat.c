@@ -26,60 +26,11 @@
 #include "alg/alg.h"
 #include "alg_tcp_conn.h"
 #include "alg_test_util.h"
+#include "rtsp_fixture.h"
 
 #define CLIENT IP4(10, 0, 0, 7)
 #define CLIENT2 IP4(10, 0, 0, 8)
-#define SERVER IP4(198, 51, 100, 20)
 #define OTHER IP4(198, 51, 100, 99)
-
-#define URL "rtsp://198.51.100.20/cam/track1"
-
-static char txt[2048];
-
-static const char *
-setup_req(unsigned int cseq, const char *transport, const char *session)
-{
-	char sess[128] = "";
-
-	if (session != NULL)
-		snprintf(sess, sizeof(sess), "Session: %s\r\n", session);
-	snprintf(txt, sizeof(txt),
-		 "SETUP " URL " RTSP/1.0\r\n"
-		 "CSeq: %u\r\n"
-		 "User-Agent: test\r\n"
-		 "%s"
-		 "Transport: %s\r\n"
-		 "\r\n", cseq, sess, transport);
-	return txt;
-}
-
-static const char *
-reply(unsigned int status, unsigned int cseq, const char *transport)
-{
-	char tr[512] = "";
-
-	if (transport != NULL)
-		snprintf(tr, sizeof(tr), "Transport: %s\r\n", transport);
-	snprintf(txt, sizeof(txt),
-		 "RTSP/1.0 %u %s\r\n"
-		 "CSeq: %u\r\n"
-		 "Session: 12345678;timeout=60\r\n"
-		 "%s"
-		 "\r\n", status, status == 200 ? "OK" : "Not Acceptable", cseq,
-		 tr);
-	return txt;
-}
-
-/* The two numbers after "key=" in c->seen. */
-static void
-seen_ports(const struct tconn *c, const char *key, unsigned int *lo,
-	   unsigned int *hi)
-{
-	const char *p = strstr(c->seen, key);
-
-	assert_non_null(p);
-	assert_int_equal(sscanf(p + strlen(key), "%u-%u", lo, hi), 2);
-}
 
 /* client sends a SETUP for 5000-5001; its external pair is *ext. */
 static void
