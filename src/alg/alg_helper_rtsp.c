@@ -155,8 +155,9 @@ tr_edit_ports(struct alg_msg_edits *el, const struct alg_rtsp_ports *p,
 	int rc;
 
 	rc = alg_msg_edit_port(el, &p->lo, rtp);
-	if (rc == 0 && p->hi.len > 0 && rtcp != 0)
-		rc = alg_msg_edit_port(el, &p->hi, rtcp);
+	/* "a-a" names one port twice: both become it */
+	if (rc == 0 && p->hi.len > 0)
+		rc = alg_msg_edit_port(el, &p->hi, rtcp != 0 ? rtcp : rtp);
 	return rc;
 }
 

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "alg_priv.h"
@@ -20,13 +21,13 @@
 
 /*
  * Map inside port @p in_port on the reserved @p ext_port. The endpoint
- * may be mapped already (the client reuses its port): then that
- * mapping's port, and the reserved one goes back. @return the external
- * port, or 0.
+ * may be mapped already (a flow of the subscriber's own): then that
+ * mapping's port, not ours (*own false), and the reserved one goes back.
+ * @return the external port, or 0.
  */
 static uint16_t
 media_map(struct alg_worker *aw, struct nat_session *s, uint16_t in_port,
-	  uint16_t ext_port)
+	  uint16_t ext_port, bool *own)
 {
 	const struct nat_endpoint in = { .addr = s->int_addr, .port = in_port };
 	struct nat_endpoint ext;
@@ -34,32 +35,64 @@ media_map(struct alg_worker *aw, struct nat_session *s, uint16_t in_port,
 
 	rc = nat_mapping_create(aw->nw, s, IPPROTO_UDP, &in, ext_port,
 				alg_policy(aw->ctx, s)->timeout, &ext);
+	*own = rc == 0;
 	if (rc == 0)
 		return ext.port;
 	nat_port_release(aw->ctx->nat, s, IPPROTO_UDP, ext_port);
 	return rc == -EEXIST ? ext.port : 0;
 }
 
+/* The flows of the mappings md made end (the shared ones stay). */
+static void
+media_unmap(struct alg_worker *aw, struct nat_session *s,
+	    const struct alg_media *md)
+{
+	struct nat_endpoint in = { .addr = s->int_addr };
+
+	if (md->own & ALG_MEDIA_OWN_RTP) {
+		in.port = md->in_rtp;
+		nat_mapping_end(aw->nw, s, IPPROTO_UDP, &in);
+	}
+	if (md->own & ALG_MEDIA_OWN_RTCP) {
+		in.port = md->in_rtcp;
+		nat_mapping_end(aw->nw, s, IPPROTO_UDP, &in);
+	}
+}
+
 int
 alg_media_open(struct alg_worker *aw, struct nat_session *s,
 	       struct alg_media *md)
 {
+	bool own_rtp, own_rtcp = false;
 	uint16_t even;
 	int rc;
 
+	md->own = 0;
 	rc = nat_port_reserve_pair(aw->nw, s, IPPROTO_UDP, md->in_rtp & ~1u,
 				   &even);
 	if (rc < 0)
 		return rc;
-	md->ext_rtp = media_map(aw, s, md->in_rtp, even);
+	md->ext_rtp = media_map(aw, s, md->in_rtp, even, &own_rtp);
 	md->ext_rtcp = 0;
 	if (md->in_rtcp != 0)
-		md->ext_rtcp = media_map(aw, s, md->in_rtcp, even + 1);
+		md->ext_rtcp = media_map(aw, s, md->in_rtcp, even + 1,
+					 &own_rtcp);
 	else
 		nat_port_release(aw->ctx->nat, s, IPPROTO_UDP, even + 1);
+	md->own = (own_rtp ? ALG_MEDIA_OWN_RTP : 0) |
+		  (own_rtcp ? ALG_MEDIA_OWN_RTCP : 0);
+	rc = 0;
 	if (md->ext_rtp == 0 || (md->in_rtcp != 0 && md->ext_rtcp == 0))
-		return -ENOSPC;
-	return 0;
+		rc = -ENOSPC;
+	/* a shared mapping must still leave an even RTP and RTCP above it */
+	else if (md->in_rtcp != 0 && ((md->ext_rtp & 1) ||
+				      md->ext_rtcp != md->ext_rtp + 1))
+		rc = -EEXIST;
+	if (rc < 0) {
+		media_unmap(aw, s, md);
+		md->own = 0;
+	}
+	return rc;
 }
 
 int
@@ -148,7 +181,6 @@ void
 alg_media_end(struct alg_worker *aw, struct nat_session *s, uint64_t tag,
 	      struct alg_media *md)
 {
-	struct nat_endpoint in = { .addr = s->int_addr };
 	uint32_t ids[ALG_MEDIA_FIND_MAX];
 	struct nat_expect x;
 	int i, n;
@@ -158,13 +190,6 @@ alg_media_end(struct alg_worker *aw, struct nat_session *s, uint64_t tag,
 		if (nat_expect_get(aw->ctx->nat, ids[i], &x) == 0 &&
 		    media_has(md, &x))
 			nat_expect_del(aw->nw, ids[i]);
-	if (md->in_rtp != 0) {
-		in.port = md->in_rtp;
-		nat_mapping_end(aw->nw, s, IPPROTO_UDP, &in);
-	}
-	if (md->in_rtcp != 0) {
-		in.port = md->in_rtcp;
-		nat_mapping_end(aw->nw, s, IPPROTO_UDP, &in);
-	}
+	media_unmap(aw, s, md);
 	memset(md, 0, sizeof(*md));
 }

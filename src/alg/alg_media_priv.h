@@ -28,14 +28,22 @@ struct alg_media {
 	uint16_t in_rtcp;	/**< 0: RTCP multiplexed on in_rtp */
 	uint16_t ext_rtp;
 	uint16_t ext_rtcp;
+	uint8_t own;		/**< ALG_MEDIA_OWN_*: mappings it made */
 };
+
+#define ALG_MEDIA_OWN_RTP 0x01
+#define ALG_MEDIA_OWN_RTCP 0x02
 
 struct alg_worker;
 
 /**
  * External ports and mappings for @p md (in_rtp, in_rtcp set) under
- * control session @p s. An inside port mapped already keeps its mapping.
- * @return 0, or -ENOSPC (no pair free: nothing is left reserved).
+ * control session @p s. An inside port that is mapped already (one of the
+ * subscriber's own flows) keeps its mapping, which the media then share
+ * but never end; when that leaves no RTP/RTCP pair (RTCP not one above an
+ * even RTP port) the media are refused.
+ * @return 0, -ENOSPC (no pair free) or -EEXIST (no pair possible); on
+ *   failure nothing is left reserved or mapped.
  */
 int alg_media_open(struct alg_worker *aw, struct nat_session *s,
 		   struct alg_media *md);
@@ -64,7 +72,11 @@ void alg_media_retarget(struct alg_worker *aw, struct nat_session *s,
 			uint64_t tag, const struct alg_media *md,
 			uint32_t addr, uint16_t rtp_port, uint16_t rtcp_port);
 
-/** End @p md: its expectations under @p tag and its flows; zeroes it. */
+/**
+ * End @p md: its expectations under @p tag, and the flows of the
+ * mappings it made (not those it shares with the subscriber's own
+ * flows); zeroes it.
+ */
 void alg_media_end(struct alg_worker *aw, struct nat_session *s,
 		   uint64_t tag, struct alg_media *md);
 

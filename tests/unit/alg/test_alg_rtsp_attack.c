@@ -3,11 +3,11 @@
  */
 
 /*
- * CONFIRMED BUGS of the RTSP ALG (review of issue 10), each a test that
- * fails today and passes once fixed. Deliberately NOT in meson.build so
- * CI stays green (cmocka has no xfail): add 'alg_rtsp_attack' to the
- * "real NAT" foreach in tests/unit/alg/meson.build to run it, and move
- * the tests into test_alg_rtsp_nat.c as they are fixed.
+ * The RTSP ALG against an attacker's and a sloppy client's inputs: the
+ * findings of the review of issue 10, each fixed, kept as regressions. A
+ * client's own flow on a port its SETUP then names is shared, never ended
+ * by the stream; "a-a" is one port written twice; a port mapped already
+ * that leaves no RTP/RTCP pair refuses the transport.
  */
 
 #include <netinet/in.h>
@@ -30,11 +30,9 @@
 #define OTHER IP4(198, 51, 100, 99)
 
 /*
- * BUG 1: a stream whose inside port is mapped already takes that mapping
- * (media_map, -EEXIST), and the stream's end retires every flow on it
- * (alg_media_end -> nat_mapping_end). A client's own UDP flow from port
- * 5000 to another host (STUN, a game) dies when the RTSP server refuses
- * a SETUP naming 5000 -- the server alone decides that.
+ * A client's own UDP flow from port 5000 to another host (STUN, a game)
+ * must outlive a SETUP naming 5000 that the server refuses: the server
+ * alone decides that.
  */
 static void
 test_refusal_cuts_unrelated_flow(void **state)
@@ -56,7 +54,7 @@ test_refusal_cuts_unrelated_flow(void **state)
 					 out.src, out.sport, &h), NAT_FWD_INSIDE);
 }
 
-/* BUG 1 by TEARDOWN: the same unrelated flow dies with the stream. */
+/* The same by a 200 and TEARDOWN: the flow outlives the session. */
 static void
 test_teardown_cuts_unrelated_flow(void **state)
 {
@@ -72,7 +70,6 @@ test_teardown_cuts_unrelated_flow(void **state)
 
 	assert_int_equal(env_udp_verdict(e, NAT_DIR_IN2OUT, CLIENT, 5000,
 					 OTHER, 3478, &out), NAT_FWD_OUTSIDE);
-	/* (setup_out's pair check would fail first: see BUG 3) */
 	setup_sent(e, &c, CLIENT, "RTP/AVP;unicast;client_port=5000-5001",
 		   &lo, &hi);
 	snprintf(tr, sizeof(tr), "RTP/AVP;unicast;client_port=%u-%u;"
@@ -85,11 +82,9 @@ test_teardown_cuts_unrelated_flow(void **state)
 }
 
 /*
- * BUG 2: client_port=a-a (hi == lo, legal: one port) rewrites only the
- * first number, so the inside port leaks out as "EXT-5000", and the
- * server's echo "EXT-5000" matches no stream (stream_by_ext wants
- * hi == lo or hi == ext_rtcp), so the client gets back a port it does
- * not own.
+ * client_port=a-a (hi == lo, one port): both numbers become the external
+ * port (the inside port must not leak as "EXT-5000"), and the server's
+ * echo comes back as the client's own.
  */
 static void
 test_hi_equal_lo_rewritten_whole(void **state)
@@ -102,7 +97,7 @@ test_hi_equal_lo_rewritten_whole(void **state)
 
 	setup_sent(e, &c, CLIENT, "RTP/AVP;unicast;client_port=5000-5000",
 		   &lo, &hi);
-	assert_int_equal(hi, lo);	/* today: EXT-5000 */
+	assert_int_equal(hi, lo);
 	snprintf(tr, sizeof(tr), "RTP/AVP;unicast;client_port=%u-%u;"
 		 "server_port=6970-6971", lo, hi);
 	m = reply(200, 1, tr);
@@ -111,23 +106,31 @@ test_hi_equal_lo_rewritten_whole(void **state)
 }
 
 /*
- * BUG 3: when the RTP port is mapped already (-EEXIST) the stream takes
- * that mapping's port for RTP and the fresh reserved pair's odd port for
- * RTCP, so the client_port sent out is not a pair (hi != lo + 1, the
- * parity RFC 3550 wants is lost) and the reserved even port is released.
+ * The RTP port mapped already (a flow of the client's own): its mapping
+ * cannot move, so no RTP/RTCP pair can be had; the transport goes out as
+ * the client wrote it (it falls back to TCP), nothing is opened, and the
+ * client's flow lives on.
  */
 static void
-test_premapped_rtp_still_a_pair(void **state)
+test_premapped_rtp_refused_not_broken(void **state)
 {
 	struct env *e = *state;
 	struct tconn c;
+	struct hdr out, h;
 	unsigned int lo, hi;
 
 	assert_int_equal(env_udp_verdict(e, NAT_DIR_IN2OUT, CLIENT, 5000,
-					 OTHER, 3478, NULL), NAT_FWD_OUTSIDE);
+					 OTHER, 3478, &out), NAT_FWD_OUTSIDE);
 	setup_sent(e, &c, CLIENT, "RTP/AVP;unicast;client_port=5000-5001",
 		   &lo, &hi);
-	assert_int_equal(hi, lo + 1);
+	assert_int_equal(lo, 5000);
+	assert_int_equal(hi, 5001);
+	assert_int_equal(alg_pinhole_count(e->alg), 0);
+	assert_int_equal(alg_counter_get(e->alg, 0, CGN_ALG_RTSP,
+					 ALG_CNT_PINHOLE_REFUSED), 1);
+	assert_int_equal(env_udp_verdict(e, NAT_DIR_OUT2IN, OTHER, 3478,
+					 out.src, out.sport, &h), NAT_FWD_INSIDE);
+	assert_int_equal(h.dport, 5000);
 }
 
 int
@@ -138,7 +141,7 @@ main(void)
 		T(test_refusal_cuts_unrelated_flow),
 		T(test_teardown_cuts_unrelated_flow),
 		T(test_hi_equal_lo_rewritten_whole),
-		T(test_premapped_rtp_still_a_pair),
+		T(test_premapped_rtp_refused_not_broken),
 	};
 #undef T
 
