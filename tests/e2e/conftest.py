@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright(c) 2026 cgnat authors
-"""Print the ALG results (and the SIP figures) for cgnat and Linux side
-by side."""
+"""Print the ALG results (and the SIP and RTSP figures) for cgnat and
+Linux side by side."""
 
 import re
 
@@ -22,6 +22,7 @@ def pytest_runtest_logreport(report):
 
 def pytest_terminal_summary(terminalreporter):
     sip_summary(terminalreporter)
+    rtsp_summary(terminalreporter)
     if not _results:
         return
     tr = terminalreporter
@@ -55,3 +56,20 @@ def sip_summary(tr):
                 f["case"], f["nat"], f["successful"],
                 f["successful"] + f["failed"],
                 ", ".join(f["sdp_addresses"]) or "nothing"))
+
+
+def rtsp_summary(tr):
+    """test_rtsp.py's figures: per client, the RTP packets the server sent
+    of its stream and those it received, counted on each end's wire."""
+    import rtsplab
+    if not rtsplab.FIGURES:
+        return
+    tr.write_sep("=", "RTSP through cgnat and through Linux nftables "
+                 "(RTP packets on the wire)")
+    tr.write_line("%-10s %-13s %6s %11s %11s %9s %6s" % (
+        "case", "nat", "client", "server all", "its stream", "received",
+        "SSRCs"))
+    for f in rtsplab.FIGURES:
+        tr.write_line("%-10s %-13s %6d %11d %11d %9d %6d" % (
+            f["case"], f["nat"], f["client"], f["server_sent"], f["sent"],
+            f["received"], f["ssrcs"]))

@@ -62,6 +62,12 @@ alg_policies:
 {alg_extra}"""
 
 
+# Only pinholes admit what the far end starts (test_alg.py, test_sip.py,
+# test_rtsp.py): a mapping alone lets nothing new in.
+STRICT_FILTERING = """  filtering: {udp: address-and-port-dependent, tcp: address-and-port-dependent}
+"""
+
+
 def lab_config(workers=1, nat_extra="", driver="net_af_packet", eal=(),
                memory=1024, mbufs=8191, max_sessions=131072, alg_extra=""):
     """The lab's cgnat configuration: DRIVER devices on the router's two
@@ -72,6 +78,31 @@ def lab_config(workers=1, nat_extra="", driver="net_af_packet", eal=(),
                          memory=memory, mbufs=mbufs, max_sessions=max_sessions,
                          file_prefix=FILE_PREFIX,
                          eal_extra="".join('"%s", ' % a for a in eal))
+
+
+def alg_refusal(alg_extra, build=None):
+    """None when `cgnat --check` accepts the lab's configuration with
+    alg_extra in its policy (e.g. an ALG enabled), else what it said: a
+    build without that ALG refuses to enable it."""
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml",
+                                     prefix=PREFIX + "-alg-probe-") as f:
+        f.write(lab_config(alg_extra=alg_extra))
+        f.flush()
+        r = subprocess.run([os.path.join(build or BUILD, "cgnat"), "-c",
+                            f.name, "--check"], capture_output=True, text=True)
+    if r.returncode == 0:
+        return None
+    return (r.stdout + r.stderr).strip()
+
+
+def serve_from(address):
+    """The internet host's traffic toward the pool leaves from address
+    (a server's, on its loopback) even from sockets bound to the wildcard:
+    else the kernel picks 198.51.100.254, an address no signalling named,
+    which a NAT admitting media only from the signalling peer (as
+    nf_conntrack_sip and the ALGs do) rightly drops."""
+    ns(INET, "ip", "route", "replace", str(POOL), "via", "198.51.100.1",
+       "src", address, check=True)
 
 
 # A UDP echo server for the internet side: it answers each datagram with

@@ -13,7 +13,7 @@ import subprocess
 import time
 import wave
 
-from labutil import BUILD, HERE, INET, SUB, lab_config, ns, wait_port
+from labutil import HERE, INET, SUB, ns, serve_from, wait_port
 
 SUB_IP = "100.64.0.10"
 INET_IP = "192.0.2.80"
@@ -50,29 +50,11 @@ module_app menu.so
 """
 
 
-def sip_alg_refusal(build=None):
-    """None when `cgnat --check` accepts `sip: {enabled: true}` in the
-    lab's policy, else what it said (the build has no SIP ALG)."""
-    conf = "/tmp/%s-sip-probe.yaml" % os.environ.get("CGN_LAB_PREFIX", "cgn")
-    with open(conf, "w") as f:
-        f.write(lab_config(alg_extra=SIP_ON))
-    r = subprocess.run([os.path.join(build or BUILD, "cgnat"), "-c", conf,
-                        "--check"], capture_output=True, text=True)
-    os.unlink(conf)
-    if r.returncode == 0:
-        return None
-    return (r.stdout + r.stderr).strip()
-
-
 def prepare(lab):
     """What the SIP tests need beyond the lab: a tone to send, and the
-    internet host's replies from 192.0.2.80. baresip binds its RTP socket
-    to the wildcard address, so without a preferred source the kernel
-    would send its media from 198.51.100.254, an address the SDP never
-    named, which a NAT admitting media only from the signalling peer
-    (nf_conntrack_sip's default) rightly drops."""
-    ns(INET, "ip", "route", "replace", "203.0.113.0/28", "via",
-       "198.51.100.1", "src", INET_IP, check=True)
+    internet host's replies from 192.0.2.80 (baresip binds its RTP socket
+    to the wildcard address)."""
+    serve_from(INET_IP)
     lab.tone = os.path.join(lab.tmp, "tone.wav")
     w = wave.open(lab.tone, "wb")
     w.setnchannels(1)

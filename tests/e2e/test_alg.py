@@ -12,12 +12,8 @@ import time
 
 import pytest
 
-from labutil import Lab, ns, telemetry, wait_port, FTP_MODES, INET, SUB
-
-# UDP filtering is address-and-port-dependent here so that TFTP's reply
-# from a new server port gets in only through the pinhole the ALG opened.
-NAT_EXTRA = """  filtering: {udp: address-and-port-dependent, tcp: address-and-port-dependent}
-"""
+from labutil import Lab, ns, telemetry, wait_port, FTP_MODES, INET, SUB, \
+    STRICT_FILTERING
 
 
 # cgnat2w: two workers, so that the subscriber's shard may belong to the
@@ -26,9 +22,11 @@ NAT_EXTRA = """  filtering: {udp: address-and-port-dependent, tcp: address-and-p
 # are then all handed to the owner.
 @pytest.fixture(scope="module", params=["cgnat", "cgnat2w", "linux"])
 def alab(request):
+    # Strict filtering: TFTP's reply from a new server port gets in only
+    # through the pinhole the ALG opened.
     lab = Lab(mode="linux" if request.param == "linux" else "cgnat",
               workers=2 if request.param == "cgnat2w" else 1,
-              nat_extra=NAT_EXTRA)
+              nat_extra=STRICT_FILTERING)
     try:
         lab.start()
         lab.files = tempfile.mkdtemp(prefix="cgn-srv-")

@@ -21,13 +21,10 @@ import re
 import pytest
 
 import siplab
-from labutil import Lab, POOL
+from labutil import Lab, POOL, STRICT_FILTERING, alg_refusal
 
 NATS = ["cgnat", "cgnat-algoff", "linux"]
 
-# As in test_alg.py: only pinholes admit what the far end starts.
-NAT_EXTRA = """  filtering: {udp: address-and-port-dependent, tcp: address-and-port-dependent}
-"""
 
 # A call of CALL_SECONDS carries about 50 packets a second each way.
 MIN_RTP = 100
@@ -38,7 +35,7 @@ SIPP_CALLS = 20
 
 @pytest.fixture(scope="session")
 def sip_alg_refusal():
-    return siplab.sip_alg_refusal()
+    return alg_refusal(siplab.SIP_ON)
 
 
 @pytest.fixture(scope="module", params=NATS)
@@ -48,7 +45,7 @@ def slab(request, sip_alg_refusal):
         pytest.skip("this cgnat has no SIP ALG: --check refuses "
                     "sip: {enabled: true} (%s)" % sip_alg_refusal)
     lab = Lab(mode="linux" if nat == "linux" else "cgnat",
-              nat_extra=NAT_EXTRA,
+              nat_extra=STRICT_FILTERING,
               alg_extra=siplab.SIP_OFF if nat == "cgnat-algoff"
               else siplab.SIP_ON)
     lab.nat = nat
