@@ -9,6 +9,8 @@ libdpdk-dev dpdk-dev dpdk libyaml-dev libcmocka-dev libpcap-dev
 python3 python3-scapy python3-pytest tshark iproute2 ethtool iputils-ping procps
 curl python3-pyftpdlib tftp-hpa tftpd-hpa nftables prometheus iperf3 netsniff-ng
 baresip-core kamailio sip-tester
+gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+gir1.2-gst-rtsp-server-1.0 python3-gi
 clang libclang-rt-14-dev nfdump pmacct
 dpkg-dev debhelper fakeroot lintian mmdebstrap systemd-container"
 
