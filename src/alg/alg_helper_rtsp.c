@@ -397,16 +397,7 @@ rtsp_msg(void *arg, const uint8_t *buf, const struct alg_msg_frame *f,
 		alg_wcount(aw, s, ALG_CNT_REFUSED);
 		return -ENOSPC;
 	}
-	if (el->n == 0)
-		return ALG_MSTREAM_KEEP;
-	r = alg_msg_apply(buf, f, el, ALG_MSG_STREAM, out, cap);
-	if (r <= 0) {
-		alg_wcount(aw, s, ALG_CNT_REFUSED);
-		return r < 0 ? r : -EINVAL;
-	}
-	if (!replay)
-		alg_wcount(aw, s, ALG_CNT_REWRITTEN);
-	return r;
+	return alg_mtcp_emit(c, buf, f, el, replay, out, cap);
 }
 
 static const struct alg_mproto rtsp_mproto = {

@@ -346,16 +346,7 @@ sip_tcp_msg(void *arg, const uint8_t *buf, const struct alg_msg_frame *f,
 		alg_wcount(aw, s, ALG_CNT_REFUSED);
 		return -ENOSPC;
 	}
-	if (aw->sip.edits.n == 0)
-		return ALG_MSTREAM_KEEP;
-	r = alg_msg_apply(buf, f, &aw->sip.edits, ALG_MSG_STREAM, out, cap);
-	if (r <= 0) {
-		alg_wcount(aw, s, ALG_CNT_REFUSED);
-		return r < 0 ? r : -EINVAL;
-	}
-	if (!replay)
-		alg_wcount(aw, s, ALG_CNT_REWRITTEN);
-	return r;
+	return alg_mtcp_emit(c, buf, f, &aw->sip.edits, replay, out, cap);
 }
 
 /* TLS records start with a handshake (22) of version 3.x. */

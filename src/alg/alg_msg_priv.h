@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /** A piece of a message: offset from the message's first byte, length. */
 struct alg_span {
@@ -212,6 +213,23 @@ int alg_msg_edit_add(struct alg_msg_edits *el, uint32_t off,
  * RTSP Session id): never 0, so 0 can mean "none".
  */
 uint64_t alg_msg_tag(const uint8_t *buf, size_t len);
+
+/**
+ * The length of buf's first line without its end (LF or CRLF) in *n, when
+ * a line end is in buf[0..len). @return false while there is none.
+ */
+static inline bool
+alg_msg_first_line(const uint8_t *buf, size_t len, size_t *n)
+{
+	const uint8_t *lf = len > 0 ? memchr(buf, '\n', len) : NULL;
+
+	if (lf == NULL)
+		return false;
+	*n = (size_t)(lf - buf);
+	if (*n > 0 && buf[*n - 1] == '\r')
+		(*n)--;
+	return true;
+}
 
 /** Edit the digits at @p sp to @p port. 0, or as alg_msg_edit_add. */
 int alg_msg_edit_port(struct alg_msg_edits *el, const struct alg_span *sp,

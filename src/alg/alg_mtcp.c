@@ -108,6 +108,25 @@ alg_mtcp_packet(struct alg_worker *aw, struct nat_session *s,
 	return 0;
 }
 
+int
+alg_mtcp_emit(struct alg_mctx *c, const uint8_t *buf,
+	      const struct alg_msg_frame *f, const struct alg_msg_edits *el,
+	      bool replay, uint8_t *out, size_t cap)
+{
+	int r;
+
+	if (el->n == 0)
+		return ALG_MSTREAM_KEEP;
+	r = alg_msg_apply(buf, f, el, ALG_MSG_STREAM, out, cap);
+	if (r <= 0) {
+		alg_wcount(c->aw, c->s, ALG_CNT_REFUSED);
+		return r < 0 ? r : -EINVAL;
+	}
+	if (!replay)
+		alg_wcount(c->aw, c->s, ALG_CNT_REWRITTEN);
+	return r;
+}
+
 void
 alg_mtcp_sync(struct alg_sess *st, enum nat_dir dir, uint32_t next_seq)
 {

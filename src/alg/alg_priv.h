@@ -341,6 +341,15 @@ int alg_mtcp_packet(struct alg_worker *aw, struct nat_session *s,
 		    struct alg_pkt *pkt, enum nat_dir dir,
 		    const struct alg_mproto *pr);
 
+/**
+ * The end of an alg_mproto.msg: message @p f written with its edits
+ * @p el into out (counted REWRITTEN unless @p replay), or KEEP without
+ * edits. @return as alg_mstream_msg_fn.
+ */
+int alg_mtcp_emit(struct alg_mctx *c, const uint8_t *buf,
+		  const struct alg_msg_frame *f, const struct alg_msg_edits *el,
+		  bool replay, uint8_t *out, size_t cap);
+
 /** The message-stream ALGs' tcp_sync, tcp_adj and fini. */
 void alg_mtcp_sync(struct alg_sess *st, enum nat_dir dir, uint32_t next_seq);
 struct seqadj *alg_mtcp_adj(struct alg_sess *st, enum nat_dir dir);

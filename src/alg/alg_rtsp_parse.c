@@ -576,17 +576,13 @@ version_prefix(const uint8_t *buf, size_t len)
 int
 alg_rtsp_start(const uint8_t *buf, size_t len)
 {
-	const uint8_t *lf = len > 0 ? memchr(buf, '\n', len) : NULL;
 	struct alg_rtsp_msg m;
 	size_t n, p, u;
 
 	/* an interleaved frame is binary, never a message */
 	if (len > 0 && buf[0] == '$')
 		return ALG_PARSE_NONE;
-	if (lf != NULL) {
-		n = (size_t)(lf - buf);
-		if (n > 0 && buf[n - 1] == '\r')
-			n--;
+	if (alg_msg_first_line(buf, len, &n)) {
 		m.flags = 0;
 		return parse_start(buf, n, &m) == ALG_PARSE_NONE ?
 			ALG_PARSE_NONE : ALG_PARSE_OK;

@@ -685,15 +685,11 @@ parse_start(const uint8_t *buf, size_t n, struct alg_sip_msg *msg)
 int
 alg_sip_start(const uint8_t *buf, size_t len)
 {
-	const uint8_t *lf = len > 0 ? memchr(buf, '\n', len) : NULL;
 	struct alg_sip_msg m;
 	struct alg_cur c;
 	size_t n, p;
 
-	if (lf != NULL) {
-		n = (size_t)(lf - buf);
-		if (n > 0 && buf[n - 1] == '\r')
-			n--;
+	if (alg_msg_first_line(buf, len, &n)) {
 		m.flags = 0;
 		return parse_start(buf, n, &m) == ALG_PARSE_NONE ?
 			ALG_PARSE_NONE : ALG_PARSE_OK;
