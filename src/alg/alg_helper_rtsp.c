@@ -198,7 +198,7 @@ rtsp_setup(struct alg_worker *aw, struct nat_session *s,
 			 * No pair for it: the transport goes out as it was,
 			 * and the client falls back to another (TCP).
 			 */
-			if (alg_media_open(aw, s, &st->m) < 0) {
+			if (alg_media_open(aw, s, &st->m, true) < 0) {
 				alg_wcount(aw, s, ALG_CNT_PINHOLE_REFUSED);
 				stream_end(aw, s, rs, (unsigned int)k);
 				continue;

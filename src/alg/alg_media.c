@@ -61,7 +61,7 @@ media_unmap(struct alg_worker *aw, struct nat_session *s,
 
 int
 alg_media_open(struct alg_worker *aw, struct nat_session *s,
-	       struct alg_media *md)
+	       struct alg_media *md, bool pair)
 {
 	bool own_rtp, own_rtcp = false;
 	uint16_t even;
@@ -85,8 +85,8 @@ alg_media_open(struct alg_worker *aw, struct nat_session *s,
 	if (md->ext_rtp == 0 || (md->in_rtcp != 0 && md->ext_rtcp == 0))
 		rc = -ENOSPC;
 	/* a shared mapping must still leave an even RTP and RTCP above it */
-	else if (md->in_rtcp != 0 && ((md->ext_rtp & 1) ||
-				      md->ext_rtcp != md->ext_rtp + 1))
+	else if (pair && md->in_rtcp != 0 &&
+		 ((md->ext_rtp & 1) || md->ext_rtcp != md->ext_rtp + 1))
 		rc = -EEXIST;
 	if (rc < 0) {
 		media_unmap(aw, s, md);

@@ -16,6 +16,7 @@
  * stream carries the ALG's tag, under the control session.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "nat/nat.h"
@@ -39,14 +40,17 @@ struct alg_worker;
 /**
  * External ports and mappings for @p md (in_rtp, in_rtcp set) under
  * control session @p s. An inside port that is mapped already (one of the
- * subscriber's own flows) keeps its mapping, which the media then share
- * but never end; when that leaves no RTP/RTCP pair (RTCP not one above an
- * even RTP port) the media are refused.
+ * subscriber's own flows: a phone that sends RTP as it answers, before its
+ * answer passes) keeps its mapping, which the media then share but never
+ * end. With @p pair (the protocol can only name a pair: RTSP's
+ * client_port) media whose ports then are no RTP/RTCP pair (RTCP one above
+ * an even RTP port) are refused; without it (SDP names each port) they
+ * take what they got.
  * @return 0, -ENOSPC (no pair free) or -EEXIST (no pair possible); on
  *   failure nothing is left reserved or mapped.
  */
 int alg_media_open(struct alg_worker *aw, struct nat_session *s,
-		   struct alg_media *md);
+		   struct alg_media *md, bool pair);
 
 /**
  * Admit @p rem (port NAT_EXP_ANY_PORT: any) to inside port @p in_port of

@@ -185,7 +185,8 @@ alg_sip_media_out(struct alg_worker *aw, struct nat_session *s,
 			if (md->in_rtp != 0)
 				alg_media_end(aw, s, c->tag, md);
 			*md = want;
-			if (alg_media_open(aw, s, md) < 0) {
+			/* SDP names each port: a shared RTP mapping will do */
+			if (alg_media_open(aw, s, md, false) < 0) {
 				alg_wcount(aw, s, ALG_CNT_PINHOLE_REFUSED);
 				alg_media_end(aw, s, c->tag, md);
 				rc = alg_msg_edit_port(el, &sdp->m[i].port, 0);
