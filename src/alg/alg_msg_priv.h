@@ -19,7 +19,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
+
+#include "alg_cursor_priv.h"
 
 /** A piece of a message: offset from the message's first byte, length. */
 struct alg_span {
@@ -221,11 +222,11 @@ uint64_t alg_msg_tag(const uint8_t *buf, size_t len);
 static inline bool
 alg_msg_first_line(const uint8_t *buf, size_t len, size_t *n)
 {
-	const uint8_t *lf = len > 0 ? memchr(buf, '\n', len) : NULL;
+	size_t end = alg_line_len(buf, len);
 
-	if (lf == NULL)
+	if (end == 0)
 		return false;
-	*n = (size_t)(lf - buf);
+	*n = end - 1;
 	if (*n > 0 && buf[*n - 1] == '\r')
 		(*n)--;
 	return true;

@@ -27,18 +27,23 @@
 #include "alg/alg.h"
 #include "cgn_app.h"
 
+/*
+ * The outside MTU is small, so that inside packets up to the input's 1600
+ * bytes are fragmented on output, or refused with ICMP when DF is set.
+ */
 static const char fuzz_conf[] =
 	"dataplane: {workers: 1, mbufs: 2047}\n"
 	"interfaces:\n"
 	"  - {name: sub, role: inside, device: net_null0, address: 100.64.0.1/10}\n"
 	"  - {name: inet, role: outside, device: net_null1,"
-	" address: 198.51.100.1/24, gateway: 198.51.100.254}\n"
+	" address: 198.51.100.1/24, gateway: 198.51.100.254, mtu: 576}\n"
 	"pools: [{name: public, prefixes: [203.0.113.0/29], ports: 1024-65535,"
 	" block_size: 64}]\n"
 	"nat: {max_sessions: 4096, max_subscribers: 256, mss_clamp: 1400}\n"
 	"tenants: [{name: t, subscribers: [100.64.0.0/16], pool: public,"
 	" alg_policy: all}]\n"
-	"alg_policies: [{name: all, ftp: {enabled: true}, tftp: {enabled: true}}]\n";
+	"alg_policies: [{name: all, ftp: {enabled: true}, tftp: {enabled: true},"
+	" sip: {enabled: true}, rtsp: {enabled: true}}]\n";
 
 /*
  * More mbufs in use than may be held between inputs is a leak: the NAT's
